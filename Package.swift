@@ -1,0 +1,89 @@
+// swift-tools-version: 6.0
+//
+// GNPE: a Jupyter kernel for Swift and a library for (group equivariant) neural posterior
+// estimation. See README.md and ../shared/DESIGN.md for the architecture.
+
+import PackageDescription
+
+/// Settings shared by every target of this package.
+///
+/// The library and the cells compile in the Swift 5 language mode (cells need mutable globals,
+/// which Swift 6 mode rejects). `-enable-testing` is on in release builds as well, so that the
+/// test suite runs against the same optimised build the kernel uses (one build, not two).
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enable-testing"]),
+]
+
+let package = Package(
+    name: "GNPE",
+    platforms: [.macOS(.v14)],
+    products: [
+        // The notebook-facing library. Dynamic: cells and the worker share one copy of it.
+        .library(name: "GNPE", type: .dynamic, targets: ["GNPE"]),
+        .executable(name: "gnpe-kernel", targets: ["gnpe-kernel"]),
+        .executable(name: "gnpe-worker", targets: ["gnpe-worker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "602.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: - C system libraries (module.modulemap + shim.h only)
+
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f"),
+
+        // MARK: - Numerical library
+
+        .target(
+            name: "TensorCore",
+            dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")],
+            swiftSettings: swiftSettings),
+        .target(name: "Flows", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+        .target(name: "Spectral", dependencies: ["CFFTW", "TensorCore"], swiftSettings: swiftSettings),
+        .target(name: "Inference", dependencies: ["TensorCore", "Flows"], swiftSettings: swiftSettings),
+        .target(name: "Plotting", swiftSettings: swiftSettings),
+        .target(
+            name: "GNPE",
+            dependencies: ["TensorCore", "Flows", "Spectral", "Inference", "Plotting"],
+            swiftSettings: swiftSettings),
+
+        // MARK: - Kernel
+
+        .target(
+            name: "JupyterProtocol",
+            dependencies: ["CZeroMQ", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "CellCompiler",
+            dependencies: [
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gnpe-kernel",
+            dependencies: [
+                "JupyterProtocol", "CellCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        // Depends on no GNPE module on purpose: it dlopens libGNPE.so (see DESIGN.md).
+        .executableTarget(name: "gnpe-worker", swiftSettings: swiftSettings),
+
+        // MARK: - Tests
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral"], swiftSettings: swiftSettings),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], swiftSettings: swiftSettings),
+        .testTarget(name: "GNPETests", dependencies: ["GNPE"], swiftSettings: swiftSettings),
+        .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"], swiftSettings: swiftSettings),
+        .testTarget(name: "CellCompilerTests", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// CellCompiler: see DESIGN.md. Placeholder until the module lands.

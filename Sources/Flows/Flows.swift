@@ -1,0 +1,1 @@
+// Flows: see DESIGN.md. Placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Inference: see DESIGN.md. Placeholder until the module lands.

@@ -1,0 +1,1 @@
+// JupyterProtocol: see DESIGN.md. Placeholder until the module lands.

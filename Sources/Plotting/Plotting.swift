@@ -1,0 +1,1 @@
+// Plotting: see DESIGN.md. Placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Spectral: see DESIGN.md. Placeholder until the module lands.

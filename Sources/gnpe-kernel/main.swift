@@ -1,0 +1,1 @@
+print("gnpe-kernel: not built yet")

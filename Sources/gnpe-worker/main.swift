@@ -1,0 +1,1 @@
+print("gnpe-worker: not built yet")
