@@ -64,10 +64,11 @@ let package = Package(
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "KernelRuntime", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "gnpe-kernel",
             dependencies: [
-                "JupyterProtocol", "CellCompiler",
+                "JupyterProtocol", "KernelRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -84,6 +85,7 @@ let package = Package(
         .testTarget(name: "GNPETests", dependencies: ["GNPE"], swiftSettings: swiftSettings),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CellCompilerTests", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
+        .testTarget(name: "KernelRuntimeTests", dependencies: ["KernelRuntime"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v5]
 )
