@@ -64,14 +64,16 @@ final class LanguageServerConnection: @unchecked Sendable {
     /// - Parameters:
     ///   - executable: Path of the server executable (e.g. the toolchain's `sourcekit-lsp`).
     ///   - arguments: Command-line arguments for the server.
+    ///   - environment: Variables added to this process's environment for the server.
     ///   - workingDirectory: The server's current directory.
     /// - Throws: ``LanguageServerError/launchFailed(path:reason:)`` if the process does not start.
-    init(executable: String, arguments: [String], workingDirectory: URL) throws {
+    init(executable: String, arguments: [String], environment: [String: String] = [:], workingDirectory: URL) throws {
         // A write to a server that has just died must fail with EPIPE, not kill the kernel.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = workingDirectory
         let stdinPipe = Pipe()
         let stdoutPipe = Pipe()

@@ -385,6 +385,8 @@ public final class SourceKitService: @unchecked Sendable {
         let started = try LanguageServerConnection(
             executable: configuration.executable,
             arguments: ["--experimental-feature", "synchronize-for-build-system-updates"],
+            // Only errors in the server's own log (~/.sourcekit-lsp/logs, one file per process).
+            environment: ["SOURCEKIT_LSP_LOG_LEVEL": "error"],
             workingDirectory: workspace)
         let root = workspace.absoluteString
         _ = try started.request("initialize", [

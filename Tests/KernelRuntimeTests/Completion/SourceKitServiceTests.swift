@@ -185,6 +185,20 @@ struct SourceKitServiceTests {
         #expect(matches.contains("uppercased()") && !matches.contains("increment()"), "\(matches)")
     }
 
+    @Test("A module rebuilt under the same name is read again")
+    func rebuiltModule() throws {
+        let directory = fixture.directory.appendingPathComponent("rebuilt")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let arguments = fixture.arguments + ["-I", directory.path]
+        for (round, member) in ["firstMember", "secondMember"].enumerated() {
+            try SourceKitFixture.compileModule(
+                named: "Cell_1", source: "public struct Box { public init() {}; public var \(member) = 0 }",
+                into: directory, compiler: fixture.service.configuration.compiler)
+            let cell = "import Cell_1\nlet b\(round) = Box()\nb\(round)."
+            #expect(fixture.service.complete(fixture.query(cell, arguments: arguments)).matches == [member])
+        }
+    }
+
     @Test("A server that dies is replaced at the next query")
     func restart() throws {
         let before = try #require(fixture.service.serverProcessIdentifier)
