@@ -167,7 +167,8 @@ public final class SourceKitService: @unchecked Sendable {
 
     /// The declaration and documentation of the symbol at the query's cursor, as plain text.
     ///
-    /// The cursor may be anywhere in the name or right after it (where Jupyter puts it).
+    /// The cursor may be anywhere in the name or right after it (where Jupyter puts it), right
+    /// after a call (`f(x)|`) or inside a call's arguments (`f(x, |`): then the call is described.
     ///
     /// - Parameter query: The generated source, compiler arguments and cursor.
     /// - Returns: The declaration, a blank line and the doc comment (Markdown code fences
@@ -175,12 +176,7 @@ public final class SourceKitService: @unchecked Sendable {
     public func inspect(_ query: SourceKitQuery) -> String? {
         let deadline = Date().addingTimeInterval(configuration.timeout)
         return withDocument(query, deadline: deadline) { connection in
-            var offsets: [Int] = []
-            if let name = query.source.identifierRange(aroundUTF8Offset: query.cursorOffset) {
-                offsets.append(name.lowerBound)
-            }
-            offsets.append(query.cursorOffset)
-            for offset in offsets {
+            for offset in query.source.inspectionOffsets(aroundUTF8Offset: query.cursorOffset) {
                 let position = SourcePosition(utf8Offset: offset, in: query.source)
                 let result = try connection.request(
                     "textDocument/hover",

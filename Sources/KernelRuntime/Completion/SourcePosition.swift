@@ -157,6 +157,66 @@ extension String {
     }
 }
 
+extension String {
+    /// Where to ask for hover information at `utf8Offset`, best first (UTF-8 byte offsets).
+    ///
+    /// 1. The start of the name containing or ending at the cursor (`unit|Point`, `unitPoint|`).
+    /// 2. After a call's closing parenthesis (`f(x)|`), the name of that call.
+    /// 3. Inside the parentheses of a call (`f(x, |`), the name of the innermost open call.
+    /// 4. The cursor itself.
+    func inspectionOffsets(aroundUTF8Offset utf8Offset: Int) -> [Int] {
+        let bytes = Array(utf8)
+        let cursor = Swift.max(0, Swift.min(utf8Offset, bytes.count))
+        var offsets: [Int] = []
+        if let name = identifierRange(aroundUTF8Offset: cursor) { offsets.append(name.lowerBound) }
+
+        /// The start of the name that ends just before `index`, skipping spaces.
+        func nameBefore(_ index: Int) -> Int? {
+            var end = index
+            while end > 0 && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+            guard end > 0, let name = identifierRange(aroundUTF8Offset: end), name.upperBound == end else { return nil }
+            return name.lowerBound
+        }
+        // Scan back at most a few kilobytes for an unbalanced "(" (ignoring string contents
+        // is not attempted: this is a heuristic for a cursor in a call's arguments).
+        var index = cursor
+        var last = index
+        while last > 0 && bytes[last - 1] == UInt8(ascii: " ") { last -= 1 }
+        if last > 0 && bytes[last - 1] == UInt8(ascii: ")") {
+            var depth = 0
+            var scan = last
+            while scan > 0 && cursor - scan < 4096 {
+                scan -= 1
+                if bytes[scan] == UInt8(ascii: ")") { depth += 1 }
+                if bytes[scan] == UInt8(ascii: "(") {
+                    depth -= 1
+                    if depth == 0 {
+                        if let name = nameBefore(scan) { offsets.append(name) }
+                        break
+                    }
+                }
+            }
+        }
+        var depth = 0
+        while index > 0 && cursor - index < 4096 {
+            index -= 1
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") { depth += 1 }
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
+                if depth == 0 {
+                    if byte == UInt8(ascii: "("), let name = nameBefore(index) { offsets.append(name) }
+                    break
+                }
+                depth -= 1
+            }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") { break }
+        }
+        offsets.append(cursor)
+        var seen = Set<Int>()
+        return offsets.filter { seen.insert($0).inserted }
+    }
+}
+
 /// An integer from a `JSONSerialization` value (`Int`, `NSNumber` or an integral `Double`).
 func jsonInteger(_ value: Any?) -> Int? {
     switch value {

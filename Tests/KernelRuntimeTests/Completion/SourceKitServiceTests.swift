@@ -135,6 +135,11 @@ struct SourceKitServiceTests {
         let local = try #require(fixture.service.inspect(fixture.query("/// Counts sheep.\nfunc sheep() -> Int { 3 }\nsheep|()")))
         #expect(local.contains("func sheep() -> Int") && local.contains("Counts sheep."), "\(local)")
         #expect(fixture.service.inspect(fixture.query("let a = 1 +| 2")) == nil)
+        // After a call, and inside its arguments (Shift-Tab while typing them): the call.
+        for cell in ["import Geo\nlet d = unitPoint().distance(to: unitPoint())|", "import Geo\nlet d = unitPoint().distance(to: unitPoint(), |"] {
+            let call = try #require(fixture.service.inspect(fixture.query(cell)))
+            #expect(call.contains("The distance to another point."), "\(call)")
+        }
     }
 
     @Test("Ranges count Unicode scalars of the cell when it holds non-ASCII text")

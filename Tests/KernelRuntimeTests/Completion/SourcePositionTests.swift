@@ -60,6 +60,28 @@ struct SourcePositionTests {
     }
 }
 
+@Suite("Inspection offsets")
+struct InspectionOffsetTests {
+    /// The names at the offsets `inspectionOffsets` proposes for the cursor at `|`.
+    func names(_ marked: String) -> [String] {
+        let cursor = marked.utf8.firstIndex(of: UInt8(ascii: "|")).map { marked.utf8.distance(from: marked.utf8.startIndex, to: $0) }!
+        let text = marked.replacingOccurrences(of: "|", with: "")
+        return text.inspectionOffsets(aroundUTF8Offset: cursor).map { offset in
+            text.identifierRange(aroundUTF8Offset: offset).map { text.substring(inUTF8Range: $0) } ?? "·"
+        }
+    }
+
+    @Test("Names, finished calls and open calls are proposed in that order")
+    func proposals() {
+        #expect(names("let d = unit|Point()") == ["unitPoint", "unitPoint"])  // its start, then the cursor
+        #expect(names("p.distance(to: q)|") == ["distance", "·"])
+        #expect(names("p.distance(to: f(1), |") == ["distance", "·"])
+        #expect(names("p.distance (to: [1, 2], sc|") == ["sc", "distance", "sc"])
+        #expect(names("{ x in |") == ["·"])
+        #expect(names("α|") == ["α", "α"])
+    }
+}
+
 @Suite("Completion plumbing")
 struct CompletionPlumbingTests {
     @Test("Compiler path and .swift inputs are dropped from the compile command, values kept")
