@@ -53,6 +53,31 @@ public struct SourceKitQuery: Sendable, Equatable {
         }
         self.init(source: cell, compilerArguments: compilerArguments, cursorOffset: offset, cellCursor: cursor)
     }
+
+    /// A query for a cell placed verbatim after a generated prologue: the simplest way for the
+    /// cell compiler to ask about the cell being edited.
+    ///
+    /// The source is `prologue` (a newline is added if it does not end with one) followed by the
+    /// cell text unchanged, so that the cursor maps by a fixed offset. The source is analysed in
+    /// script mode, where declarations and statements mix as they do in a cell: a
+    /// `-parse-as-library` among `compilerArguments` is dropped (other flags of the cell's
+    /// real compile command, such as `-emit-library -o …`, may stay).
+    ///
+    /// - Parameters:
+    ///   - prologue: Generated lines before the cell, e.g. `import GNPE` and the
+    ///     `@testable import` lines of the earlier cells.
+    ///   - cell: The cell text as the user typed it.
+    ///   - compilerArguments: The `swiftc` flags of the cell's compile command.
+    ///   - cursor: The cursor in Unicode scalars of `cell` (Jupyter's `cursor_pos`).
+    public init(prologue: String, cell: String, compilerArguments: [String], cursor: Int) {
+        let head = prologue.isEmpty || prologue.hasSuffix("\n") ? prologue : prologue + "\n"
+        let inCell = SourceKitQuery(cell: cell, compilerArguments: [], cursor: cursor)
+        self.init(
+            source: head + cell,
+            compilerArguments: compilerArguments.filter { $0 != "-parse-as-library" },
+            cursorOffset: head.utf8.count + inCell.cursorOffset,
+            cellCursor: cursor)
+    }
 }
 
 /// One completion candidate.

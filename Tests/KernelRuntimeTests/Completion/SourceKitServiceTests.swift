@@ -172,6 +172,27 @@ struct SourceKitServiceTests {
         #expect(result.cursorStart == cell.unicodeScalars.count - 2 && result.cursorEnd == cell.unicodeScalars.count)
     }
 
+    @Test("A cell after a prologue, with the flags of a real cell compile command")
+    func prologueQuery() throws {
+        let flags = [
+            "-emit-library", "-emit-module", "-parse-as-library", "-O", "-wmo", "-enable-testing",
+            "-module-name", "Cell_3", "-I", fixture.directory.path,
+            "-o", fixture.directory.appendingPathComponent("libCell_3.so").path,
+        ]
+        let cell = "let ρ = unitPoint()\nprint(ρ.distance(to: ρ))\nρ.no"
+        let query = SourceKitQuery(prologue: "@testable import Geo", cell: cell, compilerArguments: flags, cursor: cell.unicodeScalars.count)
+        #expect(query.source.hasPrefix("@testable import Geo\nlet ρ"))
+        #expect(!query.compilerArguments.contains("-parse-as-library"))
+        let result = fixture.service.complete(query)
+        #expect(result.matches == ["norm()"])
+        #expect(result.cursorStart == cell.unicodeScalars.count - 2)
+        // On a top-level statement, which a library-mode parse would reject.
+        let hoverCursor = cell.unicodeScalars.count - "(to: ρ))\nρ.no".unicodeScalars.count
+        let hover = try #require(fixture.service.inspect(
+            SourceKitQuery(prologue: "@testable import Geo\n", cell: cell, compilerArguments: flags, cursor: hoverCursor)))
+        #expect(hover.contains("The distance to another point."), "\(hover)")
+    }
+
     @Test("Changed compiler arguments and changed text at the same position are picked up")
     func changes() throws {
         let second = fixture.directory.appendingPathComponent("second")
