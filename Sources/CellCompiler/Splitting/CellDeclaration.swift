@@ -1,0 +1,47 @@
+/// What kind of top-level declaration a cell made, as used in a scoped import
+/// (`@testable import var Cell_3.x`).
+public enum DeclarationKind: String, Sendable, Equatable, CaseIterable {
+    case `let`, `var`, `func`, `struct`, `class`, `enum`, `protocol`, `typealias`, actor
+
+    /// The keyword of a scoped import that brings a declaration of this kind into scope.
+    ///
+    /// An actor is imported with `class` (the grammar has no `import actor`).
+    public var importKeyword: String {
+        switch self {
+        case .actor: return "class"
+        default: return rawValue
+        }
+    }
+}
+
+/// One name declared at the top level of a cell.
+public struct CellDeclaration: Sendable, Equatable, Hashable {
+    /// The declared name as written (backticks included, e.g. `` `class` ``).
+    public var name: String
+    /// The declaration's kind.
+    public var kind: DeclarationKind
+
+    /// Creates a declaration record.
+    /// - Parameters:
+    ///   - name: The declared name as written.
+    ///   - kind: The declaration's kind.
+    public init(name: String, kind: DeclarationKind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    /// The name without backticks, the key of the ``NameTable``.
+    public var key: String {
+        name.hasPrefix("`") && name.hasSuffix("`") && name.count > 1
+            ? String(name.dropFirst().dropLast()) : name
+    }
+
+    /// Hashes the declaration by its key and kind.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(kind)
+    }
+
+    /// Equal when the keys and kinds are equal.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.key == rhs.key && lhs.kind == rhs.kind }
+}
