@@ -225,6 +225,26 @@ struct SourceKitServiceTests {
         }
     }
 
+    @Test("Queries from several threads at once each get their own answer")
+    func concurrentQueries() async {
+        let service = fixture.service
+        let cells = (0..<6).map { i in
+            i.isMultiple(of: 2) ? "import Geo\nlet p\(i) = unitPoint()\np\(i).no" : "let s\(i) = \"x\"\ns\(i).upperc"
+        }
+        let queries = cells.map { fixture.query($0) }
+        let answers = await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask { (index, service.complete(query).matches) }
+            }
+            var answers = [[String]](repeating: [], count: queries.count)
+            for await (index, matches) in group { answers[index] = matches }
+            return answers
+        }
+        for (index, matches) in answers.enumerated() {
+            #expect(matches == (index.isMultiple(of: 2) ? ["norm()"] : ["uppercased()"]), "cell \(index)")
+        }
+    }
+
     @Test("A server that dies is replaced at the next query")
     func restart() throws {
         let before = try #require(fixture.service.serverProcessIdentifier)
