@@ -60,10 +60,17 @@ extension Kernel {
     }
 
     /// Answers `execute_request`s already waiting on `socket` with `aborted`; handles the rest.
+    ///
+    /// The queue is read completely before anything is answered, so that a request a front end
+    /// sends after seeing an `aborted` reply is not aborted too.
     private func abortQueuedExecutions(on socket: ZMQSocket) {
+        var waiting: [Message] = []
         while socket.waitForInput(milliseconds: 0) {
             guard let frames = try? socket.receive(), let message = decode(frames, channel: "shell")
             else { continue }
+            waiting.append(message)
+        }
+        for message in waiting {
             guard message.header.messageType == "execute_request" else {
                 dispatch(message, socket: socket, channel: "shell")
                 continue
