@@ -26,13 +26,9 @@ struct RunCommand: ParsableCommand {
         } catch let error as ConnectionFileError {
             throw ValidationError(error.description)
         }
-        let engine = try makeEngine()
+        let useFake = fakeEngine
+        let engine = DeferredEngine { useFake ? FakeEngine() : try EngineFactory.makeDefault() }
         let kernel = try Kernel(connection: connection, engine: engine)
         kernel.serve()
-    }
-
-    private func makeEngine() throws -> ExecutionEngine {
-        if fakeEngine { return FakeEngine() }
-        return try EngineFactory.makeDefault()
     }
 }
