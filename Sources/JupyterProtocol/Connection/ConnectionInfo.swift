@@ -98,11 +98,17 @@ public struct ConnectionInfo: Sendable, Equatable, Decodable {
 
 /// A connection file that cannot be used.
 public enum ConnectionFileError: Error, Equatable, CustomStringConvertible {
+    /// The file cannot be read (its path).
     case unreadable(String)
+    /// The file is not JSON (the parser's message).
     case notJSON(String)
+    /// A required field is absent (its name).
     case missingField(String)
+    /// A field has the wrong JSON type (its name).
     case wrongType(String)
+    /// The `signature_scheme` is not `hmac-sha256` (the scheme given).
     case unsupportedScheme(String)
+    /// The `transport` is neither `tcp` nor `ipc` (the transport given).
     case unsupportedTransport(String)
 
     /// What is wrong, naming the file, field or value.

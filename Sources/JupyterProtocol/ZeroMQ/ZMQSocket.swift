@@ -8,7 +8,18 @@ import Foundation
 public final class ZMQSocket: @unchecked Sendable {
     /// The ZeroMQ socket types the kernel and its tests use.
     public enum Kind: Sendable {
-        case router, dealer, publisher, subscriber, reply, request
+        /// `ZMQ_ROUTER`: shell, control and stdin on the kernel side.
+        case router
+        /// `ZMQ_DEALER`: a front end's shell or control socket.
+        case dealer
+        /// `ZMQ_PUB`: iopub.
+        case publisher
+        /// `ZMQ_SUB`: a front end's iopub socket.
+        case subscriber
+        /// `ZMQ_REP`: heartbeat.
+        case reply
+        /// `ZMQ_REQ`: a front end's heartbeat socket.
+        case request
 
         var rawValue: Int32 {
             switch self {
