@@ -1,0 +1,36 @@
+import Foundation
+
+/// The C callback through which a cell reports a thrown error to the kernel's worker:
+/// `(type name, message)`, both NUL-terminated UTF-8.
+public typealias _CellFailureReporter = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Void
+
+/// Runs a cell's body and reports an error it throws. Generated cell code calls this from its
+/// `cell_entry`; users do not need to.
+/// - Parameters:
+///   - body: The cell's statements.
+///   - report: Receives the thrown error's type name and message.
+/// - Returns: 0 when the body returned, 1 when it threw.
+public func _runCell(_ body: () throws -> Void, reportingFailureTo report: _CellFailureReporter) -> Int32 {
+    do {
+        try body()
+        fflush(stdout)
+        return 0
+    } catch {
+        fflush(stdout)
+        let description = _describe(error)
+        description.type.withCString { type in
+            description.message.withCString { message in report(type, message) }
+        }
+        return 1
+    }
+}
+
+/// The type name and message shown for a thrown error: a `LocalizedError`'s
+/// `errorDescription`, else the error's description.
+func _describe(_ error: any Error) -> (type: String, message: String) {
+    let type = String(describing: Swift.type(of: error))
+    if let localized = error as? LocalizedError, let text = localized.errorDescription {
+        return (type, text)
+    }
+    return (type, String(describing: error))
+}
