@@ -2,9 +2,11 @@ import KernelRuntime
 
 /// Creates the engine that `gnpe-kernel run` uses by default.
 enum EngineFactory {
-    /// The real cell engine once it exists; until then the fake engine, with a warning.
+    /// The Swift cell engine, configured from the build folder of this binary
+    /// (`libGNPE.so`, `Modules/` and `gnpe-worker` next to it; see
+    /// `EngineConfiguration.besideExecutable()` for the environment overrides).
+    /// - Throws: `EngineConfigurationError` naming a missing piece, or the engine's start error.
     static func makeDefault() throws -> ExecutionEngine {
-        Log.write("the Swift cell engine is not available in this build; using the fake engine")
-        return FakeEngine()
+        try SwiftCellEngine(configuration: EngineConfiguration.besideExecutable())
     }
 }
