@@ -136,3 +136,23 @@ struct SwiftCellEngineTests {
         #expect(sink.stdout == "Ada none\n")
     }
 }
+
+extension SwiftCellEngineTests {
+    @Test func scopedImportsOperatorsExtensionsAndDisplays() throws {
+        let engine = try Self.makeEngine()
+        defer { engine.shutdown() }
+        var (outcome, sink) = Self.run(engine, "var x = 1\nlet keep = 10\nextension Int { var twice: Int { self * 2 } }")
+        #expect(outcome == .ok)
+        // x is redefined: the first cell is then imported through scoped imports only.
+        (outcome, sink) = Self.run(engine, "let x = \"new\"\ninfix operator <+>: AdditionPrecedence\nfunc <+> (a: Int, b: Int) -> Int { a * 10 + b }")
+        #expect(outcome == .ok)
+        (outcome, sink) = Self.run(engine, "print(x, keep, keep.twice, 1 <+> 2)\ndisplay(\"shown\", id: \"d1\")\nupdateDisplay(\"updated\", id: \"d1\")")
+        #expect(outcome == .ok, "\(outcome)")
+        #expect(sink.stdout == "new 10 20 12\n")
+        #expect(sink.events.contains(.rich(type: "display_data", text: "shown")))
+        #expect(sink.events.contains(.rich(type: "update_display_data", text: "updated")))
+        // A Void final expression shows nothing; the type of a value is its own.
+        (outcome, sink) = Self.run(engine, "print(\"no result\")")
+        #expect(sink.results.isEmpty)
+    }
+}
