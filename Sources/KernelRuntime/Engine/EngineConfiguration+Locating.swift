@@ -51,6 +51,7 @@ extension EngineConfiguration {
             throw EngineConfigurationError(description: "The Swift cell engine cannot start; missing: " + missing.joined(separator: "; "))
         }
         var flags = moduleMapFlags(buildDirectory: directory)
+        if flags.isEmpty { flags = scannedModuleMapFlags(buildDirectory: directory) }
         if let extra = environment["GNPE_CELL_FLAGS"] {
             flags += extra.split(separator: " ").map(String.init)
         }
@@ -89,6 +90,32 @@ extension EngineConfiguration {
             return flags
         }
         return []
+    }
+
+    /// Without SwiftPM's build description: every `module.modulemap` of the package's C targets
+    /// (`Sources/*/`) and of its dependencies' C targets (`.build/checkouts/*/Sources/*/include/`).
+    static func scannedModuleMapFlags(buildDirectory: String) -> [String] {
+        let files = FileManager.default
+        let buildRoot = URL(fileURLWithPath: buildDirectory).deletingLastPathComponent().deletingLastPathComponent()
+        let packageRoot = buildRoot.deletingLastPathComponent()
+        var maps: [String] = []
+        for target in (try? files.contentsOfDirectory(atPath: packageRoot.path + "/Sources")) ?? [] {
+            let map = "\(packageRoot.path)/Sources/\(target)/module.modulemap"
+            if files.fileExists(atPath: map) { maps.append(map) }
+        }
+        let checkouts = buildRoot.path + "/checkouts"
+        for package in (try? files.contentsOfDirectory(atPath: checkouts)) ?? [] {
+            for target in (try? files.contentsOfDirectory(atPath: "\(checkouts)/\(package)/Sources")) ?? [] {
+                let include = "\(checkouts)/\(package)/Sources/\(target)/include"
+                if files.fileExists(atPath: include + "/module.modulemap") {
+                    maps.append(include + "/module.modulemap")
+                }
+            }
+        }
+        return maps.sorted().flatMap { map -> [String] in
+            let folder = URL(fileURLWithPath: map).deletingLastPathComponent().path
+            return ["-Xcc", "-fmodule-map-file=\(map)", "-Xcc", "-I", "-Xcc", folder]
+        }
     }
 
     private static func findInPath(_ name: String) -> String? {
