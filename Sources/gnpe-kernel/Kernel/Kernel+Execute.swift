@@ -48,6 +48,9 @@ extension Kernel {
         case .error(let name, let value, let traceback):
             let error: [String: Any] = ["ename": name, "evalue": value, "traceback": traceback]
             if !silent { publish("error", error, parent: request) }
+            // Requests queued while the cell ran are read before the reply goes out, so that
+            // a request a front end sends after seeing the reply is never aborted.
+            let queued = stopOnError ? drainQueue(of: socket) : []
             var replyContent = error
             replyContent["status"] = "error"
             replyContent["execution_count"] = count
@@ -55,22 +58,24 @@ extension Kernel {
             replyContent["payload"] = [Any]()
             reply(request, "execute_reply", replyContent, on: socket)
             publishStatus("idle", parent: request)
-            if stopOnError { abortQueuedExecutions(on: socket) }
+            abortExecutions(in: queued, socket: socket)
         }
     }
 
-    /// Answers `execute_request`s already waiting on `socket` with `aborted`; handles the rest.
-    ///
-    /// The queue is read completely before anything is answered, so that a request a front end
-    /// sends after seeing an `aborted` reply is not aborted too.
-    private func abortQueuedExecutions(on socket: ZMQSocket) {
+    /// Reads every message already waiting on `socket`, without handling them.
+    private func drainQueue(of socket: ZMQSocket) -> [Message] {
         var waiting: [Message] = []
         while socket.waitForInput(milliseconds: 0) {
             guard let frames = try? socket.receive(), let message = decode(frames, channel: "shell")
             else { continue }
             waiting.append(message)
         }
-        for message in waiting {
+        return waiting
+    }
+
+    /// Answers the `execute_request`s among `messages` with `aborted`; handles the others.
+    private func abortExecutions(in messages: [Message], socket: ZMQSocket) {
+        for message in messages {
             guard message.header.messageType == "execute_request" else {
                 dispatch(message, socket: socket, channel: "shell")
                 continue
