@@ -34,6 +34,22 @@ struct NameTableTests {
         ])
     }
 
+    @Test func functionsWithOtherParametersAreOverloads() {
+        let names = table([
+            "func g(_ a: Int) -> Int { a }\nlet other = 1",
+            "func g(_ a: String) -> String { a }",
+            "func g(_ b: Int) -> Double { 0 }\nfunc h(x: Int...) {}",
+        ])
+        // g(_:Int) was redefined (same parameters, another return type); g(_:String) is an overload.
+        #expect(names.imports().lines == [
+            "@testable import enum Cell_1._Cell_1_Marker",
+            "@testable import let Cell_1.other",
+            "@testable import Cell_2",
+            "@testable import Cell_3",
+        ])
+        #expect(names.cells[2].declarations.map(\.key) == ["g(_:Int)", "h(x:Int...)"])
+    }
+
     @Test func operatorCellsStayWholeImports() {
         let names = table(["infix operator ***\nfunc *** (a: Int, b: Int) -> Int { a * b }\nlet y = 1", "let y = 2"])
         #expect(names.imports().lines == ["@testable import Cell_1", "@testable import Cell_2"])

@@ -24,7 +24,7 @@ struct SplitCellTests {
         #expect(items.map(\.1) == ["import Foundation", "let x = 1", "print(x)", "func f() -> Int { x }", "var y: Int { x * 2 }", "x + f()"])
         #expect(items.map(\.0) == [.import, .storedGlobals(names: ["x"]), .statement, .declaration, .storedGlobals(names: []), .finalExpression])
         let split = SplitCell(parsing: code)
-        #expect(split.declarations == [.init(name: "x", kind: .let), .init(name: "f", kind: .func), .init(name: "y", kind: .var)])
+        #expect(split.declarations == [.init(name: "x", kind: .let), .init(name: "f", kind: .func, signature: "()"), .init(name: "y", kind: .var)])
         #expect(split.imports == ["import Foundation"])
         #expect(!split.declaresOperators)
     }

@@ -9,8 +9,12 @@
 /// imports do not carry operators): a name it declares and a later cell redefines is then
 /// ambiguous, so keep operators in cells of their own.
 ///
-/// A function redeclared in a later cell replaces every overload of that name from the earlier
-/// cell (the earlier cell's functions of that name are no longer imported).
+/// Functions are keyed by name and parameters (labels and types, as written): a function
+/// redeclared with the same parameters replaces the earlier one (whatever its return type); one
+/// with other parameters is an overload and the earlier one stays callable. A scoped import
+/// brings every function of that name from its cell, so when a cell's overload `f(_:Int)` is
+/// replaced but its `f(_:String)` is not, the old `f(_:Int)` comes along and a call to it is
+/// ambiguous: redefine overload sets together.
 public struct NameTable: Sendable, Equatable {
     /// One compiled cell's record.
     public struct Cell: Sendable, Equatable {
@@ -48,8 +52,14 @@ public struct NameTable: Sendable, Equatable {
         for declaration in split.declarations { currentModule[declaration.key] = module }
     }
 
-    /// The module that holds the current definition of `name`, if any.
-    public func module(declaring name: String) -> String? { currentModule[name] }
+    /// The module that holds the current definition of `name`, if any (for functions, the latest
+    /// cell that declares a current overload of that name).
+    public func module(declaring name: String) -> String? {
+        if let module = currentModule[name] { return module }
+        return cells.last { cell in
+            cell.declarations.contains { $0.bareName == name && currentModule[$0.key] == cell.module }
+        }?.module
+    }
 
     /// The import lines a new cell starts with, and the earlier cell modules it must link.
     public func imports() -> (lines: [String], modules: [String]) {
@@ -61,8 +71,9 @@ public struct NameTable: Sendable, Equatable {
                 lines.append("@testable import \(cell.module)")
             } else {
                 lines.append("@testable import enum \(cell.module).\(Self.markerName(of: cell.module))")
-                var seen = Set<CellDeclaration>()
-                for declaration in current where seen.insert(declaration).inserted {
+                var seen = Set<String>()
+                for declaration in current
+                where seen.insert("\(declaration.kind.importKeyword) \(declaration.bareName)").inserted {
                     lines.append(
                         "@testable import \(declaration.kind.importKeyword) \(cell.module).\(declaration.name)")
                 }

@@ -20,21 +20,29 @@ public struct CellDeclaration: Sendable, Equatable, Hashable {
     public var name: String
     /// The declaration's kind.
     public var kind: DeclarationKind
+    /// For a function, its parameters' labels and types, e.g. `(_:Int,to:String)`: a function
+    /// with other parameters is an overload, not a redefinition. Nil for other kinds.
+    public var signature: String?
 
     /// Creates a declaration record.
     /// - Parameters:
     ///   - name: The declared name as written.
     ///   - kind: The declaration's kind.
-    public init(name: String, kind: DeclarationKind) {
+    ///   - signature: A function's parameter labels and types.
+    public init(name: String, kind: DeclarationKind, signature: String? = nil) {
         self.name = name
         self.kind = kind
+        self.signature = signature
     }
 
-    /// The name without backticks, the key of the ``NameTable``.
-    public var key: String {
+    /// The name without backticks.
+    public var bareName: String {
         name.hasPrefix("`") && name.hasSuffix("`") && name.count > 1
             ? String(name.dropFirst().dropLast()) : name
     }
+
+    /// The key of the ``NameTable``: the bare name, plus the signature for a function.
+    public var key: String { bareName + (signature ?? "") }
 
     /// Hashes the declaration by its key and kind.
     public func hash(into hasher: inout Hasher) {

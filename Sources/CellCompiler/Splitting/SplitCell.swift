@@ -108,7 +108,12 @@ public struct SplitCell: Sendable, Equatable {
 
     /// The name and kind of a function, type or type alias declaration.
     private static func namedDeclaration(_ decl: DeclSyntax) -> CellDeclaration? {
-        if let d = decl.as(FunctionDeclSyntax.self) { return .init(name: d.name.text, kind: .func) }
+        if let d = decl.as(FunctionDeclSyntax.self) {
+            let parameters = d.signature.parameterClause.parameters.map {
+                "\($0.firstName.text):\($0.type.trimmedDescription)\($0.ellipsis == nil ? "" : "...")"
+            }
+            return .init(name: d.name.text, kind: .func, signature: "(" + parameters.joined(separator: ",") + ")")
+        }
         if let d = decl.as(StructDeclSyntax.self) { return .init(name: d.name.text, kind: .struct) }
         if let d = decl.as(ClassDeclSyntax.self) { return .init(name: d.name.text, kind: .class) }
         if let d = decl.as(EnumDeclSyntax.self) { return .init(name: d.name.text, kind: .enum) }

@@ -151,8 +151,14 @@ extension SwiftCellEngineTests {
         #expect(sink.stdout == "new 10 20 12\n")
         #expect(sink.events.contains(.rich(type: "display_data", text: "shown")))
         #expect(sink.events.contains(.rich(type: "update_display_data", text: "updated")))
-        // A Void final expression shows nothing; the type of a value is its own.
+        // A Void final expression shows nothing.
         (outcome, sink) = Self.run(engine, "print(\"no result\")")
         #expect(sink.results.isEmpty)
+        // A function with other parameters is an overload; with the same ones, a replacement.
+        (outcome, sink) = Self.run(engine, "func g(_ a: Int) -> Int { a + 1 }\nfunc h() -> Int { 1 }")
+        (outcome, sink) = Self.run(engine, "func g(_ a: String) -> String { a + \"!\" }\nfunc h() -> String { \"h2\" }")
+        (outcome, sink) = Self.run(engine, "print(g(1), g(\"a\"), h())")
+        #expect(outcome == .ok, "\(outcome)")
+        #expect(sink.stdout == "2 a! h2\n")
     }
 }
