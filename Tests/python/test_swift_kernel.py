@@ -143,3 +143,38 @@ def test_shutdown_ends_kernel() -> None:
         km.shutdown_kernel(now=False)
         assert time.monotonic() - started < 5
         assert not process_is_running(pid)
+
+
+def test_interrupt_of_a_tight_loop_restarts_the_worker(kernel) -> None:
+    km, kc = kernel
+    msg_id = kc.execute("var spins = 0\nwhile true { spins &+= 1 }")
+    time.sleep(3.0)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, 30)
+    assert time.monotonic() - started < 10.0
+    assert reply["content"]["status"] == "error"
+    collect_iopub(kc, msg_id, 10)
+    reply, outputs = cell(kc, 'print("after the restart")')
+    assert reply["status"] == "ok", reply
+    assert stream_text(outputs) == "after the restart\n"
+
+
+def test_read_line_asks_the_front_end(kernel) -> None:
+    _, kc = kernel
+    msg_id = kc.execute('let answer = readLine()\nprint("got \\(answer ?? "nil")")', allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=CELL_TIMEOUT)
+    assert request["msg_type"] == "input_request"
+    kc.input("forty-two")
+    outputs = collect_iopub(kc, msg_id, CELL_TIMEOUT)
+    assert stream_text(outputs) == "got forty-two\n"
+    assert shell_reply(kc, msg_id, 10)["content"]["status"] == "ok"
+
+
+def test_a_redefined_type_replaces_the_old_one(kernel) -> None:
+    _, kc = kernel
+    cell(kc, "struct Shape { var sides = 3 }")
+    cell(kc, 'struct Shape { var name = "square"; var sides = 4 }')
+    reply, outputs = cell(kc, "Shape().name + String(Shape().sides)")
+    assert reply["status"] == "ok", reply
+    assert results(outputs) == ["square4"]
