@@ -11,7 +11,9 @@ import Foundation
 /// }
 /// ```
 ///
-/// Not thread-safe except ``cancel()``: callers serialise ``compile(_:)``.
+/// Callers serialise ``compile(_:)`` and ``reset()``; ``generate(_:module:showingResult:)``,
+/// ``completionContext(for:cursor:)`` and ``cancel()`` may run on other threads meanwhile (they
+/// see the tables as of the last finished compile).
 public final class CellCompiler: @unchecked Sendable {
     /// A compiled cell.
     public struct CompiledCell: Sendable {
@@ -45,10 +47,13 @@ public final class CellCompiler: @unchecked Sendable {
     /// The configuration.
     public let configuration: CellCompilerConfiguration
     /// Which cell declares each name.
-    public private(set) var nameTable = NameTable()
+    public var nameTable: NameTable { tableLock.withLock { table } }
     /// The `import` declarations of the compiled cells, repeated in every later cell.
-    public private(set) var persistentImports: [String] = []
+    public var persistentImports: [String] { tableLock.withLock { imports } }
+    private var table = NameTable()
+    private var imports: [String] = []
     private var nextIndex = 1
+    private let tableLock = NSLock()
     private let lock = NSLock()
     private var running: Process?
 
@@ -59,12 +64,14 @@ public final class CellCompiler: @unchecked Sendable {
     }
 
     /// The module name the next compiled cell gets.
-    public var nextModuleName: String { "Cell_\(nextIndex)" }
+    public var nextModuleName: String { tableLock.withLock { "Cell_\(nextIndex)" } }
 
     /// Forgets every cell (a kernel restart); the module numbering continues, so paths stay fresh.
     public func reset() {
-        nameTable = NameTable()
-        persistentImports = []
+        tableLock.withLock {
+            table = NameTable()
+            imports = []
+        }
     }
 
     /// Generates the source of `code` as the next cell.
@@ -74,7 +81,8 @@ public final class CellCompiler: @unchecked Sendable {
     ///   - showingResult: Whether the final expression's value is sent as `execute_result`.
     public func generate(_ code: String, module: String? = nil, showingResult: Bool = true) -> GeneratedCell {
         let split = SplitCell(parsing: code)
-        return CellSourceGenerator(persistentImports: persistentImports, cellImports: nameTable.imports())
+        let (imports, table) = tableLock.withLock { (self.imports, self.table) }
+        return CellSourceGenerator(persistentImports: imports, cellImports: table.imports())
             .generate(code: code, split: split, module: module ?? nextModuleName, showingResult: showingResult)
     }
 
@@ -82,10 +90,12 @@ public final class CellCompiler: @unchecked Sendable {
     /// - Parameter code: The cell's text.
     /// - Returns: The compiled cell, or the diagnostics mapped to the cell's lines.
     public func compile(_ code: String) -> Result<CompiledCell, CompilationFailure> {
-        let module = nextModuleName
-        nextIndex += 1
+        let (module, imports, table) = tableLock.withLock {
+            nextIndex += 1
+            return ("Cell_\(nextIndex - 1)", self.imports, self.table)
+        }
         let split = SplitCell(parsing: code)
-        let generated = CellSourceGenerator(persistentImports: persistentImports, cellImports: nameTable.imports())
+        let generated = CellSourceGenerator(persistentImports: imports, cellImports: table.imports())
             .generate(code: code, split: split, module: module)
         let sourcePath = "\(configuration.cellsDirectory)/\(module).swift"
         do {
@@ -104,8 +114,10 @@ public final class CellCompiler: @unchecked Sendable {
                 compilerOutput: output, file: sourcePath, generated: generated, cell: code)
             return .failure(.init(diagnostics: diagnostics, compilerOutput: output, wasCancelled: cancelled))
         }
-        nameTable.register(module: module, split: split)
-        for line in split.imports where !persistentImports.contains(line) { persistentImports.append(line) }
+        tableLock.withLock {
+            self.table.register(module: module, split: split)
+            for line in split.imports where !self.imports.contains(line) { self.imports.append(line) }
+        }
         return .success(CompiledCell(
             module: module, libraryPath: "\(configuration.cellsDirectory)/lib\(module).so",
             generated: generated, split: split))

@@ -315,10 +315,8 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     }
 
     private func query(code: String, cursor: Int) -> SourceKitQuery {
-        // The compiler's tables change only inside `execute`; read them under its lock.
-        executeLock.lock()
+        // Does not wait for a running cell: the tables are those of the last compiled cell.
         let context = compiler.completionContext(for: code, cursor: cursor)
-        executeLock.unlock()
         return SourceKitQuery(
             source: context.source, compilerArguments: context.compilerArguments,
             cursorOffset: context.cursorOffset, cellCursor: cursor)

@@ -134,6 +134,15 @@ struct SwiftCellEngineTests {
         #expect(outcome == .ok)
         #expect(sink.prompts == ["", "again? "])
         #expect(sink.stdout == "Ada none\n")
+
+        // restart() forgets every cell; new cells work (and may reuse the names).
+        engine.restart()
+        var (after, afterSink) = Self.run(engine, "print(name ?? \"-\")")
+        guard case .error(let errorName, _, _) = after else { Issue.record("\(after)"); return }
+        #expect(errorName == "CompileError")
+        (after, afterSink) = Self.run(engine, "let name = 5\nname * 2")
+        #expect(after == .ok)
+        #expect(afterSink.results == ["10"])
     }
 }
 
