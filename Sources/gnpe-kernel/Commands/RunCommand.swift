@@ -24,7 +24,8 @@ struct RunCommand: ParsableCommand {
         do {
             connection = try ConnectionInfo(contentsOf: connectionFile)
         } catch let error as ConnectionFileError {
-            throw ValidationError(error.description)
+            Log.write(error.description)
+            throw ExitCode.failure
         }
         let useFake = fakeEngine
         let engine = DeferredEngine { useFake ? FakeEngine() : try EngineFactory.makeDefault() }
