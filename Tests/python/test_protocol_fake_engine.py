@@ -262,3 +262,17 @@ def test_exits_when_its_parent_goes_away(tmp_path) -> None:
     if alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "the kernel kept running after its parent exited"
+
+
+def test_heartbeat_echoes(kernel) -> None:
+    _, kc = kernel
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.REQ)
+    socket.linger = 0
+    socket.connect(f"{kc.transport}://{kc.ip}:{kc.hb_port}")
+    try:
+        socket.send(b"ping-123")
+        assert socket.poll(2000), "no heartbeat echo within 2 s"
+        assert socket.recv() == b"ping-123"
+    finally:
+        socket.close()
