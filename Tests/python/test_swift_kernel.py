@@ -178,3 +178,22 @@ def test_a_redefined_type_replaces_the_old_one(kernel) -> None:
     reply, outputs = cell(kc, "Shape().name + String(Shape().sides)")
     assert reply["status"] == "ok", reply
     assert results(outputs) == ["square4"]
+
+
+def test_display_ids_and_rich_results(kernel) -> None:
+    _, kc = kernel
+    _, outputs = cell(kc, 'display("first", id: "progress")')
+    shown = [m for m in outputs if m["msg_type"] == "display_data"]
+    assert shown and shown[0]["content"]["transient"] == {"display_id": "progress"}
+    _, outputs = cell(kc, 'updateDisplay("second", id: "progress")')
+    updates = [m for m in outputs if m["msg_type"] == "update_display_data"]
+    assert updates and updates[0]["content"]["data"]["text/plain"] == "second"
+    assert updates[0]["content"]["transient"] == {"display_id": "progress"}
+
+    cell(kc, 'struct Banner: RichDisplayable {\n'
+             '    var mimeBundle: [String: String] { ["text/html": "<b>hi</b>", "text/plain": "hi"] }\n}')
+    reply, outputs = cell(kc, "Banner()")
+    executed = [m for m in outputs if m["msg_type"] == "execute_result"]
+    assert executed, outputs
+    assert executed[0]["content"]["data"]["text/html"] == "<b>hi</b>"
+    assert executed[0]["content"]["execution_count"] == reply["execution_count"]
