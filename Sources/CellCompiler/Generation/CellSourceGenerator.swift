@@ -3,7 +3,7 @@
 /// The generated file, in order: `import GNPE`, the imports of earlier cells' `import`
 /// declarations, the cell's own imports, the imports of earlier cells (``NameTable``), the
 /// cell's declarations and stored globals at file scope, a marker enum, a private body function
-/// holding the statements in source order (with `_ = x` after each global `x` so that its
+/// (`async` when a statement uses `await`) holding the statements in source order (with `_ = x` after each global `x` so that its
 /// initialiser runs at that point), and the entry point:
 ///
 /// ```swift
@@ -62,7 +62,7 @@ public struct CellSourceGenerator: Sendable {
         }
         if split.hasDeclarations { out.line("enum \(NameTable.markerName(of: module)) {}") }
 
-        out.line("private func _cellBody() throws {")
+        out.line("private func _cellBody() \(split.usesAwait ? "async " : "")throws {")
         throwingIndex = 0
         for item in split.items {
             switch item.role {
@@ -89,7 +89,7 @@ public struct CellSourceGenerator: Sendable {
         out.line("}")
         out.line("@_cdecl(\"cell_entry\")")
         out.line("public func _cellEntry(_ report: GNPE._CellFailureReporter) -> Int32 {")
-        out.line("    GNPE._runCell(_cellBody, reportingFailureTo: report)")
+        out.line("    GNPE.\(split.usesAwait ? "_runAsyncCell" : "_runCell")(_cellBody, reportingFailureTo: report)")
         out.line("}")
         return GeneratedCell(
             module: module, source: out.text, lineMap: out.lineMap, segments: out.segments,

@@ -50,6 +50,8 @@ public struct SplitCell: Sendable, Equatable {
     public var declaresOperators: Bool
     /// The cell's `import` declarations, trimmed (e.g. `import Foundation`).
     public var imports: [String]
+    /// Whether a statement of the cell uses `await` (the body function is then `async`).
+    public var usesAwait: Bool
 
     /// Splits a cell with SwiftParser.
     /// - Parameter code: The cell's text.
@@ -104,6 +106,10 @@ public struct SplitCell: Sendable, Equatable {
         self.hasDeclarations = hasDeclarations
         self.declaresOperators = declaresOperators
         self.imports = imports
+        self.usesAwait = statements.contains { block in
+            if case .decl = block.item { return false }
+            return block.tokens(viewMode: .sourceAccurate).contains { $0.tokenKind == .keyword(.await) }
+        }
     }
 
     /// The name and kind of a function, type or type alias declaration.

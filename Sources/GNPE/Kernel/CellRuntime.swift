@@ -25,6 +25,29 @@ public func _runCell(_ body: () throws -> Void, reportingFailureTo report: _Cell
     }
 }
 
+/// Runs a cell's `async` body (a cell whose statements use `await`) on a task and waits for it;
+/// reports an error it throws. Generated cell code calls this from its `cell_entry`.
+///
+/// The worker's main thread waits meanwhile: code that needs the main actor does not run.
+/// - Parameters:
+///   - body: The cell's statements.
+///   - report: Receives the thrown error's type name and message.
+/// - Returns: 0 when the body returned, 1 when it threw.
+public func _runAsyncCell(_ body: @escaping () async throws -> Void, reportingFailureTo report: _CellFailureReporter)
+    -> Int32
+{
+    final class Outcome: @unchecked Sendable { var error: (any Error)? }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) let body = body
+    Task.detached {
+        do { try await body() } catch { outcome.error = error }
+        done.signal()
+    }
+    done.wait()
+    return _runCell({ if let error = outcome.error { throw error } }, reportingFailureTo: report)
+}
+
 /// The type name and message shown for a thrown error: a `LocalizedError`'s
 /// `errorDescription`, else the error's description.
 func _describe(_ error: any Error) -> (type: String, message: String) {

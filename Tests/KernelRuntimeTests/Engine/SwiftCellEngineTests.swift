@@ -160,6 +160,11 @@ extension SwiftCellEngineTests {
         #expect(sink.stdout == "new 10 20 12\n")
         #expect(sink.events.contains(.rich(type: "display_data", text: "shown")))
         #expect(sink.events.contains(.rich(type: "update_display_data", text: "updated")))
+        // `await` in statements runs the cell's body on a task (a global's initialiser cannot await).
+        (outcome, sink) = Self.run(engine, "func later() async -> Int { 41 }\nprint(await later())\nawait later() + 1")
+        #expect(outcome == .ok, "\(outcome)")
+        #expect(sink.stdout == "41\n")
+        #expect(sink.results == ["42"])
         // A Void final expression shows nothing.
         (outcome, sink) = Self.run(engine, "print(\"no result\")")
         #expect(sink.results.isEmpty)
