@@ -1,17 +1,28 @@
 import Foundation
 
-/// The cells run in this kernel session, answering `history_request` (tail, range, search).
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The cells run in one kernel session, answering `history_request` (tail, range, search).
 ///
 /// Entries are `[session, line, input]`, or `[session, line, [input, output]]` when output is
-/// requested (outputs are not kept: `null`). The session number is always 1.
-final class History: @unchecked Sendable {
+/// requested (outputs are not kept: `null`). The session number is always 1. Search patterns are
+/// shell globs (`*`, `?`, `[…]`), as IPython's history search uses.
+public final class SessionHistory: @unchecked Sendable {
     /// The session number reported in every entry.
-    static let session = 1
+    public static let session = 1
     private var cells: [(line: Int, input: String)] = []
     private let lock = NSLock()
 
-    /// Records `input` as line `line`.
-    func append(_ input: String, line: Int) {
+    /// Creates an empty history.
+    public init() {}
+
+    /// Records `input` as line `line` (the cell's execution count).
+    /// - Parameters:
+    ///   - input: The cell's code.
+    ///   - line: Its execution count.
+    public func append(_ input: String, line: Int) {
         lock.lock()
         defer { lock.unlock() }
         cells.append((line, input))
@@ -21,7 +32,7 @@ final class History: @unchecked Sendable {
     /// - Parameter content: The request's content (`hist_access_type`, `output`, `n`, `start`,
     ///   `stop`, `pattern`, `unique`).
     /// - Returns: The entries, oldest first.
-    func entries(for content: [String: Any]) -> [[Any]] {
+    public func entries(for content: [String: Any]) -> [[Any]] {
         lock.lock()
         let all = cells
         lock.unlock()
@@ -46,8 +57,8 @@ final class History: @unchecked Sendable {
         }
         return selected.map { cell in
             output
-                ? [History.session, cell.line, [cell.input, NSNull()] as [Any]]
-                : [History.session, cell.line, cell.input]
+                ? [SessionHistory.session, cell.line, [cell.input, NSNull()] as [Any]]
+                : [SessionHistory.session, cell.line, cell.input]
         }
     }
 }

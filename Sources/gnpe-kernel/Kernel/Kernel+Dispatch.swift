@@ -88,6 +88,7 @@ extension Kernel {
             "banner": "Swift \(Self.swiftVersion) with GNPE (neural posterior estimation); "
                 + "the library is imported in every cell.",
             "help_links": [[String: Any]](),
+            "debugger": false,
         ]
     }
 

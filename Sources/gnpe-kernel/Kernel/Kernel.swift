@@ -28,7 +28,7 @@ final class Kernel: @unchecked Sendable {
     /// The number given to the engine for each execution (unique, monotonic). Shell thread only.
     var cellNumber = 0
     /// The cells of this session, for `history_request`.
-    let history = History()
+    let history = SessionHistory()
 
     private let exitLock = NSLock()
     private var exiting = false
