@@ -60,6 +60,13 @@ func lastLoaderError() -> String {
     dlerror().map { String(cString: $0) } ?? "unknown error"
 }
 
+// Close descriptors inherited from the kernel beyond the six pipes (its sockets must not stay
+// open in the worker).
+let descriptorLimit = min(Int32(sysconf(Int32(_SC_OPEN_MAX))), 65536)
+if descriptorLimit > 7 {
+    for fd in 7..<descriptorLimit { close(fd) }
+}
+
 // Until libGNPE installs its handler, an interrupt must not end the worker.
 signal(SIGINT, SIG_IGN)
 setvbuf(stdout, nil, _IOLBF, 0)
