@@ -80,6 +80,8 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
 
     /// Compiles and runs `code` (see ``ExecutionEngine/execute(code:executionCount:sink:)``).
     public func execute(code: String, executionCount: Int, sink: ExecutionSink) -> ExecutionOutcome {
+        // A cell of only whitespace and comments has nothing to compile.
+        if SplitCell(parsing: code).items.isEmpty && !isShutDownNow { return .ok }
         executeLock.lock()
         defer { executeLock.unlock() }
         guard setPhase(.compiling) else {
@@ -181,6 +183,8 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     }
 
     // MARK: - Worker lifecycle
+
+    private var isShutDownNow: Bool { stateLock.withLock { isShutDown } }
 
     /// Sets the phase unless the engine was shut down.
     private func setPhase(_ new: Phase) -> Bool {

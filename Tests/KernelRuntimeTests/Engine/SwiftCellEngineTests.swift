@@ -165,6 +165,11 @@ extension SwiftCellEngineTests {
         #expect(outcome == .ok, "\(outcome)")
         #expect(sink.stdout == "41\n")
         #expect(sink.results == ["42"])
+        // A cell of comments only does nothing (and needs no compile).
+        let started = Date()
+        (outcome, sink) = Self.run(engine, "// just a note\n\n/* and another */")
+        #expect(outcome == .ok && sink.events.isEmpty)
+        #expect(Date().timeIntervalSince(started) < 0.1)
         // A Void final expression shows nothing.
         (outcome, sink) = Self.run(engine, "print(\"no result\")")
         #expect(sink.results.isEmpty)
