@@ -1,7 +1,24 @@
 /// What kind of top-level declaration a cell made, as used in a scoped import
 /// (`@testable import var Cell_3.x`).
 public enum DeclarationKind: String, Sendable, Equatable, CaseIterable {
-    case `let`, `var`, `func`, `struct`, `class`, `enum`, `protocol`, `typealias`, actor
+    /// A constant (`let`).
+    case `let`
+    /// A variable (`var`), stored or computed.
+    case `var`
+    /// A function (an operator function too).
+    case `func`
+    /// A structure.
+    case `struct`
+    /// A class.
+    case `class`
+    /// An enumeration.
+    case `enum`
+    /// A protocol.
+    case `protocol`
+    /// A type alias.
+    case `typealias`
+    /// An actor.
+    case actor
 
     /// The keyword of a scoped import that brings a declaration of this kind into scope.
     ///
