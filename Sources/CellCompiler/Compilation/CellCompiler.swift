@@ -123,6 +123,15 @@ public final class CellCompiler: @unchecked Sendable {
             generated: generated, split: split))
     }
 
+    /// Forgets the global `name` of cell `module` (its initialiser threw, so it has no value):
+    /// later cells do not see it.
+    /// - Parameters:
+    ///   - name: The global's name.
+    ///   - module: The cell's module name.
+    public func forgetGlobal(_ name: String, declaredIn module: String) {
+        tableLock.withLock { table.forget(name, declaredIn: module) }
+    }
+
     /// Stops a running compilation (it then fails with `wasCancelled`).
     public func cancel() {
         lock.lock()

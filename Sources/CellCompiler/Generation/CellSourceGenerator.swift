@@ -72,7 +72,7 @@ public struct CellSourceGenerator: Sendable {
                 for name in names { out.line("_ = \(name)") }
             case .throwingGlobal(let name, _, _):
                 throwingIndex += 1
-                out.line("_ = try _cellInit\(throwingIndex).get()")
+                out.line("do { _ = try _cellInit\(throwingIndex).get() } catch { throw GNPE._GlobalInitializationFailure(name: \"\(name)\", underlying: error) }")
                 out.line("_ = \(name)")
             case .finalExpression:
                 if showingResult {

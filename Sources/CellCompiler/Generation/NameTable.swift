@@ -52,6 +52,16 @@ public struct NameTable: Sendable, Equatable {
         for declaration in split.declarations { currentModule[declaration.key] = module }
     }
 
+    /// Forgets `name` as declared by `module` (a global whose initialiser threw): later cells no
+    /// longer see it, and `module` is imported through scoped imports of its other names.
+    /// - Parameters:
+    ///   - name: The global's name.
+    ///   - module: The cell that declared it.
+    public mutating func forget(_ name: String, declaredIn module: String) {
+        let key = name.hasPrefix("`") ? String(name.dropFirst().dropLast()) : name
+        if currentModule[key] == module { currentModule[key] = nil }
+    }
+
     /// The module that holds the current definition of `name`, if any (for functions, the latest
     /// cell that declares a current overload of that name).
     public func module(declaring name: String) -> String? {

@@ -48,9 +48,30 @@ public func _runAsyncCell(_ body: @escaping () async throws -> Void, reportingFa
     return _runCell({ if let error = outcome.error { throw error } }, reportingFailureTo: report)
 }
 
+/// The error a cell throws when the initialiser of a top-level `let x = try …` throws: the
+/// kernel reports `underlying` and forgets `x` (it has no value).
+public struct _GlobalInitializationFailure: Error {
+    /// The global's name.
+    public var name: String
+    /// The error its initialiser threw.
+    public var underlying: any Error
+    /// Creates the failure.
+    public init(name: String, underlying: any Error) {
+        self.name = name
+        self.underlying = underlying
+    }
+}
+
 /// The type name and message shown for a thrown error: a `LocalizedError`'s
 /// `errorDescription`, else the error's description.
+///
+/// For a ``_GlobalInitializationFailure`` the type name is followed by U+0001 and the global's
+/// name, which the kernel strips.
 func _describe(_ error: any Error) -> (type: String, message: String) {
+    if let failure = error as? _GlobalInitializationFailure {
+        let inner = _describe(failure.underlying)
+        return (inner.type + "\u{1}" + failure.name, inner.message)
+    }
     let type = String(describing: Swift.type(of: error))
     if let localized = error as? LocalizedError, let text = localized.errorDescription {
         return (type, text)

@@ -115,17 +115,25 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.lock()
         let wasKilled = killedByInterrupt
         stateLock.unlock()
-        return outcome(of: status, stderrTail: stderrTail, killedByInterrupt: wasKilled, sink: sink)
+        return outcome(of: status, module: compiled.module, stderrTail: stderrTail, killedByInterrupt: wasKilled)
     }
 
-    private func outcome(of status: WorkerStatus, stderrTail: [String], killedByInterrupt: Bool, sink: ExecutionSink)
+    private func outcome(of status: WorkerStatus, module: String, stderrTail: [String], killedByInterrupt: Bool)
         -> ExecutionOutcome
     {
         switch status {
         case .ok:
             return .ok
-        case .thrown(let type, let message):
-            return .error(name: type, value: message, traceback: ["\(type): \(message)"])
+        case .thrown(let reported, let message):
+            // `Type\u{1}name`: the initialiser of the top-level `let name = try …` threw.
+            let parts = reported.split(separator: "\u{1}", maxSplits: 1).map(String.init)
+            let type = parts.first ?? reported
+            var traceback = ["\(type): \(message)"]
+            if parts.count == 2 {
+                compiler.forgetGlobal(parts[1], declaredIn: module)
+                traceback.append("`\(parts[1])` is not defined: its initialiser threw.")
+            }
+            return .error(name: type, value: message, traceback: traceback)
         case .loadError(let message):
             return .error(name: "LoadError", value: message, traceback: ["The cell's library did not load: \(message)"])
         case .fatal(let message):

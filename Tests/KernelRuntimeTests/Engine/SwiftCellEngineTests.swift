@@ -70,9 +70,18 @@ struct SwiftCellEngineTests {
 
         // `let x = try f()` at the top level: the error is thrown by the cell, not a crash.
         (outcome, sink) = Self.run(engine, "func parse(_ s: String) throws -> Int { guard let v = Int(s) else { throw CocoaError(.formatting) }; return v }\nlet good = try parse(\"12\")\nlet bad = try parse(\"x\")")
-        guard case .error = outcome else { Issue.record("expected a thrown error, got \(outcome)"); return }
+        guard case .error(let thrownName, _, let thrownTraceback) = outcome else {
+            Issue.record("expected a thrown error, got \(outcome)")
+            return
+        }
+        #expect(thrownName == "CocoaError")
+        #expect(thrownTraceback.last == "`bad` is not defined: its initialiser threw.")
         (outcome, sink) = Self.run(engine, "good + stamp.hashValue * 0")
         #expect(sink.results == ["12"])
+        // `bad` has no value: a later cell does not see it (a compile error, not a crash).
+        (outcome, sink) = Self.run(engine, "print(bad)")
+        guard case .error(let badName, _, _) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(badName == "CompileError")
     }
 
     @Test func streamingCrashRestartAndInterrupt() throws {
