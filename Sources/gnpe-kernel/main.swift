@@ -1,1 +1,2 @@
-print("gnpe-kernel: not built yet")
+// The gnpe-kernel executable: `install` writes the kernelspec, `run` serves one kernel.
+GNPEKernelCommand.main()

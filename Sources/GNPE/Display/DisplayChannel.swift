@@ -38,6 +38,13 @@ public enum DisplayChannel {
         write(["type": "clear_output", "wait": wait], fallback: nil)
     }
 
+    /// Sends an arbitrary message object (e.g. `{"type": "input_request", …}`) when a kernel is
+    /// attached; does nothing otherwise.
+    /// - Parameter message: A JSON-serialisable object with a `"type"` key.
+    public static func sendMessage(_ message: [String: Any]) {
+        write(message, fallback: nil)
+    }
+
     private static func write(_ message: [String: Any], fallback: String?) {
         guard let handle else {
             if let fallback { print(fallback) }

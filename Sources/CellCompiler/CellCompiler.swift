@@ -1,1 +1,0 @@
-// CellCompiler: see DESIGN.md. Placeholder until the module lands.

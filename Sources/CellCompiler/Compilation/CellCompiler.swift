@@ -1,0 +1,167 @@
+import Foundation
+
+/// Compiles notebook cells into shared libraries, one module `Cell_N` per execution, keeping
+/// the ``NameTable`` and the imports that make later cells see earlier ones.
+///
+/// ```swift
+/// let compiler = CellCompiler(configuration: configuration)
+/// switch compiler.compile("let x = 1\nx + 1") {
+/// case .success(let cell): // dlopen cell.libraryPath and call `cell_entry`
+/// case .failure(let failure): // failure.diagnostics, in the cell's own lines
+/// }
+/// ```
+///
+/// Callers serialise ``compile(_:)`` and ``reset()``; ``generate(_:module:showingResult:)``,
+/// ``completionContext(for:cursor:)`` and ``cancel()`` may run on other threads meanwhile (they
+/// see the tables as of the last finished compile).
+public final class CellCompiler: @unchecked Sendable {
+    /// A compiled cell.
+    public struct CompiledCell: Sendable {
+        /// The module name.
+        public var module: String
+        /// The path of its shared library (a fresh path for every execution).
+        public var libraryPath: String
+        /// The generated source.
+        public var generated: GeneratedCell
+        /// The cell's split.
+        public var split: SplitCell
+    }
+
+    /// A cell that did not compile.
+    public struct CompilationFailure: Error, Sendable {
+        /// The errors (and their notes), located in the cell where they point there.
+        public var diagnostics: [CellDiagnostic]
+        /// The compiler's raw output.
+        public var compilerOutput: String
+        /// Whether compilation was cancelled (an interrupt).
+        public var wasCancelled: Bool
+
+        /// The lines the user sees: each error as `line:column: error: message`, the source
+        /// line and a caret.
+        public var formattedLines: [String] {
+            let lines = diagnostics.filter { $0.severity != .warning }.flatMap(\.formattedLines)
+            return lines.isEmpty ? compilerOutput.split(separator: "\n").map(String.init) : lines
+        }
+    }
+
+    /// The configuration.
+    public let configuration: CellCompilerConfiguration
+    /// Which cell declares each name.
+    public var nameTable: NameTable { tableLock.withLock { table } }
+    /// The `import` declarations of the compiled cells, repeated in every later cell.
+    public var persistentImports: [String] { tableLock.withLock { imports } }
+    private var table = NameTable()
+    private var imports: [String] = []
+    private var nextIndex = 1
+    private let tableLock = NSLock()
+    private let lock = NSLock()
+    private var running: Process?
+
+    /// Creates a compiler.
+    /// - Parameter configuration: Where the compiler, library and cells are.
+    public init(configuration: CellCompilerConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The module name the next compiled cell gets.
+    public var nextModuleName: String { tableLock.withLock { "Cell_\(nextIndex)" } }
+
+    /// Forgets every cell (a kernel restart); the module numbering continues, so paths stay fresh.
+    public func reset() {
+        tableLock.withLock {
+            table = NameTable()
+            imports = []
+        }
+    }
+
+    /// Generates the source of `code` as the next cell.
+    /// - Parameters:
+    ///   - code: The cell's text.
+    ///   - module: The module name; by default ``nextModuleName``.
+    ///   - showingResult: Whether the final expression's value is sent as `execute_result`.
+    public func generate(_ code: String, module: String? = nil, showingResult: Bool = true) -> GeneratedCell {
+        let split = SplitCell(parsing: code)
+        let (imports, table) = tableLock.withLock { (self.imports, self.table) }
+        return CellSourceGenerator(persistentImports: imports, cellImports: table.imports())
+            .generate(code: code, split: split, module: module ?? nextModuleName, showingResult: showingResult)
+    }
+
+    /// Compiles `code` as the next cell and, on success, records its names.
+    /// - Parameter code: The cell's text.
+    /// - Returns: The compiled cell, or the diagnostics mapped to the cell's lines.
+    public func compile(_ code: String) -> Result<CompiledCell, CompilationFailure> {
+        let (module, imports, table) = tableLock.withLock {
+            nextIndex += 1
+            return ("Cell_\(nextIndex - 1)", self.imports, self.table)
+        }
+        let split = SplitCell(parsing: code)
+        let generated = CellSourceGenerator(persistentImports: imports, cellImports: table.imports())
+            .generate(code: code, split: split, module: module)
+        let sourcePath = "\(configuration.cellsDirectory)/\(module).swift"
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.cellsDirectory, withIntermediateDirectories: true)
+            try generated.source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
+        } catch {
+            return .failure(.init(diagnostics: [.init(severity: .error, message: "cannot write \(sourcePath): \(error)")],
+                compilerOutput: "", wasCancelled: false))
+        }
+        let arguments = configuration.buildArguments(
+            module: module, source: sourcePath, linking: generated.importedModules)
+        let (status, output, cancelled) = run(configuration.compiler, arguments)
+        if status != 0 || cancelled {
+            let diagnostics = CellDiagnostic.parse(
+                compilerOutput: output, file: sourcePath, generated: generated, cell: code)
+            return .failure(.init(diagnostics: diagnostics, compilerOutput: output, wasCancelled: cancelled))
+        }
+        tableLock.withLock {
+            self.table.register(module: module, split: split)
+            for line in split.imports where !self.imports.contains(line) { self.imports.append(line) }
+        }
+        return .success(CompiledCell(
+            module: module, libraryPath: "\(configuration.cellsDirectory)/lib\(module).so",
+            generated: generated, split: split))
+    }
+
+    /// Forgets the global `name` of cell `module` (its initialiser threw, so it has no value):
+    /// later cells do not see it.
+    /// - Parameters:
+    ///   - name: The global's name.
+    ///   - module: The cell's module name.
+    public func forgetGlobal(_ name: String, declaredIn module: String) {
+        tableLock.withLock { table.forget(name, declaredIn: module) }
+    }
+
+    /// Stops a running compilation (it then fails with `wasCancelled`).
+    public func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        running?.terminate()
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) -> (Int32, String, Bool) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        do {
+            lock.lock()
+            try process.run()
+            running = process
+            lock.unlock()
+        } catch {
+            lock.unlock()
+            return (-1, "error: cannot run \(executable): \(error)", false)
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        lock.lock()
+        running = nil
+        lock.unlock()
+        let cancelled = process.terminationReason == .uncaughtSignal
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), cancelled)
+    }
+}

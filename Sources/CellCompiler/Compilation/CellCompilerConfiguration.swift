@@ -1,0 +1,65 @@
+/// Where the cell compiler finds the compiler, the library and its modules, and where it writes
+/// the cells.
+public struct CellCompilerConfiguration: Sendable, Equatable {
+    /// Path of `swiftc`.
+    public var compiler: String
+    /// The folder with GNPE's `.swiftmodule` files (`.build/release/Modules`).
+    public var modulesDirectory: String
+    /// The folder with `libGNPE.so`.
+    public var libraryDirectory: String
+    /// The folder the cells' sources, modules and libraries go to.
+    public var cellsDirectory: String
+    /// Further compiler flags the library's modules need (`-Xcc -fmodule-map-file=…` for the C
+    /// modules they import).
+    public var extraFlags: [String]
+    /// Whether cells compile with `-O -wmo` (default; -Onone code runs loops ~14× slower).
+    public var optimize: Bool
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - compiler: Path of `swiftc`.
+    ///   - modulesDirectory: The folder with GNPE's `.swiftmodule` files.
+    ///   - libraryDirectory: The folder with `libGNPE.so`.
+    ///   - cellsDirectory: Where cells are written.
+    ///   - extraFlags: Further compiler flags.
+    ///   - optimize: Whether to compile with `-O -wmo`.
+    public init(
+        compiler: String, modulesDirectory: String, libraryDirectory: String, cellsDirectory: String,
+        extraFlags: [String] = [], optimize: Bool = true
+    ) {
+        self.compiler = compiler
+        self.modulesDirectory = modulesDirectory
+        self.libraryDirectory = libraryDirectory
+        self.cellsDirectory = cellsDirectory
+        self.extraFlags = extraFlags
+        self.optimize = optimize
+    }
+
+    /// The flags that type-check a cell module `module` (no inputs, no outputs).
+    public func checkingFlags(module: String) -> [String] {
+        ["-module-name", module, "-swift-version", "5", "-enable-testing",
+         "-I", modulesDirectory, "-I", cellsDirectory] + extraFlags
+    }
+
+    /// The complete `swiftc` arguments (compiler path excluded) that build `source` into
+    /// `lib<module>.so` and `<module>.swiftmodule` in the cells directory.
+    public func buildArguments(module: String, source: String, linking modules: [String]) -> [String] {
+        var arguments = checkingFlags(module: module)
+        if optimize { arguments += ["-O", "-wmo"] }
+        arguments += [
+            "-emit-library", "-emit-module",
+            "-emit-module-path", "\(cellsDirectory)/\(module).swiftmodule",
+            "-o", "\(cellsDirectory)/lib\(module).so",
+            "-diagnostic-style", "llvm",
+            "-L", libraryDirectory, "-lGNPE", "-L", cellsDirectory,
+        ]
+        arguments += modules.map { "-l\($0)" }
+        arguments += [
+            "-Xlinker", "-soname", "-Xlinker", "lib\(module).so",
+            "-Xlinker", "-rpath", "-Xlinker", cellsDirectory,
+            "-Xlinker", "-rpath", "-Xlinker", libraryDirectory,
+            source,
+        ]
+        return arguments
+    }
+}

@@ -1,1 +1,0 @@
-// JupyterProtocol: see DESIGN.md. Placeholder until the module lands.

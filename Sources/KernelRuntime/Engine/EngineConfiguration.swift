@@ -1,0 +1,48 @@
+import CellCompiler
+import Foundation
+
+/// Where the ``SwiftCellEngine`` finds the compiler, the library, its modules and the worker.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// Path of `swiftc`.
+    public var compiler: String
+    /// Path of `libGNPE.so`.
+    public var libraryPath: String
+    /// The folder with GNPE's `.swiftmodule` files.
+    public var modulesDirectory: String
+    /// Path of the `gnpe-worker` executable.
+    public var workerPath: String
+    /// Further compiler flags for cells (the library's C module maps).
+    public var extraCompilerFlags: [String]
+    /// Where cells are compiled to; nil for a fresh temporary folder (removed at shutdown).
+    public var cellsDirectory: String?
+    /// Seconds an interrupted cell has to stop before the worker is killed and restarted.
+    public var interruptGracePeriod: Double
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - compiler: Path of `swiftc`.
+    ///   - libraryPath: Path of `libGNPE.so`.
+    ///   - modulesDirectory: The folder with GNPE's `.swiftmodule` files.
+    ///   - workerPath: Path of `gnpe-worker`.
+    ///   - extraCompilerFlags: Further compiler flags for cells.
+    ///   - cellsDirectory: Where cells go; nil for a temporary folder.
+    ///   - interruptGracePeriod: Seconds before an interrupted cell's worker is killed (default 2).
+    public init(
+        compiler: String, libraryPath: String, modulesDirectory: String, workerPath: String,
+        extraCompilerFlags: [String] = [], cellsDirectory: String? = nil, interruptGracePeriod: Double = 2
+    ) {
+        self.compiler = compiler
+        self.libraryPath = libraryPath
+        self.modulesDirectory = modulesDirectory
+        self.workerPath = workerPath
+        self.extraCompilerFlags = extraCompilerFlags
+        self.cellsDirectory = cellsDirectory
+        self.interruptGracePeriod = interruptGracePeriod
+    }
+}
+
+/// A piece the engine needs and did not find.
+public struct EngineConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// What is missing and where it was looked for.
+    public var description: String
+}

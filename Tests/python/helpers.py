@@ -1,0 +1,69 @@
+"""Small helpers for driving a kernel through jupyter_client in tests."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from queue import Empty
+from typing import Any, Iterator
+
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+
+@contextmanager
+def running_kernel(name: str, startup_timeout: float = 60) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
+    """Starts kernel `name`, yields (manager, client), shuts it down afterwards."""
+    km, kc = start_new_kernel(kernel_name=name, startup_timeout=startup_timeout)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=False)
+
+
+def run_cell(kc: BlockingKernelClient, code: str, timeout: float = 60, **kwargs: Any) -> tuple[dict, list[dict]]:
+    """Executes `code`; returns (reply content, iopub messages of this request up to idle)."""
+    msg_id = kc.execute(code, **kwargs)
+    outputs = collect_iopub(kc, msg_id, timeout)
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply["content"], outputs
+
+
+def collect_iopub(kc: BlockingKernelClient, msg_id: str, timeout: float) -> list[dict]:
+    """iopub messages whose parent is `msg_id`, until its `idle` status (excluded)."""
+    deadline = time.monotonic() + timeout
+    messages = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no idle for {msg_id} within {timeout} s; got {messages}")
+        try:
+            msg = kc.get_iopub_msg(timeout=remaining)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return messages
+        messages.append(msg)
+
+
+def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float) -> dict:
+    """The shell reply to `msg_id`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        msg = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+def stream_text(outputs: list[dict], name: str = "stdout") -> str:
+    """All `stream` text of `name` in `outputs`."""
+    return "".join(m["content"]["text"] for m in outputs
+                   if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+
+def results(outputs: list[dict]) -> list[str]:
+    """The text/plain of each execute_result in `outputs`."""
+    return [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
