@@ -1,0 +1,88 @@
+import Testing
+import TensorCore
+
+/// Every tape operation against central finite differences.
+@Suite struct GradientTests {
+    static func random(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+        var rng = RandomSource(seed: seed)
+        return Tensor(randomUniform: shape, low: low, high: high, using: &rng)
+    }
+
+    @Test func linearWithBias() {
+        let err = GradientCheck.maximumError(inputs: [Self.random([4, 3], seed: 1), Self.random([3, 5], seed: 2),
+                                                      Self.random([5], seed: 3)]) { t, v in
+            t.linear(v[0], weight: v[1], bias: v[2])
+        }
+        #expect(err < 1e-2)
+    }
+
+    @Test func maskedLinearIgnoresMaskedWeights() {
+        var mask = Tensor(zeros: [3, 4])
+        for i in 0..<3 { for j in 0..<4 where (i + j) % 2 == 0 { mask[i, j] = 1 } }
+        let err = GradientCheck.maximumError(inputs: [Self.random([2, 3], seed: 4), Self.random([3, 4], seed: 5)]) { t, v in
+            t.linear(v[0], weight: v[1], bias: nil, mask: mask)
+        }
+        #expect(err < 1e-2)
+        let tape = Tape()
+        let x = tape.constant(Self.random([2, 3], seed: 4))
+        let w = tape.variable(Self.random([3, 4], seed: 5))
+        tape.backward(from: tape.sum(tape.linear(x, weight: w, bias: nil, mask: mask)))
+        let g = tape.gradient(of: w)!
+        for k in 0..<12 where mask.scalars[k] == 0 { #expect(g.scalars[k] == 0) }
+    }
+
+    @Test(arguments: Activation.allCases)
+    func activation(_ kind: Activation) {
+        // Avoid the kink of ReLU/ELU at 0 by keeping inputs away from it.
+        var x = Self.random([3, 4], seed: 6, low: -2, high: 2)
+        x = x.mapped { abs($0) < 0.05 ? $0 + 0.1 : $0 }
+        let err = GradientCheck.maximumError(inputs: [x], step: 1e-2) { t, v in t.activation(v[0], kind) }
+        #expect(err < 2e-2)
+    }
+
+    @Test func elementwiseArithmetic() {
+        let a = Self.random([3, 4], seed: 7), b = Self.random([3, 4], seed: 8), row = Self.random([4], seed: 9)
+        #expect(GradientCheck.maximumError(inputs: [a, b]) { t, v in t.add(v[0], v[1]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a, row]) { t, v in t.add(v[0], v[1]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a, b]) { t, v in t.subtract(v[0], v[1]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a, b]) { t, v in t.multiply(v[0], v[1]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a, row]) { t, v in t.multiply(v[0], v[1]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.scaled(v[0], by: -3) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.exp(v[0]) } < 1e-2)
+        let positive = Self.random([3, 4], seed: 10, low: 0.5, high: 2)
+        #expect(GradientCheck.maximumError(inputs: [positive]) { t, v in t.log(v[0]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a, Self.random([3, 2], seed: 11)]) { t, v in
+            t.concatenatedColumns(v[0], v[1])
+        } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [Self.random([1, 4], seed: 12)]) { t, v in
+            t.repeatingRow(v[0], count: 3)
+        } < 1e-2)
+    }
+
+    @Test func reductions() {
+        let a = Self.random([3, 4], seed: 13)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.sumAlongColumns(v[0]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.mean(v[0]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.sum(v[0]) } < 1e-2)
+        #expect(GradientCheck.maximumError(inputs: [a]) { t, v in t.standardNormalLogDensity(v[0]) } < 1e-2)
+    }
+
+    @Test func gradientsAccumulateOverReuse() {
+        // d/dx of x·x + x = 2x + 1 with x used three times.
+        let tape = Tape()
+        let x = tape.variable(Tensor(shape: [2], scalars: [1.5, -2]))
+        let y = tape.sum(tape.add(tape.multiply(x, x), x))
+        tape.backward(from: y)
+        #expect(tape.gradient(of: x)!.scalars == [4, -3])
+    }
+
+    @Test func matmulMatchesNaiveProduct() {
+        let a = Self.random([5, 7], seed: 14), b = Self.random([7, 3], seed: 15)
+        let c = a.matmul(b)
+        for i in 0..<5 { for j in 0..<3 {
+            var s: Float = 0
+            for k in 0..<7 { s += a[i, k] * b[k, j] }
+            #expect(abs(c[i, j] - s) < 1e-5)
+        } }
+    }
+}
