@@ -86,3 +86,66 @@ import TensorCore
         } }
     }
 }
+
+@Suite struct LayerOperationGradientTests {
+    @Test func layerNormalization() {
+        let x = GradientTests.random([4, 5], seed: 20, low: -2, high: 2)
+        let err = GradientCheck.maximumError(inputs: [x, GradientTests.random([5], seed: 21), GradientTests.random([5], seed: 22)]) { t, v in
+            t.layerNormalized(v[0], scale: v[1], offset: v[2])
+        }
+        #expect(err < 2e-2)
+    }
+
+    @Test func batchNormalization() {
+        let x = GradientTests.random([6, 3], seed: 23, low: -2, high: 2)
+        let err = GradientCheck.maximumError(inputs: [x, GradientTests.random([3], seed: 24), GradientTests.random([3], seed: 25)]) { t, v in
+            t.batchNormalized(v[0], scale: v[1], offset: v[2]).output
+        }
+        #expect(err < 2e-2)
+    }
+
+    @Test func dropoutInTrainingAndIdentityOtherwise() {
+        let x = GradientTests.random([8, 6], seed: 26)
+        let err = GradientCheck.maximumError(inputs: [x], makeTape: { Tape(isTraining: true, random: RandomSource(seed: 3)) }) { t, v in
+            t.dropout(v[0], rate: 0.3)
+        }
+        #expect(err < 1e-2)
+        let tape = Tape(isTraining: true, random: RandomSource(seed: 3))
+        let y = tape.value(tape.dropout(tape.constant(x), rate: 0.5)).scalars
+        #expect(y.contains(0) && y.contains { $0 != 0 })
+        for (a, b) in zip(x.scalars, y) where b != 0 { #expect(abs(b - 2 * a) < 1e-6) }
+        let eval = Tape()
+        #expect(eval.value(eval.dropout(eval.constant(x), rate: 0.5)) == x)
+    }
+
+    @Test(arguments: [(3, 1), (4, 0), (5, 2)])
+    func convolution(kernel: Int, padding: Int) {
+        let x = GradientTests.random([2, 3, 9], seed: 27)
+        let w = GradientTests.random([4, 3 * kernel], seed: 28), b = GradientTests.random([4], seed: 29)
+        let err = GradientCheck.maximumError(inputs: [x, w, b]) { t, v in
+            t.convolved1D(v[0], weight: v[1], bias: v[2], kernelSize: kernel, padding: padding)
+        }
+        #expect(err < 2e-2)
+    }
+
+    @Test func convolutionMatchesDirectSum() {
+        let x = GradientTests.random([1, 2, 7], seed: 30), w = GradientTests.random([3, 2 * 3], seed: 31)
+        let b = GradientTests.random([3], seed: 32)
+        let t = Tape()
+        let y = t.value(t.convolved1D(t.constant(x), weight: t.constant(w), bias: t.constant(b), kernelSize: 3, padding: 1))
+        for o in 0..<3 { for i in 0..<7 {
+            var s = b.scalars[o]
+            for c in 0..<2 { for k in 0..<3 {
+                let j = i + k - 1
+                if j >= 0 && j < 7 { s += w.scalars[o * 6 + c * 3 + k] * x.scalars[c * 7 + j] }
+            } }
+            #expect(abs(y.scalars[o * 7 + i] - s) < 1e-5)
+        } }
+    }
+
+    @Test func maxPooling() {
+        let x = GradientTests.random([2, 3, 8], seed: 33)
+        let err = GradientCheck.maximumError(inputs: [x], step: 1e-3) { t, v in t.maxPooled1D(v[0], size: 2) }
+        #expect(err < 2e-2)
+    }
+}

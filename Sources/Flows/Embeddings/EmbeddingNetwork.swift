@@ -22,6 +22,8 @@ public protocol EmbeddingNetwork {
     var outputCount: Int { get }
     /// The trainable parameters, in a fixed order.
     var parameters: [Parameter] { get }
+    /// Non-trainable state saved with the weights (batch-norm running statistics).
+    var buffers: [Parameter] { get }
     /// Embeds a batch.
     /// - Parameters:
     ///   - x: Observations, `[batch, inputCount]`.
@@ -35,6 +37,8 @@ public protocol EmbeddingNetwork {
 extension EmbeddingNetwork {
     /// Custom networks have no serialisable description by default.
     public var architecture: EmbeddingArchitecture? { nil }
+    /// No buffers by default.
+    public var buffers: [Parameter] { [] }
 }
 
 /// The serialisable description of a built-in embedding network.
@@ -44,6 +48,16 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
     /// A multilayer perceptron: `hidden` layer widths with `activation` after each, then a linear
     /// layer to `outputFeatures`.
     case mlp(inputFeatures: Int, hidden: [Int], outputFeatures: Int, activation: Activation)
+    /// A residual network: a linear layer to `hiddenFeatures`, `blockCount` ``ResidualBlock``s,
+    /// a linear layer to `outputFeatures`.
+    case residual(inputFeatures: Int, hiddenFeatures: Int, blockCount: Int, outputFeatures: Int,
+                  activation: Activation, normalization: Normalization, dropoutRate: Float)
+    /// A 1-D convolutional network over `[channels, length]` observations: per entry of
+    /// `convolutionChannels` a same-padded convolution, the activation and max pooling by
+    /// `poolSize`; then the flattened features through an MLP with `hidden` widths to
+    /// `outputFeatures`. Translation-equivariant up to pooling (the baseline of Dax et al. 2022).
+    case convolutional(channels: Int, length: Int, convolutionChannels: [Int], kernelSize: Int, poolSize: Int,
+                       hidden: [Int], outputFeatures: Int, activation: Activation)
 
     /// Builds the network with fresh random weights.
     /// - Parameter rng: The random source for the initial weights.
@@ -55,6 +69,8 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
         case let .mlp(inputFeatures, hidden, outputFeatures, activation):
             return MLPEmbedding(inputFeatures: inputFeatures, hidden: hidden, outputFeatures: outputFeatures,
                                 activation: activation, using: &rng)
+        case .residual, .convolutional:
+            return SequentialEmbedding(architecture: self, using: &rng)
         }
     }
 
@@ -63,6 +79,8 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
         switch self {
         case .identity(let n): return n
         case .mlp(let n, _, _, _): return n
+        case .residual(let n, _, _, _, _, _, _): return n
+        case let .convolutional(channels, length, _, _, _, _, _, _): return channels * length
         }
     }
 }

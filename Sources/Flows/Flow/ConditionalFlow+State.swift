@@ -10,7 +10,7 @@ extension ConditionalFlow {
         public var parameterStandardization: Standardization
         /// z-scoring of observations.
         public var observationStandardization: Standardization
-        /// The weights in ``ConditionalFlow/parameters`` order.
+        /// The weights in ``ConditionalFlow/weights`` order (parameters, then buffers).
         public var weights: [Tensor]
 
         /// Creates a state value.
@@ -23,14 +23,18 @@ extension ConditionalFlow {
         }
     }
 
-    /// Copies of all weights, in ``parameters`` order.
-    public var weights: [Tensor] { parameters.values() }
+    /// Non-trainable state saved with the weights (batch-norm running statistics of the
+    /// embedding), in a fixed order.
+    public var buffers: [Parameter] { embedding.buffers }
+
+    /// Copies of all weights: the ``parameters`` in order, then the ``buffers``.
+    public var weights: [Tensor] { (parameters + buffers).values() }
 
     /// Replaces all weights (e.g. to restore the best epoch).
-    /// - Parameter weights: Tensors in ``parameters`` order with matching shapes.
+    /// - Parameter weights: Tensors in ``weights`` order with matching shapes.
     /// - Throws: ``FlowError/incompatibleWeights(_:)`` if a count or shape differs.
     public func setWeights(_ weights: [Tensor]) throws {
-        do { try parameters.setValues(weights) } catch let e as TensorError {
+        do { try (parameters + buffers).setValues(weights) } catch let e as TensorError {
             throw FlowError.incompatibleWeights(e.description)
         }
     }

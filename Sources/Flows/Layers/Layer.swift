@@ -7,6 +7,8 @@ import TensorCore
 public protocol Layer {
     /// The trainable parameters, in a fixed order.
     var parameters: [Parameter] { get }
+    /// Non-trainable state saved with the weights (batch-norm running statistics); `[]` by default.
+    var buffers: [Parameter] { get }
     /// Applies the layer to a batch.
     /// - Parameters:
     ///   - x: The input node, `[batch, features...]`.
@@ -23,6 +25,8 @@ public struct Sequential: Layer {
     public init(_ layers: [any Layer]) { self.layers = layers }
     /// All parameters of all layers, in order.
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    /// All buffers of all layers, in order.
+    public var buffers: [Parameter] { layers.flatMap(\.buffers) }
     /// Applies every layer in order.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
         layers.reduce(x) { h, layer in layer(h, on: tape) }

@@ -10,24 +10,26 @@ public enum GradientCheck {
     /// - Parameters:
     ///   - inputs: The input values.
     ///   - step: The finite-difference step.
+    ///   - makeTape: Creates each tape (pass a seeded training tape to check dropout).
     ///   - function: Builds the output from the input nodes on a tape.
     /// - Returns: max over elements of `|analytic − numeric| / max(1, |numeric|)`.
     public static func maximumError(
-        inputs: [Tensor], step: Float = 1e-2, function: (Tape, [Variable]) -> Variable
+        inputs: [Tensor], step: Float = 1e-2, makeTape: () -> Tape = { Tape() },
+        function: (Tape, [Variable]) -> Variable
     ) -> Float {
         func weights(_ n: Int) -> Tensor {
             var rng = RandomSource(seed: 99)
             return Tensor(randomUniform: [n], low: 0.5, high: 1.5, using: &rng)
         }
         func evaluate(_ xs: [Tensor]) -> Double {
-            let tape = Tape()
+            let tape = makeTape()
             let out = tape.value(function(tape, xs.map { tape.constant($0) }))
             let w = weights(out.count)
             var s = 0.0
             for i in 0..<out.count { s += Double(out.scalars[i]) * Double(w.scalars[i]) }
             return s
         }
-        let tape = Tape()
+        let tape = makeTape()
         let vars = inputs.map { tape.variable($0) }
         let out = function(tape, vars)
         let n = tape.value(out).count
