@@ -62,3 +62,19 @@ import TensorCore
         #expect(flow.parameters.scalarCount == flow.weights.reduce(0) { $0 + $1.count })
     }
 }
+
+@Suite struct SharedContextSamplingTests {
+    /// Sampling many points for one observation (which computes the context-only first pass
+    /// once) equals inverting the same base points with the observation repeated per row.
+    @Test(arguments: flowCases)
+    func sharedContextMatchesRepeatedContext(_ c: FlowCase) throws {
+        let flow = try c.makeFlow(features: 3)
+        let z = randomTensor([7, 3], seed: 12)
+        let one = Tensor(shape: [1, 2], scalars: [0.3, -1.1])
+        let repeated = Tensor(shape: [7, 2], scalars: Array(repeating: one.scalars, count: 7).flatMap { $0 })
+        let shared = try flow.inverse(z, given: one), perRow = try flow.inverse(z, given: repeated)
+        #expect(zip(shared.scalars, perRow.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let (back, _) = try flow.forward(shared, given: repeated)
+        #expect(zip(back.scalars, z.scalars).allSatisfy { abs($0 - $1) < 1e-3 })
+    }
+}

@@ -149,3 +149,19 @@ import TensorCore
         #expect(err < 2e-2)
     }
 }
+
+@Suite struct FastMathTests {
+    @Test func tanhAndExpMatchTheLibrary() {
+        var worstTanh: Float = 0, worstExp: Float = 0
+        for i in -40000...40000 {
+            let x = Float(i) * 5e-4
+            worstTanh = max(worstTanh, abs(FastMath.tanh(x) - Float.tanh(x)))
+            let e = Float.exp(x * 4)
+            worstExp = max(worstExp, abs(FastMath.exp(x * 4) - e) / e)
+        }
+        #expect(worstTanh < 2e-6)
+        #expect(worstExp < 1e-6)
+        #expect(FastMath.tanh(100) == 1 && FastMath.tanh(-100) == -1)
+        #expect(FastMath.exp(-200) < 1e-37 && FastMath.exp(-200) >= 0)
+    }
+}

@@ -42,23 +42,19 @@ public struct MaskedAffineAutoregressive: FlowTransform {
 
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         let n = z.rows, d = z.columns
-        let term = made.contextTerm(context)
-        var x = Tensor(zeros: [n, d])
-        for i in 0..<d {
-            let p = made.evaluate(x, contextTerm: term)
-            p.scalars.withUnsafeBufferPointer { ps in
-                z.scalars.withUnsafeBufferPointer { zs in
-                    x.scalars.withUnsafeMutableBufferPointer { xs in
-                        for r in 0..<n {
-                            let shift = ps[r * 2 * d + 2 * i]
-                            let a = Self.logScaleBound * Float.tanh(ps[r * 2 * d + 2 * i + 1] / Self.logScaleBound)
-                            xs[r * d + i] = (zs[r * d + i] - shift) * Float.exp(-a)
-                        }
-                    }
+        let plan = MADE.InferencePlan(made, context: context)
+        var x = [Float](repeating: 0, count: n * d)
+        let bound = Self.logScaleBound
+        z.scalars.withUnsafeBufferPointer { zs in
+            plan.invert(rows: n, x: &x) { i, ps, shared, xs in
+                for r in 0..<n {
+                    let q = shared ? 0 : 2 * r
+                    let a = bound * FastMath.tanh(ps[q + 1] / bound)
+                    xs[r * d + i] = (zs[r * d + i] - ps[q]) * FastMath.exp(-a)
                 }
             }
         }
-        return x
+        return Tensor(shape: [n, d], scalars: x)
     }
 }
 

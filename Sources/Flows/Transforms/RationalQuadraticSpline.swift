@@ -270,19 +270,18 @@ public struct RationalQuadraticAutoregressive: FlowTransform {
 
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         let n = z.rows, d = z.columns, p = spline.parametersPerFeature
-        let term = made.contextTerm(context)
-        var x = Tensor(zeros: [n, d])
+        let plan = MADE.InferencePlan(made, context: context)
+        var x = [Float](repeating: 0, count: n * d)
+        let spline = spline
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * (spline.binCount + 1)) { scratch in
-            for i in 0..<d {
-                let params = made.evaluate(x, contextTerm: term)
-                params.scalars.withUnsafeBufferPointer { ps in
+            z.scalars.withUnsafeBufferPointer { zs in
+                plan.invert(rows: n, x: &x) { i, ps, shared, xs in
                     for r in 0..<n {
-                        x.scalars[r * d + i] = spline.inverse(z.scalars[r * d + i], ps.baseAddress! + (r * d + i) * p,
-                                                              scratch.baseAddress!)
+                        xs[r * d + i] = spline.inverse(zs[r * d + i], ps + (shared ? 0 : r * p), scratch.baseAddress!)
                     }
                 }
             }
         }
-        return x
+        return Tensor(shape: [n, d], scalars: x)
     }
 }

@@ -61,8 +61,8 @@ extension Tape {
     @inlinable
     public static func applyActivation(_ kind: Activation, _ o: UnsafeMutableBufferPointer<Float>) {
         switch kind {
-        case .relu: for i in 0..<o.count where o[i] < 0 { o[i] = 0 }
-        case .tanh: for i in 0..<o.count { o[i] = Float.tanh(o[i]) }
+        case .relu: for i in 0..<o.count { o[i] = o[i] > 0 ? o[i] : 0 }
+        case .tanh: FastMath.tanh(o)
         case .elu: for i in 0..<o.count where o[i] <= 0 { o[i] = Float.exp(o[i]) - 1 }
         case .sigmoid: for i in 0..<o.count { o[i] = 1 / (1 + Float.exp(-o[i])) }
         case .softplus:

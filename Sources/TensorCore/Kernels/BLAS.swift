@@ -27,6 +27,18 @@ public enum BLAS {
         _gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c)
     }
 
+    /// `C = alpha · op(A) · op(B) + beta · C`, row-major, with explicit leading dimensions
+    /// (for operating on column blocks of larger matrices).
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     @usableFromInline
     internal static func _gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
