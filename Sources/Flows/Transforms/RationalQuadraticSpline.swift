@@ -36,7 +36,7 @@ public struct RationalQuadraticSpline: Sendable, Equatable {
         var m = raw[0]
         for j in 1..<k where raw[j] > m { m = raw[j] }
         var total: Float = 0
-        for j in 0..<k { let e = Float.exp(raw[j] - m); fractions[j] = e; total += e }
+        for j in 0..<k { let e = FastMath.exp(raw[j] - m); fractions[j] = e; total += e }
         let inv = 1 / total
         let scale = 1 - minimumBinSize * Float(k)
         var cum: Float = 0
@@ -116,9 +116,11 @@ extension Tape {
             var dx = [Float](repeating: 0, count: wantX ? n * d : 0)
             var dp = [Float](repeating: 0, count: wantP ? n * d * p : 0)
             let gz = gs[0], gl = gs[1]
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 * (k + 1)) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 7 * (k + 1)) { scratch in
                 let cw = scratch.baseAddress!, ch = cw + (k + 1), fw = ch + (k + 1), fh = fw + (k + 1)
-                let gcw = fh + (k + 1), gch = gcw + (k + 1)
+                let gcw = fh + (k + 1), gch = gcw + (k + 1), gf = gch + (k + 1)
+                dp.withUnsafeMutableBufferPointer { dpb in
+                let dpBase = dpb.baseAddress
                 xv.scalars.withUnsafeBufferPointer { xs in
                     pv.scalars.withUnsafeBufferPointer { ps in
                         for r in 0..<n {
@@ -173,14 +175,13 @@ extension Tape {
                                 gcw[b + 1] = gW
                                 gch[b] = gy - gH
                                 gch[b + 1] = gH
-                                let out = dp.withUnsafeMutableBufferPointer { $0.baseAddress! + e * p }
-                                // knots[j] = −B + 2B Σ_{m<j} (minSize + scale · softmax_m), j = 1..K−1.
+                                let out = dpBase! + e * p
+                                // knots[j] = −B + 2B Σ_{m<j} (minSize + scale · softmax_m), j = 1..K−1, so
+                                // g_fraction_m = scale · Σ_{m<j<K} g_knot_j, then back through the softmax.
                                 let scale = 2 * spline.bound * (1 - spline.minimumBinSize * Float(k))
-                                for (gk, f, o) in [(gcw, fw, out), (gch, fh, out + k)] {
-                                    // g_fraction_m = scale · Σ_{j>m, j<K} g_knot_j
-                                    var suffix: Float = 0
-                                    var dot: Float = 0
-                                    var gf = [Float](repeating: 0, count: k)
+                                for half in 0..<2 {
+                                    let gk = half == 0 ? gcw : gch, f = half == 0 ? fw : fh, o = out + half * k
+                                    var suffix: Float = 0, dot: Float = 0
                                     for m in stride(from: k - 1, through: 0, by: -1) {
                                         if m + 1 < k { suffix += gk[m + 1] }
                                         gf[m] = scale * suffix
@@ -194,6 +195,7 @@ extension Tape {
                             }
                         }
                     }
+                }
                 }
             }
             if wantX { tape.accumulate(x, dx) }

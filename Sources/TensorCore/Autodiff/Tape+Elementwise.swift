@@ -36,7 +36,7 @@ extension Tape {
                 xv.scalars.withUnsafeBufferPointer { xs in
                     out.withUnsafeBufferPointer { ys in
                         switch kind {
-                        case .relu: for i in 0..<dd.count where xs[i] <= 0 { dd[i] = 0 }
+                        case .relu: for i in 0..<dd.count { dd[i] = xs[i] > 0 ? dd[i] : 0 }
                         case .tanh: for i in 0..<dd.count { dd[i] *= 1 - ys[i] * ys[i] }
                         case .elu: for i in 0..<dd.count where xs[i] <= 0 { dd[i] *= ys[i] + 1 }
                         case .sigmoid: for i in 0..<dd.count { dd[i] *= ys[i] * (1 - ys[i]) }
