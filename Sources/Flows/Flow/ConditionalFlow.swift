@@ -158,10 +158,24 @@ public final class ConditionalFlow {
     /// - Returns: `[batch]` log densities in the original (un-z-scored) θ coordinates.
     /// - Throws: ``FlowError/shapeMismatch(_:)``.
     public func logProbability(of theta: Tensor, given x: Tensor) throws -> Tensor {
-        let tape = Tape()
-        let lp = try logProbability(of: theta, given: x, on: tape)
-        return tape.value(lp) + (-parameterStandardization.logScaleSum)
+        let n = theta.rows
+        let shared = observationFeatures == 0 || x.rank == 1 || x.rows == 1
+        var out = [Float]()
+        out.reserveCapacity(n)
+        // Chunks bound the memory of the intermediate activations for large grids.
+        for start in stride(from: 0, to: max(n, 1), by: Self.chunkSize) {
+            let range = start..<min(start + Self.chunkSize, n)
+            let tape = Tape()
+            let lp = try logProbability(of: n <= Self.chunkSize ? theta : theta.slicingRows(range),
+                                        given: shared || n <= Self.chunkSize ? x : x.slicingRows(range), on: tape)
+            out.append(contentsOf: tape.value(lp).scalars)
+            if n > Self.chunkSize { try Interruption.checkpoint("density evaluation, row \(range.upperBound) of \(n)") }
+        }
+        return Tensor(shape: [n], scalars: out) + (-parameterStandardization.logScaleSum)
     }
+
+    /// Rows evaluated at once by the gradient-free methods (bounds their memory).
+    static let chunkSize = 32_768
 
     /// The mean negative log-likelihood −mean log q(θ|x) of a batch, without gradients
     /// (validation loss).
@@ -174,7 +188,9 @@ public final class ConditionalFlow {
     /// - Parameters:
     ///   - theta: `[batch, parameterFeatures]`.
     ///   - x: `[batch, observationFeatures...]`.
-    ///   - random: Random source for dropout (training mode is on); `nil` disables dropout.
+    ///   - random: Random source for dropout and batch-norm batch statistics (training mode is
+    ///     on when given; pass a fresh stream per step, e.g. `rng.stream(step)`); `nil` runs in
+    ///     evaluation mode.
     /// - Returns: The loss.
     /// - Throws: ``FlowError/shapeMismatch(_:)``.
     @discardableResult
@@ -195,7 +211,10 @@ public final class ConditionalFlow {
     ///   - x: One observation, `[observationFeatures...]` or `[1, observationFeatures...]`.
     ///   - rng: The random source (same seed, same samples).
     /// - Returns: `[count, parameterFeatures]`.
-    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``; `InterruptedError` if the user interrupts a
+    ///   large draw (polled between chunks of 32,768 samples).
+    /// - Complexity: One embedding evaluation, then `parameterFeatures` MADE passes per
+    ///   transform over the batch.
     public func sample(count: Int, given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
         guard count >= 0 else { throw FlowError.shapeMismatch("sample count must be ≥ 0, got \(count)") }
         guard observationFeatures == 0 || x.count == observationFeatures else {
@@ -205,7 +224,14 @@ public final class ConditionalFlow {
         let tape = Tape()
         let context = try embeddedContext(one, on: tape).map { tape.value($0) }
         let z = Tensor(randomNormal: [count, parameterFeatures], using: &rng)
-        return inverse(z, context: context)
+        if count <= Self.chunkSize { return inverse(z, context: context) }
+        var out = [Float]()
+        out.reserveCapacity(count * parameterFeatures)
+        for start in stride(from: 0, to: count, by: Self.chunkSize) {
+            try Interruption.checkpoint("sampling, \(start) of \(count)")
+            out.append(contentsOf: inverse(z.slicingRows(start..<min(start + Self.chunkSize, count)), context: context).scalars)
+        }
+        return Tensor(shape: [count, parameterFeatures], scalars: out)
     }
 
     /// Draws one sample from q(θ | xᵢ) for each row of a batch of observations.
