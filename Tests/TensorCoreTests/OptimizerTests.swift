@@ -63,3 +63,20 @@ import TensorCore
         #expect(throws: TensorError.self) { try ps.setValues([Tensor(zeros: [3, 2]), Tensor(zeros: [4])]) }
     }
 }
+
+@Suite struct TensorConversionTests {
+    @Test func conversionsRoundTrip() throws {
+        let t = try Tensor(convertingRows: [[1, 2, 3], [4, 5, 6]])
+        #expect(t.shape == [2, 3])
+        #expect(t.column(1) == [2, 5])
+        #expect(t.rowArrays() == [[1, 2, 3], [4, 5, 6]])
+        #expect(try Tensor(shape: [3, 2], converting: [1, 2, 3, 4, 5, 6]).transposed().scalars == [1, 3, 5, 2, 4, 6])
+        #expect(throws: TensorError.self) { try Tensor(convertingRows: [[1], [1, 2]]) }
+        #expect(throws: TensorError.self) { try Tensor(shape: [2, 2], converting: [1]) }
+        #expect(Tensor([1, 2]).shape == [2])
+        let m = Tensor(rows: [[1, 2], [3, 5]])
+        #expect(m.meanAlongBatch().scalars == [2, 3.5])
+        #expect(m.standardDeviationAlongBatch().scalars.map { ($0 * 1000).rounded() } == [1414, 2121])
+        #expect(m.gatheringRows([1, 1, 0]).scalars == [3, 5, 3, 5, 1, 2])
+    }
+}
