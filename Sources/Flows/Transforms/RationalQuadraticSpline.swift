@@ -18,6 +18,9 @@ public struct RationalQuadraticSpline: Sendable, Equatable {
     public var minimumBinSize: Float = 1e-3
     /// The minimum derivative at interior knots.
     public var minimumDerivative: Float = 1e-3
+    /// Multiplies the unconstrained widths and heights before the softmax (nflows uses
+    /// `1/√hidden` so that an untrained MADE gives nearly uniform bins).
+    public var sizeScale: Float = 1
 
     /// Creates a spline family.
     public init(binCount: Int, bound: Float) {
@@ -33,10 +36,11 @@ public struct RationalQuadraticSpline: Sendable, Equatable {
     @inline(__always)
     func knots(_ raw: UnsafePointer<Float>, _ knots: UnsafeMutablePointer<Float>, _ fractions: UnsafeMutablePointer<Float>) {
         let k = binCount
-        var m = raw[0]
-        for j in 1..<k where raw[j] > m { m = raw[j] }
+        let c = sizeScale
+        var m = raw[0] * c
+        for j in 1..<k where raw[j] * c > m { m = raw[j] * c }
         var total: Float = 0
-        for j in 0..<k { let e = FastMath.exp(raw[j] - m); fractions[j] = e; total += e }
+        for j in 0..<k { let e = FastMath.exp(raw[j] * c - m); fractions[j] = e; total += e }
         let inv = 1 / total
         let scale = 1 - minimumBinSize * Float(k)
         var cum: Float = 0
@@ -187,7 +191,7 @@ extension Tape {
                                         gf[m] = scale * suffix
                                         dot += gf[m] * f[m]
                                     }
-                                    for m in 0..<k { o[m] = f[m] * (gf[m] - dot) }
+                                    for m in 0..<k { o[m] = f[m] * (gf[m] - dot) * spline.sizeScale }
                                 }
                                 let draw = out + 2 * k
                                 if b >= 1 { draw[b - 1] = gDL / (1 + Float.exp(-raw[2 * k + b - 1])) }
@@ -255,7 +259,9 @@ public struct RationalQuadraticAutoregressive: FlowTransform {
     ///   - rng: The random source for the initial weights.
     public init(features: Int, contextFeatures: Int, hiddenFeatures: Int, hiddenLayerCount: Int,
                 activation: Activation, binCount: Int, bound: Float, name: String, using rng: inout RandomSource) {
-        spline = RationalQuadraticSpline(binCount: binCount, bound: bound)
+        var spline = RationalQuadraticSpline(binCount: binCount, bound: bound)
+        spline.sizeScale = 1 / Float(hiddenFeatures).squareRoot()
+        self.spline = spline
         made = MADE(features: features, contextFeatures: contextFeatures, hiddenFeatures: hiddenFeatures,
                     hiddenLayerCount: hiddenLayerCount, parametersPerFeature: spline.parametersPerFeature,
                     activation: activation, name: name + ".made", using: &rng)
