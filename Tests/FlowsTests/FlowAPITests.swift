@@ -98,3 +98,23 @@ import TensorCore
         #expect(zip(big.slicingRows(n - 100..<n).scalars, direct.scalars).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }
+
+@Suite struct InputValidationTests {
+    @Test func nonFiniteTrainingDataIsRejected() throws {
+        let flow = try flowCases[0].makeFlow(features: 2)
+        var theta = randomTensor([10, 2], seed: 1)
+        theta.scalars[3] = .nan
+        #expect(throws: FlowError.self) { try flow.fitStandardization(parameters: theta, observations: randomTensor([10, 2], seed: 2)) }
+        var x = randomTensor([10, 2], seed: 2)
+        x.scalars[0] = .infinity
+        #expect(throws: FlowError.self) { try flow.fitStandardization(parameters: randomTensor([10, 2], seed: 1), observations: x) }
+    }
+
+    @Test func singleVectorsAreOneRowBatches() throws {
+        let flow = try flowCases[0].makeFlow(features: 2)
+        let theta = Tensor([0.3, -0.2]), x = Tensor([1.0, 0.5])
+        let a = try flow.logProbability(of: theta, given: x)
+        let b = try flow.logProbability(of: theta.reshaped(to: [1, 2]), given: x.reshaped(to: [1, 2]))
+        #expect(a.shape == [1] && a == b)
+    }
+}

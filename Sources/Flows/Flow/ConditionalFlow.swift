@@ -108,9 +108,14 @@ public final class ConditionalFlow {
     /// - Parameters:
     ///   - parameters: `[n, parameterFeatures]`.
     ///   - observations: `[n, observationFeatures...]`.
-    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``; ``FlowError/nonFiniteData(_:)`` if a value
+    ///   is NaN or infinite (drop those simulations first).
     public func fitStandardization(parameters theta: Tensor, observations x: Tensor) throws {
         try checkShapes(theta, x)
+        guard theta.isFinite else { throw FlowError.nonFiniteData("θ contains NaN or infinite values; drop those simulations first") }
+        guard observationFeatures == 0 || x.isFinite else {
+            throw FlowError.nonFiniteData("x contains NaN or infinite values; drop those simulations first")
+        }
         parameterStandardization = Standardization(fitting: theta.reshaped(to: [theta.rows, theta.columns]))
         if observationFeatures > 0 {
             observationStandardization = Standardization(fitting: x.reshaped(to: [x.rows, x.columns]))
@@ -127,7 +132,8 @@ public final class ConditionalFlow {
     /// - Returns: A `[batch]` node.
     /// - Throws: ``FlowError/shapeMismatch(_:)``.
     public func logProbability(of theta: Tensor, given x: Tensor, on tape: Tape) throws -> Variable {
-        let xRows = observationFeatures == 0 ? theta.rows : x.rows
+        let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
+        let xRows = observationFeatures == 0 ? theta.rows : (x.rank == 1 ? 1 : x.rows)
         guard theta.columns == parameterFeatures, theta.count > 0 else {
             throw FlowError.shapeMismatch("θ must be [batch, \(parameterFeatures)], got \(theta.shape)")
         }
@@ -152,12 +158,13 @@ public final class ConditionalFlow {
 
     /// log q(θ | x) for a batch of pairs.
     /// - Parameters:
-    ///   - theta: `[batch, parameterFeatures]`.
+    ///   - theta: `[batch, parameterFeatures]` (or one vector `[parameterFeatures]`).
     ///   - x: `[batch, observationFeatures...]`, or one observation (`[1, ...]` or
     ///     `[observationFeatures]`) shared by all rows.
     /// - Returns: `[batch]` log densities in the original (un-z-scored) θ coordinates.
     /// - Throws: ``FlowError/shapeMismatch(_:)``.
     public func logProbability(of theta: Tensor, given x: Tensor) throws -> Tensor {
+        let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
         let n = theta.rows
         let shared = observationFeatures == 0 || x.rank == 1 || x.rows == 1
         var out = [Float]()

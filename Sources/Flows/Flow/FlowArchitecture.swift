@@ -102,6 +102,8 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
     case incompatibleWeights(String)
     /// A custom embedding cannot be described for saving.
     case notSerializable(String)
+    /// Training data contain NaN or infinite values.
+    case nonFiniteData(String)
 
     /// A one-line description for the user.
     public var description: String {
@@ -110,6 +112,7 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
         case .shapeMismatch(let m): return "Shape mismatch: \(m)"
         case .incompatibleWeights(let m): return "Incompatible weights: \(m)"
         case .notSerializable(let m): return "Not serialisable: \(m)"
+        case .nonFiniteData(let m): return "Non-finite data: \(m)"
         }
     }
 }
