@@ -75,6 +75,12 @@ let package = Package(
         // Depends on no GNPE module on purpose: it dlopens libGNPE.so (see DESIGN.md).
         .executableTarget(name: "gnpe-worker", swiftSettings: swiftSettings),
 
+        // MARK: - Benchmarks
+
+        .executableTarget(
+            name: "flows-benchmark", dependencies: ["Flows"], path: "benchmarks/flows-benchmark",
+            swiftSettings: swiftSettings),
+
         // MARK: - Tests
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),

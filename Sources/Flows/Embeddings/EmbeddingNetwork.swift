@@ -1,0 +1,104 @@
+import TensorCore
+
+/// A network that maps observations `x` to the context features a conditional flow sees.
+///
+/// It is trained jointly with the flow. Conform a type to compose your own embedding from
+/// ``Layer``s and ``Tape`` operations; to be rebuildable from a saved
+/// ``FlowArchitecture``, use a built-in ``EmbeddingArchitecture`` instead.
+///
+/// ```swift
+/// struct MyEmbedding: EmbeddingNetwork {
+///     var body: Sequential
+///     var inputCount: Int { 200 }
+///     var outputCount: Int { 16 }
+///     var parameters: [Parameter] { body.parameters }
+///     func embed(_ x: Variable, on tape: Tape) -> Variable { body(x, on: tape) }
+/// }
+/// ```
+public protocol EmbeddingNetwork {
+    /// Features of one observation (flattened).
+    var inputCount: Int { get }
+    /// Features of one embedding.
+    var outputCount: Int { get }
+    /// The trainable parameters, in a fixed order.
+    var parameters: [Parameter] { get }
+    /// Non-trainable state saved with the weights (batch-norm running statistics).
+    var buffers: [Parameter] { get }
+    /// Embeds a batch.
+    /// - Parameters:
+    ///   - x: Observations, `[batch, inputCount]`.
+    ///   - tape: The tape that records the operations.
+    /// - Returns: `[batch, outputCount]`.
+    func embed(_ x: Variable, on tape: Tape) -> Variable
+    /// The serialisable description this network was built from, or `nil` for a custom network.
+    var architecture: EmbeddingArchitecture? { get }
+}
+
+extension EmbeddingNetwork {
+    /// Custom networks have no serialisable description by default.
+    public var architecture: EmbeddingArchitecture? { nil }
+    /// No buffers by default.
+    public var buffers: [Parameter] { [] }
+}
+
+/// The serialisable description of a built-in embedding network.
+public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
+    /// No embedding: the flow sees the (z-scored) observation itself.
+    case identity(features: Int)
+    /// A multilayer perceptron: `hidden` layer widths with `activation` after each, then a linear
+    /// layer to `outputFeatures`.
+    case mlp(inputFeatures: Int, hidden: [Int], outputFeatures: Int, activation: Activation)
+    /// A residual network: a linear layer to `hiddenFeatures`, `blockCount` ``ResidualBlock``s,
+    /// a linear layer to `outputFeatures`.
+    case residual(inputFeatures: Int, hiddenFeatures: Int, blockCount: Int, outputFeatures: Int,
+                  activation: Activation, normalization: Normalization, dropoutRate: Float)
+    /// A 1-D convolutional network over `[channels, length]` observations: per entry of
+    /// `convolutionChannels` a same-padded convolution, the activation and max pooling by
+    /// `poolSize`; then the flattened features through an MLP with `hidden` widths to
+    /// `outputFeatures`. Translation-equivariant up to pooling (the baseline of Dax et al. 2022).
+    case convolutional(channels: Int, length: Int, convolutionChannels: [Int], kernelSize: Int, poolSize: Int,
+                       hidden: [Int], outputFeatures: Int, activation: Activation)
+
+    /// Builds the network with fresh random weights.
+    /// - Parameter rng: The random source for the initial weights.
+    /// - Returns: The network.
+    public func makeNetwork(using rng: inout RandomSource) -> any EmbeddingNetwork {
+        switch self {
+        case .identity(let n):
+            return IdentityEmbedding(features: n)
+        case let .mlp(inputFeatures, hidden, outputFeatures, activation):
+            return MLPEmbedding(inputFeatures: inputFeatures, hidden: hidden, outputFeatures: outputFeatures,
+                                activation: activation, using: &rng)
+        case .residual, .convolutional:
+            return SequentialEmbedding(architecture: self, using: &rng)
+        }
+    }
+
+    /// Features of one observation.
+    public var inputFeatures: Int {
+        switch self {
+        case .identity(let n): return n
+        case .mlp(let n, _, _, _): return n
+        case .residual(let n, _, _, _, _, _, _): return n
+        case let .convolutional(channels, length, _, _, _, _, _, _): return channels * length
+        }
+    }
+}
+
+/// The embedding that passes observations through unchanged.
+public struct IdentityEmbedding: EmbeddingNetwork {
+    /// Features in and out.
+    public let features: Int
+    /// Creates an identity embedding of `features` features.
+    public init(features: Int) { self.features = features }
+    /// `features`.
+    public var inputCount: Int { features }
+    /// `features`.
+    public var outputCount: Int { features }
+    /// None.
+    public var parameters: [Parameter] { [] }
+    /// Returns `x`.
+    public func embed(_ x: Variable, on tape: Tape) -> Variable { x }
+    /// `.identity(features:)`.
+    public var architecture: EmbeddingArchitecture? { .identity(features: features) }
+}

@@ -1,0 +1,307 @@
+import TensorCore
+
+/// A conditional normalizing flow q(θ | x): z-scoring, an embedding network for x, a stack of
+/// autoregressive transforms with mixing layers between them, and a standard-normal base.
+///
+/// It is a distribution given a context (zuko's `flow(x)`): evaluate densities with
+/// ``logProbability(of:given:)`` and draw with ``sample(count:given:using:)``. A trainer drives
+/// ``lossAndGradients(of:given:random:)``, the ``parameters`` and an optimizer.
+///
+/// ```swift
+/// let flow = try ConditionalFlow(architecture: FlowArchitecture(
+///     kind: .maskedAutoregressive, parameterFeatures: 3, embedding: .identity(features: 10)))
+/// try flow.fitStandardization(parameters: theta, observations: x)   // from training data
+/// let optimizer = Adam(parameters: flow.parameters, learningRate: 5e-4)
+/// let loss = try flow.lossAndGradients(of: thetaBatch, given: xBatch)
+/// optimizer.step()
+/// var rng = RandomSource(seed: 1)
+/// let samples = try flow.sample(count: 1000, given: observed, using: &rng)   // [1000, 3]
+/// ```
+///
+/// References: G. Papamakarios et al., "Masked Autoregressive Flow for Density Estimation",
+/// NeurIPS 2017; C. Durkan et al., "Neural Spline Flows", NeurIPS 2019.
+public final class ConditionalFlow {
+    /// The description this flow was built from.
+    public let architecture: FlowArchitecture
+    /// The embedding of observations.
+    public let embedding: any EmbeddingNetwork
+    /// The transforms in the normalizing direction (θ → z).
+    public let transforms: [any FlowTransform]
+    /// z-scoring of θ (identity until ``fitStandardization(parameters:observations:)``).
+    public var parameterStandardization: Standardization
+    /// z-scoring of observations (identity until fitted).
+    public var observationStandardization: Standardization
+
+    /// Builds a flow with fresh weights drawn from `architecture.seed`.
+    /// - Parameter architecture: The description.
+    /// - Throws: ``FlowError/invalidArchitecture(_:)`` for out-of-range sizes.
+    public convenience init(architecture: FlowArchitecture) throws {
+        try architecture.validate()
+        var rng = RandomSource(seed: architecture.seed)
+        let embedding = architecture.embedding.makeNetwork(using: &rng)
+        try self.init(architecture: architecture, embedding: embedding, rng: &rng)
+    }
+
+    /// Builds a flow around a custom embedding network.
+    /// - Parameters:
+    ///   - architecture: The description; its `embedding` gives the observation size and must
+    ///     have `inputFeatures == embedding.inputCount`.
+    ///   - embedding: Your network (its parameters come first in ``parameters``).
+    /// - Throws: ``FlowError`` if sizes disagree.
+    public convenience init(architecture: FlowArchitecture, embedding: any EmbeddingNetwork) throws {
+        try architecture.validate()
+        var rng = RandomSource(seed: architecture.seed ^ 0x5EED)
+        try self.init(architecture: architecture, embedding: embedding, rng: &rng)
+    }
+
+    private init(architecture: FlowArchitecture, embedding: any EmbeddingNetwork, rng: inout RandomSource) throws {
+        guard embedding.inputCount == architecture.contextFeatures else {
+            throw FlowError.invalidArchitecture(
+                "embedding takes \(embedding.inputCount) features, architecture says \(architecture.contextFeatures)")
+        }
+        self.architecture = architecture
+        self.embedding = embedding
+        let d = architecture.parameterFeatures
+        let c = embedding.outputCount
+        var ts = [any FlowTransform]()
+        for k in 0..<architecture.transformCount {
+            let name = "transform\(k)"
+            switch architecture.kind {
+            case .maskedAutoregressive:
+                ts.append(MaskedAffineAutoregressive(
+                    features: d, contextFeatures: c, hiddenFeatures: architecture.hiddenFeatures,
+                    hiddenLayerCount: architecture.hiddenLayerCount, activation: architecture.activation,
+                    name: name, using: &rng))
+            case .neuralSpline:
+                ts.append(RationalQuadraticAutoregressive(
+                    features: d, contextFeatures: c, hiddenFeatures: architecture.hiddenFeatures,
+                    hiddenLayerCount: architecture.hiddenLayerCount, activation: architecture.activation,
+                    binCount: architecture.binCount, bound: architecture.tailBound, name: name, using: &rng))
+            }
+            if k < architecture.transformCount - 1 && d > 1 {
+                switch architecture.mixing {
+                case .reversePermutation:
+                    ts.append(Permutation.reversing(d))
+                case .randomPermutation:
+                    ts.append(Permutation(indices: Array(0..<d).shuffled(using: &rng)))
+                case .luLinear:
+                    ts.append(Permutation.reversing(d))
+                    ts.append(LULinear(features: d, name: "mixing\(k)"))
+                }
+            }
+        }
+        transforms = ts
+        parameterStandardization = .identity(features: d)
+        observationStandardization = .identity(features: architecture.contextFeatures)
+    }
+
+    /// Dimension of θ.
+    public var parameterFeatures: Int { architecture.parameterFeatures }
+    /// Dimension of one observation (flattened).
+    public var observationFeatures: Int { architecture.contextFeatures }
+
+    /// All trainable parameters in a fixed order: the embedding's, then each transform's.
+    public var parameters: [Parameter] { embedding.parameters + transforms.flatMap(\.parameters) }
+
+    /// Computes the z-scoring of θ and of observations from training data (sbi's
+    /// `z_score_theta`/`z_score_x`).
+    /// - Parameters:
+    ///   - parameters: `[n, parameterFeatures]`.
+    ///   - observations: `[n, observationFeatures...]`.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``; ``FlowError/nonFiniteData(_:)`` if a value
+    ///   is NaN or infinite (drop those simulations first).
+    public func fitStandardization(parameters theta: Tensor, observations x: Tensor) throws {
+        try checkShapes(theta, x)
+        guard theta.isFinite else { throw FlowError.nonFiniteData("θ contains NaN or infinite values; drop those simulations first") }
+        guard observationFeatures == 0 || x.isFinite else {
+            throw FlowError.nonFiniteData("x contains NaN or infinite values; drop those simulations first")
+        }
+        parameterStandardization = Standardization(fitting: theta.reshaped(to: [theta.rows, theta.columns]))
+        if observationFeatures > 0 {
+            observationStandardization = Standardization(fitting: x.reshaped(to: [x.rows, x.columns]))
+        }
+    }
+
+    // MARK: Densities
+
+    /// Records log q(θ | x) for a batch on a tape.
+    /// - Parameters:
+    ///   - theta: `[batch, parameterFeatures]`.
+    ///   - x: `[batch, observationFeatures...]`, or one observation (`[1, ...]`) shared by all rows.
+    ///   - tape: The tape.
+    /// - Returns: A `[batch]` node.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    public func logProbability(of theta: Tensor, given x: Tensor, on tape: Tape) throws -> Variable {
+        let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
+        let xRows = observationFeatures == 0 ? theta.rows : (x.rank == 1 ? 1 : x.rows)
+        guard theta.columns == parameterFeatures, theta.count > 0 else {
+            throw FlowError.shapeMismatch("θ must be [batch, \(parameterFeatures)], got \(theta.shape)")
+        }
+        guard xRows == theta.rows || xRows == 1 else {
+            throw FlowError.shapeMismatch("θ has \(theta.rows) rows but x has \(x.rows) (need equal, or 1)")
+        }
+        var context = try embeddedContext(x, on: tape)
+        if let c = context, tape.value(c).rows == 1 && theta.rows > 1 {
+            context = tape.repeatingRow(c, count: theta.rows)
+        }
+        var h = tape.constant(parameterStandardization.apply(theta))
+        var logDets = [Variable]()
+        for t in transforms {
+            let (out, ld) = t.forward(h, context: context, on: tape)
+            h = out
+            if let ld { logDets.append(ld) }
+        }
+        var lp = tape.standardNormalLogDensity(h)
+        for ld in logDets { lp = tape.add(lp, ld) }
+        return lp
+    }
+
+    /// log q(θ | x) for a batch of pairs.
+    /// - Parameters:
+    ///   - theta: `[batch, parameterFeatures]` (or one vector `[parameterFeatures]`).
+    ///   - x: `[batch, observationFeatures...]`, or one observation (`[1, ...]` or
+    ///     `[observationFeatures]`) shared by all rows.
+    /// - Returns: `[batch]` log densities in the original (un-z-scored) θ coordinates.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    public func logProbability(of theta: Tensor, given x: Tensor) throws -> Tensor {
+        let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
+        let n = theta.rows
+        let shared = observationFeatures == 0 || x.rank == 1 || x.rows == 1
+        var out = [Float]()
+        out.reserveCapacity(n)
+        // Chunks bound the memory of the intermediate activations for large grids.
+        for start in stride(from: 0, to: max(n, 1), by: Self.chunkSize) {
+            let range = start..<min(start + Self.chunkSize, n)
+            let tape = Tape()
+            let lp = try logProbability(of: n <= Self.chunkSize ? theta : theta.slicingRows(range),
+                                        given: shared || n <= Self.chunkSize ? x : x.slicingRows(range), on: tape)
+            out.append(contentsOf: tape.value(lp).scalars)
+            if n > Self.chunkSize { try Interruption.checkpoint("density evaluation, row \(range.upperBound) of \(n)") }
+        }
+        return Tensor(shape: [n], scalars: out) + (-parameterStandardization.logScaleSum)
+    }
+
+    /// Rows evaluated at once by the gradient-free methods (bounds their memory).
+    static let chunkSize = 32_768
+
+    /// The mean negative log-likelihood −mean log q(θ|x) of a batch, without gradients
+    /// (validation loss).
+    public func loss(of theta: Tensor, given x: Tensor) throws -> Float {
+        -(try logProbability(of: theta, given: x).mean())
+    }
+
+    /// Computes the loss −mean log q(θ|x) of a batch and adds its gradients to every
+    /// parameter's `gradient` (zero them first, e.g. `flow.parameters.zeroGradients()`).
+    /// - Parameters:
+    ///   - theta: `[batch, parameterFeatures]`.
+    ///   - x: `[batch, observationFeatures...]`.
+    ///   - random: Random source for dropout and batch-norm batch statistics (training mode is
+    ///     on when given; pass a fresh stream per step, e.g. `rng.stream(step)`); `nil` runs in
+    ///     evaluation mode.
+    /// - Returns: The loss.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    @discardableResult
+    public func lossAndGradients(of theta: Tensor, given x: Tensor, random: RandomSource? = nil) throws -> Float {
+        let tape = Tape(isTraining: true, random: random ?? RandomSource(seed: 0))
+        if random == nil { tape.isTraining = false }
+        let lp = try logProbability(of: theta, given: x, on: tape)
+        let loss = tape.scaled(tape.mean(lp), by: -1)
+        tape.backward(from: loss)
+        return tape.value(loss).scalars[0] + parameterStandardization.logScaleSum
+    }
+
+    // MARK: Sampling
+
+    /// Draws samples from q(θ | x) for one observation.
+    /// - Parameters:
+    ///   - count: How many samples.
+    ///   - x: One observation, `[observationFeatures...]` or `[1, observationFeatures...]`.
+    ///   - rng: The random source (same seed, same samples).
+    /// - Returns: `[count, parameterFeatures]`.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``; `InterruptedError` if the user interrupts a
+    ///   large draw (polled between chunks of 32,768 samples).
+    /// - Complexity: One embedding evaluation, then `parameterFeatures` MADE passes per
+    ///   transform over the batch.
+    public func sample(count: Int, given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
+        guard count >= 0 else { throw FlowError.shapeMismatch("sample count must be ≥ 0, got \(count)") }
+        guard observationFeatures == 0 || x.count == observationFeatures else {
+            throw FlowError.shapeMismatch("expected one observation of \(observationFeatures) features, got \(x.shape)")
+        }
+        let one = observationFeatures == 0 ? x : x.reshaped(to: [1] + (x.rank > 1 && x.shape[0] == 1 ? Array(x.shape.dropFirst()) : x.shape))
+        let tape = Tape()
+        let context = try embeddedContext(one, on: tape).map { tape.value($0) }
+        let z = Tensor(randomNormal: [count, parameterFeatures], using: &rng)
+        if count <= Self.chunkSize { return inverse(z, context: context) }
+        var out = [Float]()
+        out.reserveCapacity(count * parameterFeatures)
+        for start in stride(from: 0, to: count, by: Self.chunkSize) {
+            try Interruption.checkpoint("sampling, \(start) of \(count)")
+            out.append(contentsOf: inverse(z.slicingRows(start..<min(start + Self.chunkSize, count)), context: context).scalars)
+        }
+        return Tensor(shape: [count, parameterFeatures], scalars: out)
+    }
+
+    /// Draws one sample from q(θ | xᵢ) for each row of a batch of observations.
+    /// - Parameters:
+    ///   - x: `[batch, observationFeatures...]`.
+    ///   - rng: The random source.
+    /// - Returns: `[batch, parameterFeatures]`.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    public func sample(given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
+        guard x.columns == observationFeatures else {
+            throw FlowError.shapeMismatch("observations must be [batch, \(observationFeatures)], got \(x.shape)")
+        }
+        let tape = Tape()
+        let context = try embeddedContext(x, on: tape).map { tape.value($0) }
+        let z = Tensor(randomNormal: [x.rows, parameterFeatures], using: &rng)
+        return inverse(z, context: context)
+    }
+
+    /// Maps base-distribution points to θ (the sampling direction) given an embedded context.
+    func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
+        var h = z
+        for t in transforms.reversed() { h = t.inverse(h, context: context) }
+        return parameterStandardization.invert(h)
+    }
+
+    /// Maps θ to the base distribution (normalizing direction) with the log-determinants,
+    /// including z-scoring; for tests and diagnostics.
+    /// - Returns: `z` `[batch, d]` and `log|det ∂z/∂θ|` `[batch]`.
+    public func forward(_ theta: Tensor, given x: Tensor) throws -> (z: Tensor, logDeterminant: Tensor) {
+        let tape = Tape()
+        var context = try embeddedContext(x, on: tape)
+        if let c = context, tape.value(c).rows == 1 && theta.rows > 1 { context = tape.repeatingRow(c, count: theta.rows) }
+        var h = tape.constant(parameterStandardization.apply(theta))
+        var ld = Tensor(repeating: -parameterStandardization.logScaleSum, shape: [theta.rows])
+        for t in transforms {
+            let (out, l) = t.forward(h, context: context, on: tape)
+            h = out
+            if let l { ld = ld + tape.value(l) }
+        }
+        return (tape.value(h), ld)
+    }
+
+    /// Maps base points back to θ given observations (one per row, or one shared).
+    public func inverse(_ z: Tensor, given x: Tensor) throws -> Tensor {
+        let tape = Tape()
+        return inverse(z, context: try embeddedContext(x, on: tape).map { tape.value($0) })
+    }
+
+    private func embeddedContext(_ x: Tensor, on tape: Tape) throws -> Variable? {
+        guard observationFeatures > 0 else { return nil }
+        let flat = x.rank == 1 ? x.reshaped(to: [1, x.count]) : x.reshaped(to: [x.rows, x.columns])
+        guard flat.columns == observationFeatures else {
+            throw FlowError.shapeMismatch("observations must have \(observationFeatures) features, got \(x.shape)")
+        }
+        return embedding.embed(tape.constant(observationStandardization.apply(flat)), on: tape)
+    }
+
+    private func checkShapes(_ theta: Tensor, _ x: Tensor) throws {
+        guard theta.columns == parameterFeatures else {
+            throw FlowError.shapeMismatch("θ must be [n, \(parameterFeatures)], got \(theta.shape)")
+        }
+        guard observationFeatures == 0 || (x.rows == theta.rows && x.columns == observationFeatures) else {
+            throw FlowError.shapeMismatch("x must be [\(theta.rows), \(observationFeatures)], got \(x.shape)")
+        }
+    }
+}

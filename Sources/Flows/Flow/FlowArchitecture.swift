@@ -1,0 +1,118 @@
+import TensorCore
+
+/// The serialisable description of a conditional flow: everything needed to rebuild it
+/// (with ``ConditionalFlow/init(architecture:)``) before loading its weights.
+///
+/// Defaults follow sbi: 5 transforms, 50 hidden units, 2 hidden layers, NSF with 10 bins and
+/// tails beyond ±3.
+public struct FlowArchitecture: Codable, Sendable, Equatable {
+    /// The per-feature transform family.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Masked autoregressive flow with affine steps (Papamakarios et al. 2017).
+        case maskedAutoregressive
+        /// Autoregressive neural spline flow with rational-quadratic splines (Durkan et al. 2019).
+        case neuralSpline
+    }
+
+    /// The linear layer placed between autoregressive steps.
+    public enum Mixing: String, Codable, Sendable, CaseIterable {
+        /// Reverse the feature order (as zuko).
+        case reversePermutation
+        /// A random permutation drawn from ``FlowArchitecture/seed`` (as sbi/nflows).
+        case randomPermutation
+        /// A learned invertible linear map in LU form (as nflows' `LULinear`).
+        case luLinear
+    }
+
+    /// The transform family.
+    public var kind: Kind
+    /// Dimension of θ.
+    public var parameterFeatures: Int
+    /// The embedding of the observation (its input size is the observation size).
+    public var embedding: EmbeddingArchitecture
+    /// The number of autoregressive steps.
+    public var transformCount: Int
+    /// Width of each MADE hidden layer.
+    public var hiddenFeatures: Int
+    /// Number of MADE hidden layers.
+    public var hiddenLayerCount: Int
+    /// MADE nonlinearity.
+    public var activation: Activation
+    /// Spline bins (NSF only).
+    public var binCount: Int
+    /// Splines act on `[−tailBound, tailBound]`, identity (linear tails) outside (NSF only).
+    public var tailBound: Float
+    /// The layer between steps.
+    public var mixing: Mixing
+    /// Seeds the initial weights and random permutations.
+    public var seed: UInt64
+
+    /// Creates an architecture description.
+    /// - Parameters:
+    ///   - kind: `.maskedAutoregressive` or `.neuralSpline`.
+    ///   - parameterFeatures: Dimension of θ.
+    ///   - embedding: The embedding network (use `.identity(features: xDimension)` for none).
+    ///   - transformCount: Steps (5).
+    ///   - hiddenFeatures: MADE width (50).
+    ///   - hiddenLayerCount: MADE depth (2).
+    ///   - activation: MADE nonlinearity (tanh for MAF and ReLU for NSF, as sbi, when `nil`).
+    ///   - binCount: NSF bins (10).
+    ///   - tailBound: NSF interval half-width (3).
+    ///   - mixing: Layer between steps (reverse permutation).
+    ///   - seed: Seed for initial weights (0).
+    public init(kind: Kind, parameterFeatures: Int, embedding: EmbeddingArchitecture, transformCount: Int = 5,
+                hiddenFeatures: Int = 50, hiddenLayerCount: Int = 2, activation: Activation? = nil,
+                binCount: Int = 10, tailBound: Float = 3, mixing: Mixing = .reversePermutation, seed: UInt64 = 0) {
+        self.kind = kind
+        self.parameterFeatures = parameterFeatures
+        self.embedding = embedding
+        self.transformCount = transformCount
+        self.hiddenFeatures = hiddenFeatures
+        self.hiddenLayerCount = hiddenLayerCount
+        self.activation = activation ?? (kind == .maskedAutoregressive ? .tanh : .relu)
+        self.binCount = binCount
+        self.tailBound = tailBound
+        self.mixing = mixing
+        self.seed = seed
+    }
+
+    /// Dimension of one observation.
+    public var contextFeatures: Int { embedding.inputFeatures }
+
+    /// Checks that every size is positive.
+    /// - Throws: ``FlowError/invalidArchitecture(_:)`` naming the bad field.
+    public func validate() throws {
+        if parameterFeatures < 1 { throw FlowError.invalidArchitecture("parameterFeatures must be ≥ 1, got \(parameterFeatures)") }
+        if contextFeatures < 0 { throw FlowError.invalidArchitecture("observation features must be ≥ 0") }
+        if transformCount < 1 { throw FlowError.invalidArchitecture("transformCount must be ≥ 1, got \(transformCount)") }
+        if hiddenFeatures < 1 { throw FlowError.invalidArchitecture("hiddenFeatures must be ≥ 1, got \(hiddenFeatures)") }
+        if hiddenLayerCount < 1 { throw FlowError.invalidArchitecture("hiddenLayerCount must be ≥ 1, got \(hiddenLayerCount)") }
+        if kind == .neuralSpline && binCount < 2 { throw FlowError.invalidArchitecture("binCount must be ≥ 2, got \(binCount)") }
+        if kind == .neuralSpline && !(tailBound > 0) { throw FlowError.invalidArchitecture("tailBound must be > 0") }
+    }
+}
+
+/// Errors from building or evaluating a flow on user input.
+public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// An architecture field is out of range.
+    case invalidArchitecture(String)
+    /// An input has the wrong shape; the message names expected and actual shapes.
+    case shapeMismatch(String)
+    /// Saved weights do not fit this flow.
+    case incompatibleWeights(String)
+    /// A custom embedding cannot be described for saving.
+    case notSerializable(String)
+    /// Training data contain NaN or infinite values.
+    case nonFiniteData(String)
+
+    /// A one-line description for the user.
+    public var description: String {
+        switch self {
+        case .invalidArchitecture(let m): return "Invalid flow architecture: \(m)"
+        case .shapeMismatch(let m): return "Shape mismatch: \(m)"
+        case .incompatibleWeights(let m): return "Incompatible weights: \(m)"
+        case .notSerializable(let m): return "Not serialisable: \(m)"
+        case .nonFiniteData(let m): return "Non-finite data: \(m)"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Flows: see DESIGN.md. Placeholder until the module lands.
