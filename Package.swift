@@ -75,13 +75,21 @@ let package = Package(
         // Depends on no GNPE module on purpose: it dlopens libGNPE.so (see DESIGN.md).
         .executableTarget(name: "gnpe-worker", swiftSettings: swiftSettings),
 
+        // MARK: - Benchmarks
+
+        .executableTarget(
+            name: "corner-plot-benchmark", dependencies: ["Plotting"],
+            path: "benchmarks/CornerPlotBenchmark", swiftSettings: swiftSettings),
+
         // MARK: - Tests
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: swiftSettings),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"], swiftSettings: swiftSettings),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GNPETests", dependencies: ["GNPE"], swiftSettings: swiftSettings),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CellCompilerTests", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
