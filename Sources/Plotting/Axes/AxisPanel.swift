@@ -31,6 +31,21 @@ struct AxisPanel {
             : Ticks.logarithmic(in: y.domain, targetCount: yTickCount)
     }
 
+    /// This panel without ticks closer than `fraction` of the panel's size to its edges (so that
+    /// labels of neighbouring panels in a grid do not collide).
+    func insettingTicks(by fraction: Double) -> AxisPanel {
+        var copy = self
+        func keep(_ ticks: Ticks, _ scale: Scale, _ length: Double, _ start: Double) -> Ticks {
+            let low = min(scale.pixels.0, scale.pixels.1) + fraction * length
+            let high = max(scale.pixels.0, scale.pixels.1) - fraction * length
+            let pairs = zip(ticks.values, ticks.labels).filter { scale($0.0) >= low - 1e-9 && scale($0.0) <= high + 1e-9 }
+            return Ticks(values: pairs.map { $0.0 }, step: ticks.step, labels: pairs.map { $0.1 })
+        }
+        copy.xTicks = keep(xTicks, x, frame.width, frame.x)
+        copy.yTicks = keep(yTicks, y, frame.height, frame.y)
+        return copy
+    }
+
     /// The pixel position of a data point.
     func point(_ xValue: Double, _ yValue: Double) -> Point { Point(x(xValue), y(yValue)) }
 

@@ -15,6 +15,15 @@ struct LegendEntry {
     var key: Key
 }
 
+/// The size of the box ``drawLegend(_:topRight:theme:into:)`` draws for `entries`.
+func legendBoxSize(_ entries: [LegendEntry], theme: Theme) -> Size {
+    guard !entries.isEmpty else { return Size(width: 0, height: 0) }
+    let size = theme.fontSize * 0.9
+    let measure = SVGRenderer()
+    let textWidth = entries.map { measure.textWidth($0.label, fontSize: size) }.max() ?? 0
+    return Size(width: 8 + 18 + 6 + textWidth + 8, height: Double(entries.count) * size * 1.5 + 8)
+}
+
 /// Draws a boxed legend with its top-right corner at `topRight`.
 /// - Returns: The legend's frame.
 @discardableResult

@@ -89,7 +89,7 @@ public struct TrainingProgress: Plot {
         else { return }
         var small = theme
         small.fontSize = 9
-        var content = curve.content(markerLabels: false)
+        var content = curve.content()
         content.xDomain = 1...Double(max(2, totalEpochs))
         let panel = AxisPanel(
             frame: Rect(x: 310, y: 12, width: 236, height: 92), xDomain: content.xDomain!, yDomain: content.domains().y,

@@ -165,9 +165,11 @@ extension AxisPanel {
             let size = theme.fontSize * 0.85
             let width = renderer.textWidth(label, fontSize: size)
             let rightSide = p.x + 8 + width < frame.maxX
-            let textY = max(frame.y + size + 2, p.y - 8)
+            // Below the point (free at a minimum of a curve), or above it near the bottom.
+            let below = p.y + 8 + size
+            let textY = below <= frame.maxY - 4 ? below : max(frame.y + size + 2, p.y - 8)
             renderer.drawText(
-                label, at: Point(rightSide ? p.x + 7 : p.x - 7, textY),
+                label, at: Point(rightSide ? p.x + 6 : p.x - 6, textY),
                 style: TextStyle(size: size, color: theme.foreground, anchor: rightSide ? .start : .end))
         }
     }

@@ -4,7 +4,9 @@ struct CornerLayout {
     let panel: Double
     let gap: Double = 6
     let left: Double = 72
-    let right: Double = 14
+    let right: Double
+    /// The legend's size (computed from its entries).
+    let legendSize: Size
     let bottom: Double = 72
     let titleHeight: Double
     let summaryLineHeight: Double
@@ -18,6 +20,22 @@ struct CornerLayout {
         summaryLineHeight = plot.theme.fontSize * 0.8 * 1.25
         summaryHeight = Double(plot.sets.count) * summaryLineHeight + 6
         top = 10 + titleHeight + summaryHeight
+        legendSize = legendBoxSize(plot.legendEntries, theme: plot.theme)
+        // The legend sits in the empty upper-right triangle, starting at the second column; widen
+        // the right margin when it is wider than that triangle.
+        let free = count > 1 ? Double(count - 1) * (panel + gap) - gap : 0
+        right = count > 1 ? max(14, legendSize.width - free + 14) : 14
+    }
+
+    /// The legend's top-right corner.
+    var legendTopRight: Point {
+        if count == 1 {
+            let frame = self.frame(row: 0, column: 0)
+            return Point(frame.maxX - 4, frame.y + 4)
+        }
+        let second = frame(row: 0, column: 1)
+        let last = frame(row: 0, column: count - 1)
+        return Point(max(last.maxX, second.x + legendSize.width), second.y)
     }
 
     var size: Size {

@@ -51,7 +51,8 @@ extension CornerPlot {
         }
         let peak = densities.flatMap { $0 }.max() ?? 1
         let panel = AxisPanel(
-            frame: frame, xDomain: range, yDomain: 0...(peak > 0 ? peak * 1.08 : 1), xTickCount: 4)
+            frame: frame, xDomain: range, yDomain: 0...(peak > 0 ? peak * 1.08 : 1), xTickCount: 4
+        ).insettingTicks(by: 0.06)
         renderer.pushClip(frame)
         for s in sets.indices {
             let color = color(ofSet: s)
@@ -94,6 +95,7 @@ extension CornerPlot {
         into renderer: inout R
     ) {
         let panel = AxisPanel(frame: frame, xDomain: ranges[px], yDomain: ranges[py], xTickCount: 4, yTickCount: 4)
+            .insettingTicks(by: 0.06)
         renderer.pushClip(frame)
         let shadeDensity: Bool
         switch shading {
@@ -189,7 +191,8 @@ extension CornerPlot {
         return format(value) + " +" + format(up) + " −" + format(down)
     }
 
-    private func drawCornerLegend<R: Renderer>(layout: CornerLayout, into renderer: inout R) {
+    /// The legend: the sets (when several), truth, contour levels, marginal lines.
+    var legendEntries: [LegendEntry] {
         var entries: [LegendEntry] = []
         if sets.count > 1 {
             for s in sets.indices {
@@ -205,15 +208,11 @@ extension CornerPlot {
         }
         entries.append(
             LegendEntry(label: "median, \(Self.percent(intervalLevel)) interval", color: theme.mutedForeground, key: .line(dash: [3, 2])))
-        let topRight: Point
-        if parameters.count == 1 {
-            let frame = layout.frame(row: 0, column: 0)
-            topRight = Point(frame.maxX - 4, frame.y + 4)
-        } else {
-            let frame = layout.frame(row: 0, column: parameters.count - 1)
-            topRight = Point(frame.maxX, frame.y)
-        }
-        drawLegend(entries, topRight: topRight, theme: theme, into: &renderer)
+        return entries
+    }
+
+    private func drawCornerLegend<R: Renderer>(layout: CornerLayout, into renderer: inout R) {
+        drawLegend(legendEntries, topRight: layout.legendTopRight, theme: theme, into: &renderer)
     }
 
     static func percent(_ fraction: Double) -> String {

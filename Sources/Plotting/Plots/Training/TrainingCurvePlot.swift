@@ -74,7 +74,7 @@ public struct TrainingCurvePlot: Plot {
     }
 
     /// The chart content, shared with the compact progress card.
-    func content(markerLabels: Bool = true) -> ChartContent {
+    func content() -> ChartContent {
         var content = ChartContent()
         let trainColor = theme.color(at: 0)
         let validationColor = theme.color(at: 1)
@@ -91,8 +91,7 @@ public struct TrainingCurvePlot: Plot {
             content.rules.append(.init(orientation: .vertical, value: Double(best.epoch), stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [2, 3])))
             content.markers.append(
                 .init(
-                    x: Double(best.epoch), y: best.loss, color: validationLoss.isEmpty ? trainColor : validationColor,
-                    label: markerLabels ? "best epoch \(best.epoch): " + NumberFormatting.significant(best.loss, digits: 4) : nil))
+                    x: Double(best.epoch), y: best.loss, color: validationLoss.isEmpty ? trainColor : validationColor))
         }
         content.xDomain = count > 1 ? 1...Double(count) : 0.5...1.5
         return content
@@ -113,6 +112,12 @@ public struct TrainingCurvePlot: Plot {
         var entries = [LegendEntry]()
         if !trainingLoss.isEmpty { entries.append(.init(label: "training", color: theme.color(at: 0), key: .line(dash: []))) }
         if !validationLoss.isEmpty { entries.append(.init(label: "validation", color: theme.color(at: 1), key: .line(dash: [5, 3]))) }
+        if let best = bestEpoch {
+            entries.append(
+                .init(
+                    label: "best epoch \(best.epoch): " + NumberFormatting.significant(best.loss, digits: 4),
+                    color: validationLoss.isEmpty ? theme.color(at: 0) : theme.color(at: 1), key: .marker))
+        }
         drawLegend(entries, topRight: Point(panel.frame.maxX - 6, panel.frame.y + 6), theme: theme, into: &renderer)
     }
 }
