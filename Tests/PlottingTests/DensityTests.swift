@@ -113,6 +113,21 @@ private func inside(_ x: Double, _ y: Double, rings: [[(x: Double, y: Double)]])
         #expect(inside(40, 40 + 20, rings: annulusRings))
     }
 
+    @Test func bucketedQuantilesEqualSortedQuantiles() {
+        var random = TestRandom(seed: 17)
+        // Heavy tails and ties stress the bucket selection.
+        let values = (0..<50_000).map { index -> Double in
+            index % 7 == 0 ? 1.5 : random.normal() / max(random.uniform(), 0.01)
+        }
+        let probabilities = [0, 0.0005, 0.05, 0.3, 0.5, 0.95, 0.9995, 1]
+        let sorted = values.sorted()
+        let fast = Quantiles.quantiles(of: values, at: probabilities)
+        for (p, value) in zip(probabilities, fast) {
+            #expect(value == Quantiles.quantile(ofSorted: sorted, p))
+        }
+        #expect(Quantiles.quantiles(of: [Double](repeating: 2, count: 10_000), at: [0.1, 0.9]) == [2, 2])
+    }
+
     @Test func quantilesInterpolateBetweenOrderStatistics() {
         let sorted = [1.0, 2, 3, 4, 5]
         #expect(Quantiles.quantile(ofSorted: sorted, 0.5) == 3)

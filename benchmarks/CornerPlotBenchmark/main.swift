@@ -66,11 +66,21 @@ let parameters: [CornerPlot.Parameter] = [
     .init("φ_c", unit: "rad", range: 0...6.283, truth: 3.1), .init("t_c", unit: "s", truth: 0),
 ]
 
+var summarySeconds: [Double] = []
+var drawSeconds: [Double] = []
+
+/// Builds the plot (validation, summaries, ranges) and draws it; records both phases.
 func render() throws -> String {
+    let start = DispatchTime.now().uptimeNanoseconds
     let plot = try CornerPlot(
         sets: [.init("GNPE", samples: gnpe), .init("NPE", samples: npe)], parameters: parameters,
         title: "Posterior: GNPE vs NPE", theme: theme)
-    return plot.svg
+    let built = DispatchTime.now().uptimeNanoseconds
+    let svg = plot.svg
+    let end = DispatchTime.now().uptimeNanoseconds
+    summarySeconds.append(Double(built - start) / 1e9)
+    drawSeconds.append(Double(end - built) / 1e9)
+    return svg
 }
 
 var times: [Double] = []
@@ -92,6 +102,7 @@ times.sort()
 let median = times[times.count / 2]
 let bytes = svg.utf8.count
 if let output { try? Data(svg.utf8).write(to: URL(fileURLWithPath: output)) }
+print("phases (median): init \(String(format: "%.4f", summarySeconds.sorted()[summarySeconds.count / 2])) s, draw \(String(format: "%.4f", drawSeconds.sorted()[drawSeconds.count / 2])) s")
 print("samples: \(sampleCount) × 6 parameters, 2 sets")
 print("median render time: \(String(format: "%.4f", median)) s over \(runs) runs (goal < 0.3 s)")
 print("svg size: \(bytes) bytes (goal < 300000)")

@@ -39,3 +39,8 @@ extension TrainingProgress: RichDisplayable {
     /// The progress card and its one-line text.
     public var mimeBundle: [String: String] { plotMimeBundle }
 }
+
+extension TaskProgress: RichDisplayable {
+    /// The progress card and its one-line text.
+    public var mimeBundle: [String: String] { plotMimeBundle }
+}

@@ -19,133 +19,59 @@ import Plotting
 /// ```
 /// Safe to call from any thread (a trainer's callback).
 public final class TrainingProgressDisplay: @unchecked Sendable {
+    private let live: LiveDisplay<TrainingProgress>
+
     /// The display id that `update_display_data` messages refer to.
-    public let displayID: String
-    private var state: TrainingProgress
-    private var throttle: UpdateThrottle
-    private let start: Double
-    private let clock: @Sendable () -> Double
-    private let output: Output
-    private var shown = false
-    private var finished = false
-    private var lastLineLength = 0
-    private let lock = NSLock()
-    nonisolated(unsafe) private static var counter = 0
-    private static let counterLock = NSLock()
+    public var displayID: String { live.displayID }
 
-    /// Where the progress goes.
-    public enum Output: Sendable {
-        /// The notebook when a front end is connected, else standard error.
-        case automatic
-        /// Rich display messages (`display` / `updateDisplay`).
-        case notebook
-        /// A single updating line on standard error.
-        case console
-        /// A custom sink, called with each shown snapshot and whether it replaces an earlier one.
-        case custom(@Sendable (TrainingProgress, _ isUpdate: Bool) -> Void)
-    }
+    /// The latest state, including updates not yet shown.
+    public var snapshot: TrainingProgress { live.snapshot }
 
-    /// Creates a progress display; nothing is shown until the first ``update(epoch:trainingLoss:validationLoss:)``
-    /// (or ``show()``).
+    /// Creates a progress display; nothing is shown until ``show()`` or the first
+    /// ``update(epoch:trainingLoss:validationLoss:)``.
     /// - Parameters:
     ///   - title: The run's title.
     ///   - totalEpochs: The number of epochs planned.
-    ///   - minimumInterval: Seconds between shown updates (default 0.25).
+    ///   - minimumInterval: Seconds between shown updates (default 0.25: at most four a second).
     ///   - theme: The card's theme.
-    ///   - output: Where to show progress.
+    ///   - output: Where to show progress (default: notebook if connected, else stderr).
     ///   - clock: A monotonic clock in seconds (tests inject their own).
     public init(
         title: String, totalEpochs: Int, minimumInterval: Double = 0.25, theme: Theme = .light,
-        output: Output = .automatic, clock: @escaping @Sendable () -> Double = TrainingProgressDisplay.monotonicSeconds
+        output: ProgressOutput = .automatic, clock: @escaping @Sendable () -> Double = ProgressClock.monotonicSeconds
     ) {
-        state = TrainingProgress(title: title, totalEpochs: totalEpochs, theme: theme)
-        throttle = UpdateThrottle(minimumInterval: minimumInterval)
-        self.clock = clock
-        self.output = output
-        start = clock()
-        Self.counterLock.lock()
-        Self.counter += 1
-        let number = Self.counter
-        Self.counterLock.unlock()
-        displayID = "gnpe-progress-\(getpid())-\(number)-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+        live = LiveDisplay(
+            state: TrainingProgress(title: title, totalEpochs: totalEpochs, theme: theme),
+            minimumInterval: minimumInterval, output: output, clock: clock)
     }
 
-    /// The latest state (including updates not yet shown).
-    public var snapshot: TrainingProgress {
-        lock.lock()
-        defer { lock.unlock() }
-        return state
-    }
-
-    /// Shows the display now (before the first epoch).
+    /// Shows the display now, before the first epoch.
     public func show() {
-        lock.lock()
-        defer { lock.unlock() }
-        state.elapsedSeconds = clock() - start
-        _ = throttle.shouldSend(at: clock(), isFinal: true)
-        emit()
+        live.modify(isFinal: true) { state, elapsed in state.elapsedSeconds = elapsed }
     }
 
-    /// Records a finished epoch and shows it unless an update was shown less than
-    /// `minimumInterval` ago (the last epoch is always shown).
+    /// Records a finished epoch; shows it unless an update was shown less than
+    /// `minimumInterval` ago (the last planned epoch is always shown).
     /// - Parameters:
     ///   - epoch: The finished epoch (1-based).
     ///   - trainingLoss: Its mean training loss.
     ///   - validationLoss: Its validation loss, or `nil`.
     public func update(epoch: Int, trainingLoss: Double, validationLoss: Double? = nil) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !finished else { return }
-        state.epoch = epoch
-        state.trainingLoss.append(trainingLoss)
-        if let validationLoss { state.validationLoss.append(validationLoss) }
-        let now = clock()
-        state.elapsedSeconds = now - start
-        if throttle.shouldSend(at: now, isFinal: epoch >= state.totalEpochs) { emit() }
-    }
-
-    /// Marks the run finished and shows the final state (call once training ends, also after
-    /// early stopping or an error); later calls do nothing.
-    public func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !finished else { return }
-        finished = true
-        state.isFinished = true
-        state.elapsedSeconds = clock() - start
-        _ = throttle.shouldSend(at: clock(), isFinal: true)
-        emit()
-        if case .console = resolvedOutput { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-
-    private var resolvedOutput: Output {
-        if case .automatic = output { return DisplayChannel.isConnected ? .notebook : .console }
-        return output
-    }
-
-    /// Shows the current state (caller holds the lock).
-    private func emit() {
-        let isUpdate = shown
-        shown = true
-        switch resolvedOutput {
-        case .notebook, .automatic:
-            if isUpdate {
-                updateDisplay(state, id: displayID)
-            } else {
-                display(state, id: displayID)
-            }
-        case .console:
-            let line = state.textLine
-            let padding = max(0, lastLineLength - line.count)
-            lastLineLength = line.count
-            FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: padding)).utf8))
-        case .custom(let sink):
-            sink(state, isUpdate)
+        let isLast = epoch >= snapshot.totalEpochs
+        live.modify(isFinal: isLast) { state, elapsed in
+            state.epoch = epoch
+            state.trainingLoss.append(trainingLoss)
+            if let validationLoss { state.validationLoss.append(validationLoss) }
+            state.elapsedSeconds = elapsed
         }
     }
 
-    /// Seconds from a monotonic clock.
-    @Sendable public static func monotonicSeconds() -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    /// Marks the run finished and shows the final state. Call it when training ends, also after
+    /// early stopping or an error; later calls do nothing.
+    public func finish() {
+        live.modify(finishing: true) { state, elapsed in
+            state.isFinished = true
+            state.elapsedSeconds = elapsed
+        }
     }
 }

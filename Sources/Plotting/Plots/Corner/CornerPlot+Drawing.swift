@@ -12,13 +12,6 @@ extension CornerPlot {
                 style: TextStyle(size: theme.fontSize * 1.2, color: theme.foreground, anchor: .middle, bold: true))
         }
 
-        // Bin indices per set and parameter, shared by the 1-D and 2-D histograms.
-        let binIndices: [[[Int32]]] = sets.map { set in
-            parameters.indices.map { p in
-                Histogram.binIndices(of: set.samples.map { $0[p] }, range: ranges[p], bins: bins)
-            }
-        }
-
         for row in 0..<n {
             for column in 0...row {
                 let frame = layout.frame(row: row, column: column)

@@ -111,6 +111,8 @@ public struct CornerPlot: Plot {
     public let ranges: [ClosedRange<Double>]
     /// Median and interval per set and parameter, `[sets, parameters]`.
     public let summaries: [[Summary]]
+    /// The histogram bin of every sample, `[sets, parameters, count]` (−1 outside the range).
+    let binIndices: [[[Int32]]]
 
     /// Creates a corner plot of one or more sample sets.
     /// - Parameters:
@@ -177,26 +179,23 @@ public struct CornerPlot: Plot {
         self.theme = theme
         self.panelSize = panelSize
 
-        // Summaries and data ranges from sorted columns.
+        // Columns of finite values (one pass per set), then summaries and data ranges.
         var summaries: [[Summary]] = []
         var dataLower = [Double](repeating: .infinity, count: parameters.count)
         var dataUpper = [Double](repeating: -.infinity, count: parameters.count)
         let tail = (1 - intervalLevel) / 2
+        var allColumns: [[[Double]]] = []
         for set in sets {
+            let columns = Self.columns(of: set.samples, parameterCount: parameters.count)
+            allColumns.append(columns)
             var row: [Summary] = []
             for p in parameters.indices {
-                var column = [Double]()
-                column.reserveCapacity(set.samples.count)
-                for sample in set.samples where sample[p].isFinite { column.append(sample[p]) }
-                column.sort()
-                row.append(
-                    Summary(
-                        median: Quantiles.quantile(ofSorted: column, 0.5),
-                        lower: Quantiles.quantile(ofSorted: column, tail),
-                        upper: Quantiles.quantile(ofSorted: column, 1 - tail)))
-                if !column.isEmpty {
-                    dataLower[p] = min(dataLower[p], Quantiles.quantile(ofSorted: column, 0.0005))
-                    dataUpper[p] = max(dataUpper[p], Quantiles.quantile(ofSorted: column, 0.9995))
+                let finite = columns[p].contains { !$0.isFinite } ? columns[p].filter { $0.isFinite } : columns[p]
+                let q = Quantiles.quantiles(of: finite, at: [0.5, tail, 1 - tail, 0.0005, 0.9995])
+                row.append(Summary(median: q[0], lower: q[1], upper: q[2]))
+                if !finite.isEmpty {
+                    dataLower[p] = min(dataLower[p], q[3])
+                    dataUpper[p] = max(dataUpper[p], q[4])
                 }
             }
             summaries.append(row)
@@ -218,6 +217,22 @@ public struct CornerPlot: Plot {
             let pad = (upper - lower) * 0.05
             return (lower - pad)...(upper + pad)
         }
+        let ranges = self.ranges
+        binIndices = allColumns.map { columns in
+            columns.indices.map { p in Histogram.binIndices(of: columns[p], range: ranges[p], bins: bins) }
+        }
+    }
+
+    /// The samples as columns, `[parameters, count]`.
+    private static func columns(of samples: [[Double]], parameterCount: Int) -> [[Double]] {
+        var columns = [[Double]](repeating: [], count: parameterCount)
+        for p in 0..<parameterCount { columns[p].reserveCapacity(samples.count) }
+        for sample in samples {
+            sample.withUnsafeBufferPointer { values in
+                for p in 0..<parameterCount { columns[p].append(values[p]) }
+            }
+        }
+        return columns
     }
 
     /// Creates a corner plot of one sample set.
