@@ -57,7 +57,8 @@ private func inside(_ x: Double, _ y: Double, rings: [[(x: Double, y: Double)]])
     func credibleContourOfAGaussianHoldsItsMass(mass: Double) throws {
         var random = TestRandom(seed: 11)
         let count = 200_000
-        var xs = [Double](), ys = [Double]()
+        var xs = [Double]()
+        var ys = [Double]()
         for _ in 0..<count {
             xs.append(random.normal())
             ys.append(random.normal())
@@ -94,7 +95,8 @@ private func inside(_ x: Double, _ y: Double, rings: [[(x: Double, y: Double)]])
         var cone = [Double](repeating: 0, count: n * n)
         for row in 0..<n {
             for column in 0..<n {
-                let dx = Double(column - 40), dy = Double(row - 40)
+                let dx = Double(column - 40)
+                let dy = Double(row - 40)
                 cone[row * n + column] = max(0, 1 - (dx * dx + dy * dy).squareRoot() / 40)
             }
         }

@@ -19,7 +19,9 @@ import Testing
                 .init("GNPE", samples: gaussianSamples(count: 3000, dimension: 3, seed: 1)),
                 .init("NPE", samples: gaussianSamples(count: 3000, dimension: 3, shift: 0.4, seed: 2)),
             ],
-            parameters: [.init("a", unit: "m", truth: 0), .init("b", truth: 0.2), .init("c", unit: "s", range: -4...4)],
+            parameters: [
+                .init("a", unit: "m", truth: 0), .init("b", truth: 0.2), .init("c", unit: "s", range: -4...4),
+            ],
             title: "Two sets", bins: 24)
         let cornerDark = try CornerPlot(
             samples: gaussianSamples(count: 2000, dimension: 2, seed: 5), labels: ["x", "y"], truths: [0.1, -0.2],
@@ -51,7 +53,10 @@ import Testing
             quantiles: (0..<300).map { _ in [uniform.uniform(), pow(uniform.uniform(), 1.3)] },
             parameterNames: ["a", "b"], title: "Coverage")
         let drift = try DriftPlot(
-            series: [.init("t_H1", values: (1...12).map { 0.3 * pow(0.5, Double($0)) }), .init("t_L1", values: (1...12).map { 0.2 * pow(0.6, Double($0)) })],
+            series: [
+                .init("t_H1", values: (1...12).map { 0.3 * pow(0.5, Double($0)) }),
+                .init("t_L1", values: (1...12).map { 0.2 * pow(0.6, Double($0)) }),
+            ],
             tolerance: 1e-3, title: "Gibbs drift")
         var progress = TrainingProgress(title: "NPE", totalEpochs: 40)
         progress.epoch = 12
@@ -83,9 +88,12 @@ import Testing
             if golden != svg {
                 let goldenLines = golden.split(separator: "\n", omittingEmptySubsequences: false)
                 let lines = svg.split(separator: "\n", omittingEmptySubsequences: false)
-                let first = (0..<min(goldenLines.count, lines.count)).first { goldenLines[$0] != lines[$0] } ?? min(goldenLines.count, lines.count)
+                let first =
+                    (0..<min(goldenLines.count, lines.count)).first { goldenLines[$0] != lines[$0] }
+                    ?? min(goldenLines.count, lines.count)
                 Issue.record(
-                    "\(name).svg differs from its golden file at line \(first + 1) (set GNPE_UPDATE_GOLDENS=1 to regenerate after an intended change)")
+                    "\(name).svg differs from its golden file at line \(first + 1) (set GNPE_UPDATE_GOLDENS=1 to regenerate after an intended change)"
+                )
             }
         }
     }

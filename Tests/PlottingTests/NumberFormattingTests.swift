@@ -3,10 +3,11 @@ import Testing
 @testable import Plotting
 
 @Suite struct NumberFormattingTests {
-    @Test(arguments: [
-        (1.25, 1, "1.3"), (-0.04, 1, "0"), (-0.06, 1, "-0.1"), (2.5, 2, "2.5"), (100.0, 1, "100"),
-        (0.001234, 4, "0.0012"), (-12.3456, 3, "-12.346"), (.nan, 2, "0"),
-    ] as [(Double, Int, String)])
+    @Test(
+        arguments: [
+            (1.25, 1, "1.3"), (-0.04, 1, "0"), (-0.06, 1, "-0.1"), (2.5, 2, "2.5"), (100.0, 1, "100"),
+            (0.001234, 4, "0.0012"), (-12.3456, 3, "-12.346"), (.nan, 2, "0"),
+        ] as [(Double, Int, String)])
     func fixedFormatting(value: Double, decimals: Int, expected: String) {
         #expect(NumberFormatting.fixed(value, decimals: decimals) == expected)
     }
@@ -17,10 +18,11 @@ import Testing
         #expect(NumberFormatting.fixed(-1.5, decimals: 3, trimmingZeros: false) == "-1.500")
     }
 
-    @Test(arguments: [
-        (123456.0, 3, "1.23e5"), (0.000123, 2, "1.2e-4"), (9.996, 3, "10"), (1234.5, 4, "1235"),
-        (0.5, 3, "0.5"), (-0.0025, 2, "-0.0025"), (0, 3, "0"),
-    ] as [(Double, Int, String)])
+    @Test(
+        arguments: [
+            (123456.0, 3, "1.23e5"), (0.000123, 2, "1.2e-4"), (9.996, 3, "10"), (1234.5, 4, "1235"),
+            (0.5, 3, "0.5"), (-0.0025, 2, "-0.0025"), (0, 3, "0"),
+        ] as [(Double, Int, String)])
     func significantDigits(value: Double, digits: Int, expected: String) {
         #expect(NumberFormatting.significant(value, digits: digits) == expected)
     }

@@ -36,8 +36,12 @@ import Testing
     }
 
     @Test func cornerPlotSizeDoesNotGrowWithSampleCount() throws {
-        let small = try CornerPlot(samples: gaussianSamples(count: 2_000, dimension: 3, seed: 1), labels: ["a", "b", "c"]).svg
-        let large = try CornerPlot(samples: gaussianSamples(count: 40_000, dimension: 3, seed: 1), labels: ["a", "b", "c"]).svg
+        let small = try CornerPlot(
+            samples: gaussianSamples(count: 2_000, dimension: 3, seed: 1), labels: ["a", "b", "c"]
+        ).svg
+        let large = try CornerPlot(
+            samples: gaussianSamples(count: 40_000, dimension: 3, seed: 1), labels: ["a", "b", "c"]
+        ).svg
         #expect(Double(large.utf8.count) < 1.5 * Double(small.utf8.count))
         #expect(!large.contains("<circle"))  // binned, never one element per sample
     }
@@ -64,7 +68,8 @@ import Testing
     }
 
     @Test func trainingCurveMarksTheLowestValidationLoss() throws {
-        let plot = try TrainingCurvePlot(trainingLoss: [3, 2, 1.5, 1.2, 1.1], validationLoss: [3.1, 2.2, 1.7, 1.75, 1.9])
+        let plot = try TrainingCurvePlot(
+            trainingLoss: [3, 2, 1.5, 1.2, 1.1], validationLoss: [3.1, 2.2, 1.7, 1.75, 1.9])
         #expect(plot.bestEpoch?.epoch == 3)
         #expect(plot.svg.contains("best epoch 3: 1.7"))
         let trainingOnly = try TrainingCurvePlot(trainingLoss: [3, 2, .nan, 1])
@@ -108,7 +113,9 @@ import Testing
         progress.validationLoss = [4.1, 3.2, 2.6, 2.4]
         progress.elapsedSeconds = 20
         #expect(progress.estimatedSecondsRemaining == 30)
-        #expect(progress.textLine.contains("epoch 4/10") && progress.textLine.contains("val 2.4") && progress.textLine.contains("30 s left"))
+        #expect(
+            progress.textLine.contains("epoch 4/10") && progress.textLine.contains("val 2.4")
+                && progress.textLine.contains("30 s left"))
         #expect(progress.svg.contains("epoch 4 / 10"))
         progress.isFinished = true
         #expect(progress.textLine.contains("done in 20 s"))
@@ -124,7 +131,9 @@ import Testing
     }
 
     @Test func escapesTextAndUsesNoExternalFonts() throws {
-        let plot = try CornerPlot(samples: gaussianSamples(count: 500, dimension: 2, seed: 3), labels: ["a<b & \"c\"", "y"], title: "<script>alert(1)</script>")
+        let plot = try CornerPlot(
+            samples: gaussianSamples(count: 500, dimension: 2, seed: 3), labels: ["a<b & \"c\"", "y"],
+            title: "<script>alert(1)</script>")
         let svg = plot.svg
         #expect(!svg.contains("<script"))
         #expect(svg.contains("a&lt;b &amp; &quot;c&quot;"))

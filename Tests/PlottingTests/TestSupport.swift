@@ -35,7 +35,9 @@ func gaussianSamples(count: Int, dimension: Int, shift: Double = 0, seed: UInt64
 /// SVG root attributes, scripts, external references, duplicate ids.
 func svgProblems(_ svg: String) throws -> [String] {
     var problems: [String] = []
-    let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     guard let xmllint else { return ["xmllint not found: install Debian's libxml2-utils"] }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: xmllint)
@@ -50,7 +52,10 @@ func svgProblems(_ svg: String) throws -> [String] {
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     if process.terminationStatus != 0 { problems.append("xmllint: \(message)") }
-    for required in ["<svg xmlns=\"http://www.w3.org/2000/svg\"", "version=\"1.1\"", "viewBox=\"", "width=\"", "height=\"", "<title>", "<desc>"]
+    for required in [
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"", "version=\"1.1\"", "viewBox=\"", "width=\"", "height=\"",
+        "<title>", "<desc>",
+    ]
     where !svg.contains(required) {
         problems.append("missing \(required)")
     }

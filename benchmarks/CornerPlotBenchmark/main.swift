@@ -102,8 +102,12 @@ times.sort()
 let median = times[times.count / 2]
 let bytes = svg.utf8.count
 if let output { try? Data(svg.utf8).write(to: URL(fileURLWithPath: output)) }
-print("phases (median): init \(String(format: "%.4f", summarySeconds.sorted()[summarySeconds.count / 2])) s, draw \(String(format: "%.4f", drawSeconds.sorted()[drawSeconds.count / 2])) s")
+print(
+    "phases (median): init \(String(format: "%.4f", summarySeconds.sorted()[summarySeconds.count / 2])) s, draw \(String(format: "%.4f", drawSeconds.sorted()[drawSeconds.count / 2])) s"
+)
 print("samples: \(sampleCount) × 6 parameters, 2 sets")
 print("median render time: \(String(format: "%.4f", median)) s over \(runs) runs (goal < 0.3 s)")
 print("svg size: \(bytes) bytes (goal < 300000)")
-print("{\"render_s\": \(String(format: "%.4f", median)), \"svg_bytes\": \(bytes), \"samples\": \(sampleCount), \"parameters\": 6, \"sets\": 2}")
+print(
+    "{\"render_s\": \(String(format: "%.4f", median)), \"svg_bytes\": \(bytes), \"samples\": \(sampleCount), \"parameters\": 6, \"sets\": 2}"
+)

@@ -34,7 +34,8 @@ final class LiveDisplay<Snapshot: Plot & RichDisplayable>: @unchecked Sendable {
         self.output = output
         self.clock = clock
         start = clock()
-        displayID = "gnpe-progress-\(getpid())-\(LiveDisplayCounter.next())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+        displayID =
+            "gnpe-progress-\(getpid())-\(LiveDisplayCounter.next())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
     }
 
     var snapshot: Snapshot {

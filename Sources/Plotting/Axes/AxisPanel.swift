@@ -38,7 +38,9 @@ struct AxisPanel {
         func keep(_ ticks: Ticks, _ scale: Scale, _ length: Double, _ start: Double) -> Ticks {
             let low = min(scale.pixels.0, scale.pixels.1) + fraction * length
             let high = max(scale.pixels.0, scale.pixels.1) - fraction * length
-            let pairs = zip(ticks.values, ticks.labels).filter { scale($0.0) >= low - 1e-9 && scale($0.0) <= high + 1e-9 }
+            let pairs = zip(ticks.values, ticks.labels).filter {
+                scale($0.0) >= low - 1e-9 && scale($0.0) <= high + 1e-9
+            }
             return Ticks(values: pairs.map { $0.0 }, step: ticks.step, labels: pairs.map { $0.1 })
         }
         copy.xTicks = keep(xTicks, x, frame.width, frame.x)

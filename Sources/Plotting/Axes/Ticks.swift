@@ -86,7 +86,8 @@ public struct Ticks: Equatable, Sendable {
             e += stride
         }
         let labels = exponents.map { e -> String in
-            (e < -3 || e >= 5) ? "1e" + String(e) : NumberFormatting.fixed(NumberFormatting.pow10(e), decimals: max(0, -e))
+            (e < -3 || e >= 5)
+                ? "1e" + String(e) : NumberFormatting.fixed(NumberFormatting.pow10(e), decimals: max(0, -e))
         }
         return Ticks(values: values, step: NumberFormatting.pow10(stride), labels: labels)
     }

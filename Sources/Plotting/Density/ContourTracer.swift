@@ -31,15 +31,20 @@ public enum ContourTracer {
         var segments: [(Int, Int)] = []
         for j in 0..<(h - 1) {
             for i in 0..<(w - 1) {
-                let a = value(i, j), b = value(i + 1, j), c = value(i + 1, j + 1), d = value(i, j + 1)
+                let a = value(i, j)
+                let b = value(i + 1, j)
+                let c = value(i + 1, j + 1)
+                let d = value(i, j + 1)
                 var index = 0
                 if a >= level { index |= 1 }
                 if b >= level { index |= 2 }
                 if c >= level { index |= 4 }
                 if d >= level { index |= 8 }
                 if index == 0 || index == 15 { continue }
-                let bottom = horizontal(i, j), top = horizontal(i, j + 1)
-                let left = vertical(i, j), right = vertical(i + 1, j)
+                let bottom = horizontal(i, j)
+                let top = horizontal(i, j + 1)
+                let left = vertical(i, j)
+                let right = vertical(i + 1, j)
                 let centreInside = (a + b + c + d) / 4 >= level
                 switch index {
                 case 1, 14: segments.append((left, bottom))

@@ -57,7 +57,8 @@ public enum Quantiles {
         var starts = [Int](repeating: 0, count: bucketCount + 1)
         for b in 0..<bucketCount { starts[b + 1] = starts[b] + counts[b] }
         func bucketOf(rank: Int) -> Int {
-            var lo = 0, hi = bucketCount - 1
+            var lo = 0
+            var hi = bucketCount - 1
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if starts[mid + 1] > rank { hi = mid } else { lo = mid + 1 }
@@ -101,7 +102,9 @@ public enum Quantiles {
     ///   - values: Samples, `[count]`; NaN values are ignored.
     ///   - level: The interval's probability, e.g. 0.9 for the 5 %–95 % interval.
     /// - Returns: `(median, lower, upper)`; NaN when no finite value is given.
-    public static func medianAndInterval(of values: [Double], level: Double) -> (median: Double, lower: Double, upper: Double) {
+    public static func medianAndInterval(of values: [Double], level: Double) -> (
+        median: Double, lower: Double, upper: Double
+    ) {
         let finite = values.filter { $0.isFinite }
         let tail = (1 - level) / 2
         let q = quantiles(of: finite, at: [0.5, tail, 1 - tail])

@@ -67,15 +67,23 @@ public struct TaskProgress: Plot {
     public func draw<R: Renderer>(into renderer: inout R) {
         renderer.beginDrawing(size: size, background: theme.background, title: title, description: textLine)
         let text = TextStyle(size: theme.fontSize, color: theme.foreground)
-        renderer.drawText(title, at: Point(12, 22), style: TextStyle(size: theme.fontSize * 1.1, color: theme.foreground, bold: true))
+        renderer.drawText(
+            title, at: Point(12, 22), style: TextStyle(size: theme.fontSize * 1.1, color: theme.foreground, bold: true))
         let percent = NumberFormatting.fixed(fractionDone * 100, decimals: 0) + "%"
-        renderer.drawText("\(completed) / \(total) \(unit)  (\(percent))" + (isFinished ? "  finished" : ""), at: Point(12, 42), style: text)
+        renderer.drawText(
+            "\(completed) / \(total) \(unit)  (\(percent))" + (isFinished ? "  finished" : ""), at: Point(12, 42),
+            style: text)
         let bar = Rect(x: 12, y: 52, width: 396, height: 10)
         renderer.drawRect(bar, fill: FillStyle(color: theme.grid), stroke: nil)
-        renderer.drawRect(Rect(x: bar.x, y: bar.y, width: bar.width * fractionDone, height: bar.height), fill: FillStyle(color: theme.color(at: 0)), stroke: nil)
+        renderer.drawRect(
+            Rect(x: bar.x, y: bar.y, width: bar.width * fractionDone, height: bar.height),
+            fill: FillStyle(color: theme.color(at: 0)), stroke: nil)
         var times = "elapsed " + NumberFormatting.duration(elapsedSeconds)
         if let rate { times += " · " + NumberFormatting.significant(rate, digits: 3) + " \(unit)/s" }
-        if !isFinished, let remaining = estimatedSecondsRemaining { times += " · about " + NumberFormatting.duration(remaining) + " left" }
-        renderer.drawText(times, at: Point(12, 82), style: TextStyle(size: theme.fontSize * 0.9, color: theme.mutedForeground))
+        if !isFinished, let remaining = estimatedSecondsRemaining {
+            times += " · about " + NumberFormatting.duration(remaining) + " left"
+        }
+        renderer.drawText(
+            times, at: Point(12, 82), style: TextStyle(size: theme.fontSize * 0.9, color: theme.mutedForeground))
     }
 }

@@ -70,17 +70,25 @@ public struct TrainingProgress: Plot {
         let fontSize = theme.fontSize
         let text = TextStyle(size: fontSize, color: theme.foreground)
         let muted = TextStyle(size: fontSize * 0.9, color: theme.mutedForeground)
-        renderer.drawText(title, at: Point(12, 22), style: TextStyle(size: fontSize * 1.1, color: theme.foreground, bold: true))
-        renderer.drawText("epoch \(epoch) / \(totalEpochs)" + (isFinished ? "  (finished)" : ""), at: Point(12, 44), style: text)
+        renderer.drawText(
+            title, at: Point(12, 22), style: TextStyle(size: fontSize * 1.1, color: theme.foreground, bold: true))
+        renderer.drawText(
+            "epoch \(epoch) / \(totalEpochs)" + (isFinished ? "  (finished)" : ""), at: Point(12, 44), style: text)
         let bar = Rect(x: 12, y: 54, width: 240, height: 10)
         renderer.drawRect(bar, fill: FillStyle(color: theme.grid), stroke: nil)
-        renderer.drawRect(Rect(x: bar.x, y: bar.y, width: bar.width * fractionDone, height: bar.height), fill: FillStyle(color: theme.color(at: 0)), stroke: nil)
+        renderer.drawRect(
+            Rect(x: bar.x, y: bar.y, width: bar.width * fractionDone, height: bar.height),
+            fill: FillStyle(color: theme.color(at: 0)), stroke: nil)
         var losses = ""
         if let loss = trainingLoss.last { losses += "train " + NumberFormatting.significant(loss, digits: 4) }
-        if let loss = validationLoss.last { losses += (losses.isEmpty ? "" : "   ") + "validation " + NumberFormatting.significant(loss, digits: 4) }
+        if let loss = validationLoss.last {
+            losses += (losses.isEmpty ? "" : "   ") + "validation " + NumberFormatting.significant(loss, digits: 4)
+        }
         renderer.drawText(losses.isEmpty ? "waiting for the first epoch" : losses, at: Point(12, 84), style: text)
         var times = "elapsed " + NumberFormatting.duration(elapsedSeconds)
-        if !isFinished, let remaining = estimatedSecondsRemaining { times += " · about " + NumberFormatting.duration(remaining) + " left" }
+        if !isFinished, let remaining = estimatedSecondsRemaining {
+            times += " · about " + NumberFormatting.duration(remaining) + " left"
+        }
         renderer.drawText(times, at: Point(12, 106), style: muted)
 
         // The loss curve.

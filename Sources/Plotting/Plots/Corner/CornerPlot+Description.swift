@@ -15,7 +15,8 @@ extension CornerPlot {
             for s in sets.indices {
                 let summary = summaries[s][p]
                 let name = sets.count > 1 ? " \(sets[s].name)" : ""
-                line += "\(name) " + NumberFormatting.significant(summary.median, digits: 4) + " ["
+                line +=
+                    "\(name) " + NumberFormatting.significant(summary.median, digits: 4) + " ["
                     + NumberFormatting.significant(summary.lower, digits: 4) + ", "
                     + NumberFormatting.significant(summary.upper, digits: 4) + "]"
                 if s < sets.count - 1 { line += ";" }

@@ -23,7 +23,9 @@ extension CornerPlot {
                         isLeft: column == 0, into: &renderer)
                 }
             }
-            drawSummaryTitles(p: row, frame: layout.frame(row: row, column: row), lineHeight: layout.summaryLineHeight, into: &renderer)
+            drawSummaryTitles(
+                p: row, frame: layout.frame(row: row, column: row), lineHeight: layout.summaryLineHeight,
+                into: &renderer)
         }
         drawCornerLegend(layout: layout, into: &renderer)
     }
@@ -52,7 +54,9 @@ extension CornerPlot {
             let summary = summaries[s][p]
             let dashed = StrokeStyle(color: color, width: 1, opacity: 0.9, dash: [3, 2])
             for value in [summary.lower, summary.upper] where value.isFinite {
-                renderer.drawLine(from: panel.point(value, panel.y.domain.lowerBound), to: panel.point(value, panel.y.domain.upperBound), stroke: dashed)
+                renderer.drawLine(
+                    from: panel.point(value, panel.y.domain.lowerBound),
+                    to: panel.point(value, panel.y.domain.upperBound), stroke: dashed)
             }
             if summary.median.isFinite {
                 renderer.drawLine(
@@ -133,13 +137,16 @@ extension CornerPlot {
         let truthX = parameters[px].truth.flatMap { $0.isFinite ? $0 : nil }
         let truthY = parameters[py].truth.flatMap { $0.isFinite ? $0 : nil }
         if let truthX {
-            renderer.drawLine(from: Point(panel.x(truthX), frame.y), to: Point(panel.x(truthX), frame.maxY), stroke: truthStroke)
+            renderer.drawLine(
+                from: Point(panel.x(truthX), frame.y), to: Point(panel.x(truthX), frame.maxY), stroke: truthStroke)
         }
         if let truthY {
-            renderer.drawLine(from: Point(frame.x, panel.y(truthY)), to: Point(frame.maxX, panel.y(truthY)), stroke: truthStroke)
+            renderer.drawLine(
+                from: Point(frame.x, panel.y(truthY)), to: Point(frame.maxX, panel.y(truthY)), stroke: truthStroke)
         }
         if let truthX, let truthY {
-            renderer.drawCircle(center: panel.point(truthX, truthY), radius: 2.8, fill: FillStyle(color: theme.reference), stroke: nil)
+            renderer.drawCircle(
+                center: panel.point(truthX, truthY), radius: 2.8, fill: FillStyle(color: theme.reference), stroke: nil)
         }
         renderer.popClip()
         panel.drawAxes(
@@ -157,7 +164,8 @@ extension CornerPlot {
             let y = frame.y - 6 - Double(sets.count - 1 - s) * lineHeight
             renderer.drawText(
                 line, at: Point(frame.midX, y),
-                style: TextStyle(size: size, color: sets.count == 1 ? theme.foreground : color(ofSet: s), anchor: .middle))
+                style: TextStyle(
+                    size: size, color: sets.count == 1 ? theme.foreground : color(ofSet: s), anchor: .middle))
         }
     }
 
@@ -197,10 +205,13 @@ extension CornerPlot {
         }
         if parameters.count > 1 && !credibleLevels.isEmpty {
             let levels = credibleLevels.sorted().map { Self.percent($0) }.joined(separator: ", ")
-            entries.append(LegendEntry(label: "contours: \(levels)", color: theme.mutedForeground, key: .line(dash: [])))
+            entries.append(
+                LegendEntry(label: "contours: \(levels)", color: theme.mutedForeground, key: .line(dash: [])))
         }
         entries.append(
-            LegendEntry(label: "median, \(Self.percent(intervalLevel)) interval", color: theme.mutedForeground, key: .line(dash: [3, 2])))
+            LegendEntry(
+                label: "median, \(Self.percent(intervalLevel)) interval", color: theme.mutedForeground,
+                key: .line(dash: [3, 2])))
         return entries
     }
 

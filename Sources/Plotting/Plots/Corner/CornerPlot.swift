@@ -147,14 +147,16 @@ public struct CornerPlot: Plot {
             }
             for (index, sample) in set.samples.enumerated() where sample.count != parameters.count {
                 throw PlottingError.shapeMismatch(
-                    "sample \(index) of set '\(set.name)' has \(sample.count) values, expected \(parameters.count) (one per parameter)")
+                    "sample \(index) of set '\(set.name)' has \(sample.count) values, expected \(parameters.count) (one per parameter)"
+                )
             }
         }
         for level in credibleLevels where !(level > 0 && level < 1) {
             throw PlottingError.invalidOption("credible levels must lie strictly between 0 and 1, got \(level)")
         }
         guard intervalLevel > 0 && intervalLevel < 1 else {
-            throw PlottingError.invalidOption("the interval level must lie strictly between 0 and 1, got \(intervalLevel)")
+            throw PlottingError.invalidOption(
+                "the interval level must lie strictly between 0 and 1, got \(intervalLevel)")
         }
         guard (5...400).contains(bins) else { throw PlottingError.invalidOption("bins must be 5–400, got \(bins)") }
         guard smoothing >= 0 && smoothing <= 10 else {
@@ -164,8 +166,11 @@ public struct CornerPlot: Plot {
             throw PlottingError.invalidOption("panel size must be 40–600 pixels, got \(panelSize)")
         }
         for parameter in parameters {
-            if let range = parameter.range, !(range.lowerBound.isFinite && range.upperBound.isFinite && range.upperBound > range.lowerBound) {
-                throw PlottingError.invalidOption("the range of '\(parameter.name)' must be finite with positive width, got \(range)")
+            if let range = parameter.range,
+                !(range.lowerBound.isFinite && range.upperBound.isFinite && range.upperBound > range.lowerBound)
+            {
+                throw PlottingError.invalidOption(
+                    "the range of '\(parameter.name)' must be finite with positive width, got \(range)")
             }
         }
         self.parameters = parameters
@@ -244,14 +249,17 @@ public struct CornerPlot: Plot {
     ///   - theme: The theme.
     /// - Throws: ``PlottingError`` as ``init(sets:parameters:title:credibleLevels:intervalLevel:bins:smoothing:shading:theme:panelSize:)``,
     ///   and when `truths` has the wrong length.
-    public init(samples: [[Double]], labels: [String], truths: [Double]? = nil, title: String? = nil, theme: Theme = .light) throws {
+    public init(
+        samples: [[Double]], labels: [String], truths: [Double]? = nil, title: String? = nil, theme: Theme = .light
+    ) throws {
         if let truths, truths.count != labels.count {
             throw PlottingError.shapeMismatch("\(truths.count) truths for \(labels.count) parameters")
         }
         let parameters = labels.enumerated().map { index, label in
             Parameter(label, truth: truths?[index])
         }
-        try self.init(sets: [SampleSet("samples", samples: samples)], parameters: parameters, title: title, theme: theme)
+        try self.init(
+            sets: [SampleSet("samples", samples: samples)], parameters: parameters, title: title, theme: theme)
     }
 
     /// The colour of set `index`.

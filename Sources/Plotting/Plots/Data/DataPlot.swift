@@ -86,18 +86,22 @@ public struct DataPlot: Plot {
         guard count > 0 else { throw PlottingError.emptyData("channel '\(channels[0].name)' has no points") }
         for channel in channels {
             guard channel.observed.count == count else {
-                throw PlottingError.shapeMismatch("channel '\(channel.name)' has \(channel.observed.count) observed points, expected \(count)")
+                throw PlottingError.shapeMismatch(
+                    "channel '\(channel.name)' has \(channel.observed.count) observed points, expected \(count)")
             }
             if let median = channel.median, median.count != count {
-                throw PlottingError.shapeMismatch("the median of channel '\(channel.name)' has \(median.count) points, expected \(count)")
+                throw PlottingError.shapeMismatch(
+                    "the median of channel '\(channel.name)' has \(median.count) points, expected \(count)")
             }
             for band in channel.bands where band.lower.count != count || band.upper.count != count {
                 throw PlottingError.shapeMismatch(
-                    "the \(CornerPlot.percent(band.level)) band of channel '\(channel.name)' has \(band.lower.count)/\(band.upper.count) points, expected \(count)")
+                    "the \(CornerPlot.percent(band.level)) band of channel '\(channel.name)' has \(band.lower.count)/\(band.upper.count) points, expected \(count)"
+                )
             }
         }
         guard width >= 200, channelHeight >= 50 else {
-            throw PlottingError.invalidOption("a data plot needs a width of at least 200 and panels of at least 50 pixels")
+            throw PlottingError.invalidOption(
+                "a data plot needs a width of at least 200 and panels of at least 50 pixels")
         }
         self.channels = channels
         self.x = x ?? (0..<count).map(Double.init)
@@ -119,15 +123,19 @@ public struct DataPlot: Plot {
 
     /// A summary of channels and how much of the data lies inside the widest band.
     public var textDescription: String {
-        var text = "Data plot" + (title.map { " '\($0)'" } ?? "") + ": \(channels.count) channel"
+        var text =
+            "Data plot" + (title.map { " '\($0)'" } ?? "") + ": \(channels.count) channel"
             + (channels.count == 1 ? "" : "s") + " of \(x.count) points"
         text += channels.contains { $0.median != nil } ? " with posterior-predictive median" : ""
         text += "."
         for channel in channels {
             text += "\n  \(channel.name)"
             if let band = channel.bands.max(by: { $0.level < $1.level }) {
-                let inside = zip(channel.observed, zip(band.lower, band.upper)).filter { $0 >= $1.0 && $0 <= $1.1 }.count
-                text += ": " + CornerPlot.percent(Double(inside) / Double(channel.observed.count)) + " of the data inside the "
+                let inside = zip(channel.observed, zip(band.lower, band.upper)).filter { $0 >= $1.0 && $0 <= $1.1 }
+                    .count
+                text +=
+                    ": " + CornerPlot.percent(Double(inside) / Double(channel.observed.count))
+                    + " of the data inside the "
                     + CornerPlot.percent(band.level) + " predictive band"
             }
         }
@@ -137,7 +145,8 @@ public struct DataPlot: Plot {
     /// Draws the stacked panels, the shared x axis and the legend.
     public func draw<R: Renderer>(into renderer: inout R) {
         let size = size
-        renderer.beginDrawing(size: size, background: theme.background, title: title ?? "Data plot", description: textDescription)
+        renderer.beginDrawing(
+            size: size, background: theme.background, title: title ?? "Data plot", description: textDescription)
         ChartFrame.drawTitle(title, size: size, theme: theme, into: &renderer)
         let predictive = theme.color(at: 0)
         let xDomain = (x.min() ?? 0)...(x.max() ?? 1)
@@ -147,24 +156,36 @@ public struct DataPlot: Plot {
             let bands = channel.bands.sorted { $0.level > $1.level }
             for (rank, band) in bands.enumerated() {
                 let opacity = 0.16 + 0.12 * Double(rank)
-                content.bands.append(.init(xs: x, lower: band.lower, upper: band.upper, fill: FillStyle(color: predictive, opacity: opacity)))
+                content.bands.append(
+                    .init(
+                        xs: x, lower: band.lower, upper: band.upper,
+                        fill: FillStyle(color: predictive, opacity: opacity)))
                 if index == 0 {
-                    legend.append(.init(label: CornerPlot.percent(band.level) + " predictive", color: predictive, key: .swatch(opacity: opacity)))
+                    legend.append(
+                        .init(
+                            label: CornerPlot.percent(band.level) + " predictive", color: predictive,
+                            key: .swatch(opacity: opacity)))
                 }
             }
-            content.lines.append(.init(xs: x, ys: channel.observed, stroke: StrokeStyle(color: theme.mutedForeground, width: 0.9)))
+            content.lines.append(
+                .init(xs: x, ys: channel.observed, stroke: StrokeStyle(color: theme.mutedForeground, width: 0.9)))
             if let median = channel.median {
                 content.lines.append(.init(xs: x, ys: median, stroke: StrokeStyle(color: predictive, width: 1.6)))
-                if index == 0 { legend.append(.init(label: "predictive median", color: predictive, key: .line(dash: []))) }
+                if index == 0 {
+                    legend.append(.init(label: "predictive median", color: predictive, key: .line(dash: [])))
+                }
             }
             content.xDomain = xDomain
-            let frame = Rect(x: 72, y: top + Double(index) * (channelHeight + gap), width: width - 92, height: channelHeight)
-            let panel = AxisPanel(frame: frame, xDomain: xDomain, yDomain: content.domains().y, xTickCount: 8, yTickCount: 4)
+            let frame = Rect(
+                x: 72, y: top + Double(index) * (channelHeight + gap), width: width - 92, height: channelHeight)
+            let panel = AxisPanel(
+                frame: frame, xDomain: xDomain, yDomain: content.domains().y, xTickCount: 8, yTickCount: 4)
             panel.drawGrid(theme: theme, into: &renderer)
             panel.drawContent(content, theme: theme, into: &renderer)
             let isLast = index == channels.count - 1
             panel.drawAxes(
-                theme: theme, xLabel: isLast ? xLabel : nil, yLabel: channel.name, showXTickLabels: isLast, into: &renderer)
+                theme: theme, xLabel: isLast ? xLabel : nil, yLabel: channel.name, showXTickLabels: isLast,
+                into: &renderer)
         }
         drawLegend(legend, topRight: Point(width - 26, top + 6), theme: theme, into: &renderer)
     }

@@ -37,13 +37,17 @@ public struct CoveragePlot: Plot {
         theme: Theme = .light, size: Size = Size(width: 460, height: 440)
     ) throws {
         guard !quantiles.isEmpty else { throw PlottingError.emptyData("a coverage plot needs at least one simulation") }
-        guard !parameterNames.isEmpty else { throw PlottingError.emptyData("a coverage plot needs at least one parameter name") }
+        guard !parameterNames.isEmpty else {
+            throw PlottingError.emptyData("a coverage plot needs at least one parameter name")
+        }
         for (index, row) in quantiles.enumerated() {
             guard row.count == parameterNames.count else {
-                throw PlottingError.shapeMismatch("simulation \(index) has \(row.count) values for \(parameterNames.count) parameters")
+                throw PlottingError.shapeMismatch(
+                    "simulation \(index) has \(row.count) values for \(parameterNames.count) parameters")
             }
             for value in row where !(value >= 0 && value <= 1) {
-                throw PlottingError.invalidOption("posterior quantiles must lie in [0, 1], got \(value) in simulation \(index)")
+                throw PlottingError.invalidOption(
+                    "posterior quantiles must lie in [0, 1], got \(value) in simulation \(index)")
             }
         }
         guard confidence > 0 && confidence < 1 else {
@@ -71,7 +75,9 @@ public struct CoveragePlot: Plot {
         ranks: [[Int]], rankCount: Int, parameterNames: [String], confidence: Double = 0.95, title: String? = nil,
         theme: Theme = .light
     ) throws {
-        guard rankCount >= 1 else { throw PlottingError.invalidOption("rankCount must be at least 1, got \(rankCount)") }
+        guard rankCount >= 1 else {
+            throw PlottingError.invalidOption("rankCount must be at least 1, got \(rankCount)")
+        }
         let quantiles = try ranks.map { row in
             try row.map { rank -> Double in
                 guard rank >= 0 && rank <= rankCount else {
@@ -80,7 +86,8 @@ public struct CoveragePlot: Plot {
                 return (Double(rank) + 0.5) / Double(rankCount + 1)
             }
         }
-        try self.init(quantiles: quantiles, parameterNames: parameterNames, confidence: confidence, title: title, theme: theme)
+        try self.init(
+            quantiles: quantiles, parameterNames: parameterNames, confidence: confidence, title: title, theme: theme)
     }
 
     /// The empirical CDF of parameter `p`'s quantiles at each level, `[levels]`.
@@ -92,7 +99,8 @@ public struct CoveragePlot: Plot {
         let sorted = quantiles.map { $0[p] }.sorted()
         let n = Double(sorted.count)
         return levels.map { level in
-            var low = 0, high = sorted.count
+            var low = 0
+            var high = sorted.count
             while low < high {
                 let mid = (low + high) / 2
                 if sorted[mid] <= level { low = mid + 1 } else { high = mid }
@@ -120,7 +128,9 @@ public struct CoveragePlot: Plot {
     ///   - simulations: The number of simulations n.
     ///   - confidence: The band's probability.
     /// - Returns: `(lower, upper)`, each `[levels]`.
-    public static func confidenceBand(at levels: [Double], simulations: Int, confidence: Double) -> (lower: [Double], upper: [Double]) {
+    public static func confidenceBand(at levels: [Double], simulations: Int, confidence: Double) -> (
+        lower: [Double], upper: [Double]
+    ) {
         let n = simulations
         let lowTail = (1 - confidence) / 2
         let highTail = 1 - lowTail
@@ -141,7 +151,8 @@ public struct CoveragePlot: Plot {
             var high: Int?
             var k = start
             while k <= n && high == nil {
-                let logPMF = logNorm - logGamma(Double(k) + 1) - logGamma(Double(n - k) + 1) + Double(k) * log(alpha)
+                let logPMF =
+                    logNorm - logGamma(Double(k) + 1) - logGamma(Double(n - k) + 1) + Double(k) * log(alpha)
                     + Double(n - k) * log1p(-alpha)
                 cumulative += exp(logPMF)
                 if low == nil && cumulative >= lowTail { low = k }
@@ -156,7 +167,8 @@ public struct CoveragePlot: Plot {
 
     /// A summary with each parameter's largest deviation from the diagonal.
     public var textDescription: String {
-        var text = "P–P coverage plot" + (title.map { " '\($0)'" } ?? "") + " of \(parameterNames.count) parameter"
+        var text =
+            "P–P coverage plot" + (title.map { " '\($0)'" } ?? "") + " of \(parameterNames.count) parameter"
             + (parameterNames.count == 1 ? "" : "s") + " over \(quantiles.count) simulations with a "
             + CornerPlot.percent(confidence) + " band. Largest deviation from the diagonal:"
         for (p, name) in parameterNames.enumerated() {
@@ -167,13 +179,18 @@ public struct CoveragePlot: Plot {
 
     /// Draws the band, the diagonal, one empirical CDF per parameter and the legend.
     public func draw<R: Renderer>(into renderer: inout R) {
-        renderer.beginDrawing(size: size, background: theme.background, title: title ?? "P–P coverage plot", description: textDescription)
+        renderer.beginDrawing(
+            size: size, background: theme.background, title: title ?? "P–P coverage plot", description: textDescription)
         ChartFrame.drawTitle(title, size: size, theme: theme, into: &renderer)
         let levels = (0...100).map { Double($0) / 100 }
         let band = Self.confidenceBand(at: levels, simulations: quantiles.count, confidence: confidence)
         var content = ChartContent()
-        content.bands.append(.init(xs: levels, lower: band.lower, upper: band.upper, fill: FillStyle(color: theme.mutedForeground, opacity: 0.2)))
-        content.rules.append(.init(orientation: .diagonal, stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [4, 3])))
+        content.bands.append(
+            .init(
+                xs: levels, lower: band.lower, upper: band.upper,
+                fill: FillStyle(color: theme.mutedForeground, opacity: 0.2)))
+        content.rules.append(
+            .init(orientation: .diagonal, stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [4, 3])))
         for p in parameterNames.indices {
             // The exact empirical CDF as a step function through the sorted values.
             let sorted = quantiles.map { $0[p] }.sorted()
@@ -199,10 +216,16 @@ public struct CoveragePlot: Plot {
         panel.drawGrid(theme: theme, into: &renderer)
         panel.drawContent(content, theme: theme, into: &renderer)
         panel.drawAxes(theme: theme, xLabel: "credibility level", yLabel: "empirical coverage", into: &renderer)
-        var entries = parameterNames.enumerated().map { LegendEntry(label: $1, color: theme.color(at: $0), key: .line(dash: [])) }
-        entries.append(.init(label: CornerPlot.percent(confidence) + " band", color: theme.mutedForeground, key: .swatch(opacity: 0.2)))
+        var entries = parameterNames.enumerated().map {
+            LegendEntry(label: $1, color: theme.color(at: $0), key: .line(dash: []))
+        }
+        entries.append(
+            .init(
+                label: CornerPlot.percent(confidence) + " band", color: theme.mutedForeground,
+                key: .swatch(opacity: 0.2)))
         // The lower-right triangle stays free for calibrated posteriors.
-        drawLegend(entries, topRight: Point(frame.maxX - 6, frame.y + frame.height * 0.5), theme: theme, into: &renderer)
+        drawLegend(
+            entries, topRight: Point(frame.maxX - 6, frame.y + frame.height * 0.5), theme: theme, into: &renderer)
     }
 }
 

@@ -61,7 +61,8 @@ public struct DriftPlot: Plot {
         }
         if let scale {
             self.scale = scale
-        } else if positive.count == values.count, let low = positive.min(), let high = positive.max(), high / low > 100 {
+        } else if positive.count == values.count, let low = positive.min(), let high = positive.max(), high / low > 100
+        {
             self.scale = .logarithmic
         } else {
             self.scale = .linear
@@ -76,7 +77,8 @@ public struct DriftPlot: Plot {
 
     /// A summary: iterations and each series' final drift.
     public var textDescription: String {
-        var text = "Gibbs proxy drift" + (title.map { " '\($0)'" } ?? "") + " over "
+        var text =
+            "Gibbs proxy drift" + (title.map { " '\($0)'" } ?? "") + " over "
             + "\(series.map { $0.values.count }.max() ?? 0) iterations"
         if let tolerance { text += " (tolerance " + NumberFormatting.significant(tolerance, digits: 3) + ")" }
         text += ":"
@@ -88,16 +90,22 @@ public struct DriftPlot: Plot {
 
     /// Draws the series with iteration markers, the tolerance line and the legend.
     public func draw<R: Renderer>(into renderer: inout R) {
-        renderer.beginDrawing(size: size, background: theme.background, title: title ?? "Gibbs proxy drift", description: textDescription)
+        renderer.beginDrawing(
+            size: size, background: theme.background, title: title ?? "Gibbs proxy drift", description: textDescription)
         ChartFrame.drawTitle(title, size: size, theme: theme, into: &renderer)
         var content = ChartContent()
         content.yKind = scale
         for (index, item) in series.enumerated() {
             content.lines.append(
-                .init(xs: item.values.indices.map { Double($0 + 1) }, ys: item.values, stroke: StrokeStyle(color: theme.color(at: index), width: 1.6), markers: true))
+                .init(
+                    xs: item.values.indices.map { Double($0 + 1) }, ys: item.values,
+                    stroke: StrokeStyle(color: theme.color(at: index), width: 1.6), markers: true))
         }
         if let tolerance {
-            content.rules.append(.init(orientation: .horizontal, value: tolerance, stroke: StrokeStyle(color: theme.reference, width: 1, opacity: 0.7, dash: [5, 3])))
+            content.rules.append(
+                .init(
+                    orientation: .horizontal, value: tolerance,
+                    stroke: StrokeStyle(color: theme.reference, width: 1, opacity: 0.7, dash: [5, 3])))
             // Keep the tolerance line inside the y range.
             content.markers = []
         }
@@ -115,8 +123,12 @@ public struct DriftPlot: Plot {
         panel.drawGrid(theme: theme, into: &renderer)
         panel.drawContent(content, theme: theme, into: &renderer)
         panel.drawAxes(theme: theme, xLabel: "Gibbs iteration", yLabel: driftLabel, into: &renderer)
-        var entries = series.enumerated().map { LegendEntry(label: $1.name, color: theme.color(at: $0), key: .line(dash: [])) }
-        if tolerance != nil { entries.append(.init(label: "tolerance", color: theme.reference, key: .line(dash: [5, 3]))) }
+        var entries = series.enumerated().map {
+            LegendEntry(label: $1.name, color: theme.color(at: $0), key: .line(dash: []))
+        }
+        if tolerance != nil {
+            entries.append(.init(label: "tolerance", color: theme.reference, key: .line(dash: [5, 3])))
+        }
         drawLegend(entries, topRight: Point(panel.frame.maxX - 6, panel.frame.y + 6), theme: theme, into: &renderer)
     }
 }

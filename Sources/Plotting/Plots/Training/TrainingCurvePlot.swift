@@ -64,10 +64,15 @@ public struct TrainingCurvePlot: Plot {
     /// A one-line summary.
     public var textDescription: String {
         var text = "Training curve" + (title.map { " '\($0)'" } ?? "") + ": \(trainingLoss.count) epochs"
-        if let last = trainingLoss.last { text += ", final training loss " + NumberFormatting.significant(last, digits: 4) }
-        if let last = validationLoss.last { text += ", final validation loss " + NumberFormatting.significant(last, digits: 4) }
+        if let last = trainingLoss.last {
+            text += ", final training loss " + NumberFormatting.significant(last, digits: 4)
+        }
+        if let last = validationLoss.last {
+            text += ", final validation loss " + NumberFormatting.significant(last, digits: 4)
+        }
         if let best = bestEpoch {
-            text += "; best epoch \(best.epoch) (" + (validationLoss.isEmpty ? "training" : "validation") + " loss "
+            text +=
+                "; best epoch \(best.epoch) (" + (validationLoss.isEmpty ? "training" : "validation") + " loss "
                 + NumberFormatting.significant(best.loss, digits: 4) + ")"
         }
         return text + "."
@@ -81,14 +86,22 @@ public struct TrainingCurvePlot: Plot {
         let count = max(trainingLoss.count, validationLoss.count)
         let epochs = (0..<count).map { Double($0 + 1) }
         if !trainingLoss.isEmpty {
-            content.lines.append(.init(xs: Array(epochs.prefix(trainingLoss.count)), ys: trainingLoss, stroke: StrokeStyle(color: trainColor, width: 1.8)))
+            content.lines.append(
+                .init(
+                    xs: Array(epochs.prefix(trainingLoss.count)), ys: trainingLoss,
+                    stroke: StrokeStyle(color: trainColor, width: 1.8)))
         }
         if !validationLoss.isEmpty {
             content.lines.append(
-                .init(xs: Array(epochs.prefix(validationLoss.count)), ys: validationLoss, stroke: StrokeStyle(color: validationColor, width: 1.8, dash: [5, 3])))
+                .init(
+                    xs: Array(epochs.prefix(validationLoss.count)), ys: validationLoss,
+                    stroke: StrokeStyle(color: validationColor, width: 1.8, dash: [5, 3])))
         }
         if let best = bestEpoch {
-            content.rules.append(.init(orientation: .vertical, value: Double(best.epoch), stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [2, 3])))
+            content.rules.append(
+                .init(
+                    orientation: .vertical, value: Double(best.epoch),
+                    stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [2, 3])))
             content.markers.append(
                 .init(
                     x: Double(best.epoch), y: best.loss, color: validationLoss.isEmpty ? trainColor : validationColor))
@@ -99,7 +112,8 @@ public struct TrainingCurvePlot: Plot {
 
     /// Draws the loss curves, the best-epoch marker and the legend.
     public func draw<R: Renderer>(into renderer: inout R) {
-        renderer.beginDrawing(size: size, background: theme.background, title: title ?? "Training curve", description: textDescription)
+        renderer.beginDrawing(
+            size: size, background: theme.background, title: title ?? "Training curve", description: textDescription)
         ChartFrame.drawTitle(title, size: size, theme: theme, into: &renderer)
         let content = content()
         let domains = content.domains()
@@ -110,8 +124,12 @@ public struct TrainingCurvePlot: Plot {
         panel.drawContent(content, theme: theme, into: &renderer)
         panel.drawAxes(theme: theme, xLabel: "epoch", yLabel: lossLabel, into: &renderer)
         var entries = [LegendEntry]()
-        if !trainingLoss.isEmpty { entries.append(.init(label: "training", color: theme.color(at: 0), key: .line(dash: []))) }
-        if !validationLoss.isEmpty { entries.append(.init(label: "validation", color: theme.color(at: 1), key: .line(dash: [5, 3]))) }
+        if !trainingLoss.isEmpty {
+            entries.append(.init(label: "training", color: theme.color(at: 0), key: .line(dash: [])))
+        }
+        if !validationLoss.isEmpty {
+            entries.append(.init(label: "validation", color: theme.color(at: 1), key: .line(dash: [5, 3])))
+        }
         if let best = bestEpoch {
             entries.append(
                 .init(
