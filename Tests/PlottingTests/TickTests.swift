@@ -41,6 +41,13 @@ import Testing
         #expect(plain.labels.allSatisfy { !$0.contains("e") && !$0.contains(".") }, "\(plain.labels)")
     }
 
+    @Test func integerTicksForEpochs() {
+        let few = Ticks.integers(in: 1...3)
+        #expect(few.values == [1, 2, 3] && few.labels == ["1", "2", "3"])
+        let many = Ticks.integers(in: 1...200)
+        #expect(many.values.allSatisfy { $0 == $0.rounded() } && many.step >= 1)
+    }
+
     @Test func niceNumbers() {
         #expect(Ticks.niceNumber(0.37, rounding: true) == 0.5)
         #expect(Ticks.niceNumber(0.37, rounding: false) == 0.5)

@@ -48,6 +48,13 @@ struct AxisPanel {
         return copy
     }
 
+    /// This panel with x ticks at whole numbers only (epochs, iterations).
+    func withIntegerXTicks(targetCount: Int = 6) -> AxisPanel {
+        var copy = self
+        if x.kind == .linear { copy.xTicks = Ticks.integers(in: x.domain, targetCount: targetCount) }
+        return copy
+    }
+
     /// The pixel position of a data point.
     func point(_ xValue: Double, _ yValue: Double) -> Point { Point(x(xValue), y(yValue)) }
 

@@ -38,6 +38,19 @@ public struct Ticks: Equatable, Sendable {
         return Ticks(values: values, step: step, labels: values.map { label($0, step: step) })
     }
 
+    /// Nice ticks at whole numbers only (for epochs and iterations): as ``linear(in:targetCount:)``
+    /// but never finer than a step of 1.
+    /// - Parameters:
+    ///   - range: The data range.
+    ///   - targetCount: About how many ticks are wanted.
+    /// - Returns: The ticks.
+    public static func integers(in range: ClosedRange<Double>, targetCount: Int = 5) -> Ticks {
+        let ticks = linear(in: range, targetCount: targetCount)
+        guard ticks.step < 1 else { return ticks }
+        let values = tickValues(range.lowerBound, range.upperBound, 1)
+        return Ticks(values: values, step: 1, labels: values.map { label($0, step: 1) })
+    }
+
     private static func tickValues(_ lower: Double, _ upper: Double, _ step: Double) -> [Double] {
         let first = (lower / step).rounded(.up)
         let last = (upper / step).rounded(.down)

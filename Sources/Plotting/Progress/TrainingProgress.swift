@@ -101,7 +101,8 @@ public struct TrainingProgress: Plot {
         content.xDomain = 1...Double(max(2, totalEpochs))
         let panel = AxisPanel(
             frame: Rect(x: 310, y: 12, width: 236, height: 92), xDomain: content.xDomain!, yDomain: content.domains().y,
-            xTickCount: 4, yTickCount: 3)
+            xTickCount: 4, yTickCount: 3
+        ).withIntegerXTicks(targetCount: 4)
         panel.drawGrid(theme: small, into: &renderer)
         panel.drawContent(content, theme: small, into: &renderer)
         panel.drawAxes(theme: small, xLabel: nil, yLabel: nil, into: &renderer)

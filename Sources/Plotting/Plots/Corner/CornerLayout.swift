@@ -24,14 +24,15 @@ struct CornerLayout {
         // The legend sits in the empty upper-right triangle, starting at the second column; widen
         // the right margin when it is wider than that triangle.
         let free = count > 1 ? Double(count - 1) * (panel + gap) - gap : 0
-        right = count > 1 ? max(14, legendSize.width - free + 14) : 14
+        // With one parameter there is no free triangle: the legend goes right of the panel.
+        right = count > 1 ? max(14, legendSize.width - free + 14) : legendSize.width + 24
     }
 
     /// The legend's top-right corner.
     var legendTopRight: Point {
         if count == 1 {
             let frame = self.frame(row: 0, column: 0)
-            return Point(frame.maxX - 4, frame.y + 4)
+            return Point(frame.maxX + 12 + legendSize.width, frame.y)
         }
         let second = frame(row: 0, column: 1)
         let last = frame(row: 0, column: count - 1)

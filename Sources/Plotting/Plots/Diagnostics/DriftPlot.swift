@@ -119,7 +119,8 @@ public struct DriftPlot: Plot {
         domains.x = count > 1 ? 1...Double(count) : 0.5...1.5
         let panel = AxisPanel(
             frame: ChartFrame.panelFrame(size: size, hasTitle: title != nil, theme: theme), xDomain: domains.x,
-            yDomain: domains.y, yKind: scale)
+            yDomain: domains.y, yKind: scale
+        ).withIntegerXTicks()
         panel.drawGrid(theme: theme, into: &renderer)
         panel.drawContent(content, theme: theme, into: &renderer)
         panel.drawAxes(theme: theme, xLabel: "Gibbs iteration", yLabel: driftLabel, into: &renderer)

@@ -119,7 +119,8 @@ public struct TrainingCurvePlot: Plot {
         let domains = content.domains()
         let panel = AxisPanel(
             frame: ChartFrame.panelFrame(size: size, hasTitle: title != nil, theme: theme), xDomain: domains.x,
-            yDomain: domains.y)
+            yDomain: domains.y
+        ).withIntegerXTicks()
         panel.drawGrid(theme: theme, into: &renderer)
         panel.drawContent(content, theme: theme, into: &renderer)
         panel.drawAxes(theme: theme, xLabel: "epoch", yLabel: lossLabel, into: &renderer)
