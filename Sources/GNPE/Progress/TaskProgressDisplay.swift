@@ -33,7 +33,7 @@ public final class TaskProgressDisplay: @unchecked Sendable {
     ///   - output: Where to show progress.
     ///   - clock: A monotonic clock in seconds.
     public init(
-        title: String, total: Int, unit: String = "items", minimumInterval: Double = 0.25, theme: Theme = .light,
+        title: String, total: Int, unit: String = "items", minimumInterval: Double = 0.25, theme: Theme = .default,
         output: ProgressOutput = .automatic, clock: @escaping @Sendable () -> Double = ProgressClock.monotonicSeconds
     ) {
         live = LiveDisplay(

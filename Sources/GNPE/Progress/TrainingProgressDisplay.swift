@@ -37,7 +37,7 @@ public final class TrainingProgressDisplay: @unchecked Sendable {
     ///   - output: Where to show progress (default: notebook if connected, else stderr).
     ///   - clock: A monotonic clock in seconds (tests inject their own).
     public init(
-        title: String, totalEpochs: Int, minimumInterval: Double = 0.25, theme: Theme = .light,
+        title: String, totalEpochs: Int, minimumInterval: Double = 0.25, theme: Theme = .default,
         output: ProgressOutput = .automatic, clock: @escaping @Sendable () -> Double = ProgressClock.monotonicSeconds
     ) {
         live = LiveDisplay(

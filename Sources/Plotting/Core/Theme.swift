@@ -45,6 +45,10 @@ public struct Theme: Equatable, Sendable {
         mutedForeground: Color(hex: 0xB0B0B0), grid: Color(hex: 0x333333),
         reference: Color(hex: 0xFFFFFF), palette: Palette.okabeItoOnDark)
 
+    /// The theme plots use when none is given; set it once in a notebook to match the front end:
+    /// `Theme.default = .dark`. Starts as ``light``.
+    nonisolated(unsafe) public static var `default`: Theme = .light
+
     /// The palette colour for series `index`, cycling when there are more series than colours.
     /// - Parameter index: The series index (0-based).
     /// - Returns: The colour.

@@ -22,7 +22,7 @@ public struct TaskProgress: Plot {
     ///   - total: The number of items planned (at least 1).
     ///   - unit: The plural noun for an item.
     ///   - theme: The theme.
-    public init(title: String, total: Int, unit: String = "items", theme: Theme = .light) {
+    public init(title: String, total: Int, unit: String = "items", theme: Theme = .default) {
         self.title = title
         self.total = max(1, total)
         self.unit = unit

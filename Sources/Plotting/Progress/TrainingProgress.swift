@@ -26,7 +26,7 @@ public struct TrainingProgress: Plot {
     ///   - title: The run's title.
     ///   - totalEpochs: The number of epochs planned (at least 1).
     ///   - theme: The theme.
-    public init(title: String, totalEpochs: Int, theme: Theme = .light) {
+    public init(title: String, totalEpochs: Int, theme: Theme = .default) {
         self.title = title
         self.totalEpochs = max(1, totalEpochs)
         self.theme = theme

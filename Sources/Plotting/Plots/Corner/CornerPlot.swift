@@ -133,7 +133,7 @@ public struct CornerPlot: Plot {
     public init(
         sets: [SampleSet], parameters: [Parameter], title: String? = nil,
         credibleLevels: [Double] = [0.68, 0.95], intervalLevel: Double = 0.9, bins: Int = 40,
-        smoothing: Double = 1, shading: Shading = .automatic, theme: Theme = .light,
+        smoothing: Double = 1, shading: Shading = .automatic, theme: Theme = .default,
         panelSize: Double = 120
     ) throws {
         guard !parameters.isEmpty else { throw PlottingError.emptyData("a corner plot needs at least one parameter") }
@@ -250,7 +250,7 @@ public struct CornerPlot: Plot {
     /// - Throws: ``PlottingError`` as ``init(sets:parameters:title:credibleLevels:intervalLevel:bins:smoothing:shading:theme:panelSize:)``,
     ///   and when `truths` has the wrong length.
     public init(
-        samples: [[Double]], labels: [String], truths: [Double]? = nil, title: String? = nil, theme: Theme = .light
+        samples: [[Double]], labels: [String], truths: [Double]? = nil, title: String? = nil, theme: Theme = .default
     ) throws {
         if let truths, truths.count != labels.count {
             throw PlottingError.shapeMismatch("\(truths.count) truths for \(labels.count) parameters")

@@ -79,7 +79,7 @@ public struct DataPlot: Plot {
     ///   differ from `x`.
     public init(
         channels: [Channel], x: [Double]? = nil, xLabel: String = "time", title: String? = nil,
-        theme: Theme = .light, width: Double = 720, channelHeight: Double = 150
+        theme: Theme = .default, width: Double = 720, channelHeight: Double = 150
     ) throws {
         guard !channels.isEmpty else { throw PlottingError.emptyData("a data plot needs at least one channel") }
         let count = x?.count ?? channels[0].observed.count

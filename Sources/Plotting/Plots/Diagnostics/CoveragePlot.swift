@@ -34,7 +34,7 @@ public struct CoveragePlot: Plot {
     ///   outside [0, 1], or a confidence outside (0, 1).
     public init(
         quantiles: [[Double]], parameterNames: [String], confidence: Double = 0.95, title: String? = nil,
-        theme: Theme = .light, size: Size = Size(width: 460, height: 440)
+        theme: Theme = .default, size: Size = Size(width: 460, height: 440)
     ) throws {
         guard !quantiles.isEmpty else { throw PlottingError.emptyData("a coverage plot needs at least one simulation") }
         guard !parameterNames.isEmpty else {
@@ -73,7 +73,7 @@ public struct CoveragePlot: Plot {
     /// - Throws: ``PlottingError`` as ``init(quantiles:parameterNames:confidence:title:theme:size:)``, or for a rank outside 0...rankCount.
     public init(
         ranks: [[Int]], rankCount: Int, parameterNames: [String], confidence: Double = 0.95, title: String? = nil,
-        theme: Theme = .light
+        theme: Theme = .default
     ) throws {
         guard rankCount >= 1 else {
             throw PlottingError.invalidOption("rankCount must be at least 1, got \(rankCount)")

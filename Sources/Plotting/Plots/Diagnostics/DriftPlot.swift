@@ -48,7 +48,7 @@ public struct DriftPlot: Plot {
     ///   ``PlottingError/invalidOption(_:)`` for a logarithmic scale with non-positive values only.
     public init(
         series: [Series], tolerance: Double? = nil, driftLabel: String = "proxy drift", scale: Scale.Kind? = nil,
-        title: String? = nil, theme: Theme = .light, size: Size = Size(width: 640, height: 360)
+        title: String? = nil, theme: Theme = .default, size: Size = Size(width: 640, height: 360)
     ) throws {
         guard !series.isEmpty else { throw PlottingError.emptyData("a drift plot needs at least one series") }
         for item in series where item.values.isEmpty {

@@ -30,7 +30,7 @@ public struct TrainingCurvePlot: Plot {
     ///   ``PlottingError/shapeMismatch(_:)`` when the validation series is longer than the training series.
     public init(
         trainingLoss: [Double], validationLoss: [Double] = [], title: String? = nil,
-        lossLabel: String = "loss (−log q)", theme: Theme = .light, size: Size = Size(width: 640, height: 360)
+        lossLabel: String = "loss (−log q)", theme: Theme = .default, size: Size = Size(width: 640, height: 360)
     ) throws {
         guard !trainingLoss.isEmpty || !validationLoss.isEmpty else {
             throw PlottingError.emptyData("a training curve needs at least one loss value")
