@@ -80,6 +80,9 @@ let package = Package(
         .executableTarget(
             name: "flows-benchmark", dependencies: ["Flows"], path: "benchmarks/flows-benchmark",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "corner-plot-benchmark", dependencies: ["Plotting"],
+            path: "benchmarks/CornerPlotBenchmark", swiftSettings: swiftSettings),
 
         // MARK: - Tests
 
@@ -87,7 +90,9 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: swiftSettings),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"], swiftSettings: swiftSettings),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GNPETests", dependencies: ["GNPE"], swiftSettings: swiftSettings),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CellCompilerTests", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
