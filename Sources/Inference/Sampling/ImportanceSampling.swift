@@ -59,9 +59,9 @@ public struct ImportanceSampling: Sendable {
         normalizedWeights = logWeights.map { _exp($0 - lse) }
         let sumSquares = normalizedWeights.reduce(0) { $0 + $1 * $1 }
         effectiveSampleSize = 1 / sumSquares
-        sampleEfficiency = effectiveSampleSize / n
+        sampleEfficiency = min(1, effectiveSampleSize / n)
         logEvidence = lse - Double.log(n)
-        logEvidenceStandardError = ((1 - sampleEfficiency) / (n * sampleEfficiency)).squareRoot()
+        logEvidenceStandardError = (max(0, 1 - sampleEfficiency) / (n * sampleEfficiency)).squareRoot()
     }
 
     /// The weighted mean of the samples: `[dimension]`.
