@@ -162,3 +162,25 @@ struct Scaling: PoseGroup {
         }
     }
 }
+
+@Suite struct BatchEquivarianceTests {
+    @Test func batchOperationsMatchRowByRow() throws {
+        let model = try DampedOscillator.model(kernel: .uniform(width: 0.2))
+        let e = model.equivariances[0]
+        var rng = RandomSource(seed: 9)
+        let sims = try model.simulateFromPrior(count: 300, using: &rng)
+        var r1 = RandomSource(seed: 1), r2 = RandomSource(seed: 1)
+        let proxies = e.proxies(for: sims.parameters, using: &r1)
+        #expect(proxies == e.proxies(for: sims.parameters, using: &r2))
+        let offsets = (0 ..< 300).map { proxies[$0, 0] - sims.parameters[$0, 2] }
+        #expect(offsets.allSatisfy { abs($0) <= 0.1 })
+        let standardised = e.standardising(sims.data, proxies: proxies)
+        let relative = e.relativeParameters(sims.parameters, proxies: proxies)
+        for i in stride(from: 0, to: 300, by: 13) {
+            #expect(standardised.row(i) == e.standardising(sims.data.row(i), proxy: proxies.row(i)))
+            #expect(relative[i, 2] == sims.parameters[i, 2] - proxies[i, 0])
+        }
+        let back = e.absoluteParameters(relative, proxies: proxies)
+        #expect(zip(back.storage, sims.parameters.storage).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+}
