@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TensorCore
 @testable import Inference
 
 @Suite struct DataFileTests {
@@ -127,5 +128,23 @@ import Testing
         #expect(throws: DataFormatError.notANumber(path: "f.csv", line: 3, column: 2, field: "abc")) {
             try CSVTable(csv: "x,y\n1,2\n3,abc\n", path: "f.csv")
         }
+    }
+}
+
+@Suite struct SimulationFileTests {
+    @Test func simulationsRoundTripThroughNpyFiles() throws {
+        let model = try DampedOscillator.model()
+        var rng = RandomSource(seed: 5)
+        let sims = try model.simulateFromPrior(count: 20, using: &rng)
+        let t = DataFileTests.temporaryURL("theta.npy"), x = DataFileTests.temporaryURL("x.npy")
+        defer { try? FileManager.default.removeItem(at: t); try? FileManager.default.removeItem(at: x) }
+        try sims.write(parametersTo: t, dataTo: x)
+        let back = try SimulationBatch(parametersFile: t, dataFile: x, model: model)
+        #expect(back.parameters == sims.parameters && back.data == sims.data)
+        #expect(throws: ModelError.wrongParameterCount(expected: 2, found: 3)) {
+            try SimulationBatch(parametersFile: t, dataFile: x, model: GaussianLocationModel().model())
+        }
+        try NumPyArray(sims.parameters.selecting(rows: [0, 1])).write(to: t)
+        #expect(throws: DataFormatError.self) { try SimulationBatch(parametersFile: t, dataFile: x) }
     }
 }
