@@ -12,7 +12,7 @@ import TensorCore
         let model = try DampedOscillator.model()
         var rng = RandomSource(seed: 2024)
         var times: [Double] = []
-        for obs in 0 ..< 3 {
+        for obs in 0 ..< 10 {
             let theta = model.prior.sample(using: &rng)
             let x = try model.simulate(theta, using: &rng)
             var results: [TemperedSMCSampler.Result] = []
