@@ -94,3 +94,42 @@ import TensorCore
         }
     }
 }
+
+@Suite struct BatchSimulatorTests {
+    static func model(wrongWidth: Bool = false) throws -> SimulationModel {
+        try SimulationModel {
+            Parameter("mu", Normal(0, 1))
+            Simulator.batched(outputLength: 3) { θ, rng in
+                var x = SampleMatrix(rows: θ.rows, columns: wrongWidth ? 2 : 3)
+                for i in 0 ..< θ.rows { for j in 0 ..< x.columns { x[i, j] = θ[i, 0] + Double(j) + 0.001 * rng.nextNormal() } }
+                return x
+            }
+            NoiseModel.gaussian(sigma: 0.1)
+        }
+    }
+
+    @Test func batchSimulatorsRunInChunksAndAreReproducible() throws {
+        let model = try Self.model()
+        var rng = RandomSource(seed: 3)
+        let theta = model.prior.sample(count: 1000, using: &rng)
+        var r1 = RandomSource(seed: 8), r2 = RandomSource(seed: 8)
+        let a = try model.simulate(theta, using: &r1), b = try model.simulate(theta, using: &r2)
+        #expect(a.data == b.data && a.data.rows == 1000)
+        let clean = try model.simulate(theta, using: &r1, includeNoise: false)
+        for i in 0 ..< 1000 {
+            for j in 0 ..< 3 { #expect(abs(clean.data[i, j] - theta[i, 0] - Double(j)) < 0.01) }
+        }
+        // One θ through the batch function.
+        var r3 = RandomSource(seed: 1)
+        #expect(try model.simulate([0.5], using: &r3, includeNoise: false).count == 3)
+    }
+
+    @Test func batchSimulatorsWithTheWrongWidthAreReported() throws {
+        let model = try Self.model(wrongWidth: true)
+        var rng = RandomSource(seed: 3)
+        let theta = try SampleMatrix(rows: 2, columns: 1, storage: [0.25, 0.5])
+        #expect(throws: ModelError.wrongOutputLength(expected: 3, found: 2, theta: [0.25])) { try model.simulate(theta, using: &rng) }
+        let dropped = try model.simulate(theta, using: &rng, invalid: .drop)
+        #expect(dropped.droppedCount == 2 && dropped.data.rows == 0)
+    }
+}

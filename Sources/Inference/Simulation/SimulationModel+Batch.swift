@@ -37,7 +37,8 @@ extension SimulationModel {
     /// Simulates every row of `parameters` on all cores.
     ///
     /// Simulation i draws from its own stream `base.stream(i)`, where `base` is a generator seeded
-    /// from one draw of `rng`: the result depends on `rng` and the batch, never on the thread count.
+    /// from one draw of `rng` (a batch simulator: chunk c of 64 rows draws from `base.stream(c)`):
+    /// the result depends on `rng` and the batch, never on the thread count.
     ///
     /// - Parameters:
     ///   - parameters: θ, `[batch, parameterCount]`.
@@ -66,7 +67,28 @@ extension SimulationModel {
                 let outPtr = out, probPtr = probs
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     if stop.isSet || Interruption.isRequested { stop.set(); return }
-                    for i in c * Self.chunkSize ..< min(n, (c + 1) * Self.chunkSize) {
+                    let rowRange = c * Self.chunkSize ..< min(n, (c + 1) * Self.chunkSize)
+                    if let batch = simulator.batchFunction {
+                        var local = base.stream(c)
+                        let theta = parameters.selecting(rows: Array(rowRange))
+                        let x = batch(theta, &local)
+                        for (r, i) in rowRange.enumerated() {
+                            let t = theta.row(r)
+                            guard x.rows == theta.rows, x.columns == m else {
+                                probPtr[i] = .wrongOutputLength(expected: m, found: x.rows == theta.rows ? x.columns : x.storage.count / max(theta.rows, 1), theta: t)
+                                continue
+                            }
+                            var row = x.row(r)
+                            if includeNoise { for noise in noiseModels { noise.apply(&row, &local) } }
+                            if let problem = check(row, theta: t) {
+                                probPtr[i] = problem
+                            } else {
+                                for j in 0 ..< m { outPtr[i * m + j] = row[j] }
+                            }
+                        }
+                        return
+                    }
+                    for i in rowRange {
                         let theta = parameters.row(i)
                         var local = base.stream(i)
                         let x = uncheckedSimulation(theta, using: &local, includeNoise: includeNoise)
