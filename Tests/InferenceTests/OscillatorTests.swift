@@ -108,3 +108,44 @@ import TensorCore
         #expect(abs((ss / 100_000).squareRoot() - 0.1) < 0.002)
     }
 }
+
+@Suite struct EquivariantModelTests {
+    @Test func fixedObservationsAreReproducibleAndNoisy() {
+        let a = DampedOscillator.fixedObservations(), b = DampedOscillator.fixedObservations()
+        #expect(a.parameters == b.parameters && a.observations == b.observations)
+        #expect(a.parameters.rows == 10 && a.observations.columns == 200)
+        let s = DampedOscillator.signal(omega0: a.parameters[0, 0], beta: a.parameters[0, 1], t0: a.parameters[0, 2])
+        let rms = (zip(a.observations.row(0), s).reduce(0) { $0 + pow($1.0 - $1.1, 2) } / 200).squareRoot()
+        #expect(abs(rms - 0.1) < 0.025)
+    }
+
+    /// The location model is exactly equivariant: data at θ translated by g equal data at g·θ.
+    @Test func locationModelIsExactlyEquivariant() throws {
+        let loc = GaussianLocationModel()
+        let model = try loc.model()
+        let e = model.equivariances[0]
+        var rng = RandomSource(seed: 6)
+        for _ in 0 ..< 50 {
+            let theta = model.prior.sample(using: &rng)
+            let g = [rng.nextNormal()]
+            let x = try model.simulate(theta, using: &rng, includeNoise: false)
+            let moved = e.group.transformingParameters(theta, poseIndices: e.poseIndices, by: g)
+            let direct = try model.simulate(moved, using: &rng, includeNoise: false)
+            #expect(zip(e.group.transformingData(x, by: g), direct).allSatisfy { abs($0 - $1) < 1e-12 })
+            // The likelihood is invariant too.
+            let y = try model.simulate(theta, using: &rng)
+            let l1 = loc.logLikelihood(of: theta, observation: y)
+            let l2 = loc.logLikelihood(of: moved, observation: e.group.transformingData(y, by: g))
+            #expect(abs(l1 - l2) < 1e-9)
+        }
+    }
+
+    @Test func nearestBoundaryRepeatsTheEdgeSamples() {
+        let g = TimeTranslation(grid: [0, 1, 2, 3], boundary: .nearest)
+        #expect(g.transformingData([1, 2, 3, 4], by: [2]) == [1, 1, 1, 2])
+        #expect(g.transformingData([1, 2, 3, 4], by: [-1]) == [2, 3, 4, 4])
+        #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [-1]) == [2, 3, 4, 0])
+        // Half a step: the mean of neighbours (linear).
+        #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [0.5]) == [0.5, 1.5, 2.5, 3.5])
+    }
+}
