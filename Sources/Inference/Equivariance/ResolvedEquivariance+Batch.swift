@@ -1,0 +1,61 @@
+import Dispatch
+import TensorCore
+
+extension ResolvedEquivariance {
+    /// Pose proxies ĝ_i = g(θ_i)·ε_i for a batch, ε_i ~ κ drawn afresh (row i from stream i of a
+    /// generator seeded by one draw of `rng`, so the result does not depend on the thread count).
+    /// - Parameters:
+    ///   - theta: `[batch, parameterCount]`.
+    ///   - rng: The random source (advanced by one draw).
+    /// - Returns: `[batch, group.dimension]`.
+    public func proxies(for theta: SampleMatrix, using rng: inout RandomSource) -> SampleMatrix {
+        let base = RandomSource(seed: rng.next())
+        let d = group.dimension
+        var out = SampleMatrix(rows: theta.rows, columns: d)
+        for i in 0 ..< theta.rows {
+            var local = base.stream(i)
+            out.setRow(i, to: proxy(forPose: pose(of: theta.row(i)), using: &local))
+        }
+        return out
+    }
+
+    /// Standardised data T(ĝ_i⁻¹)x_i for a batch, on all cores.
+    /// - Parameters:
+    ///   - data: `[batch, outputLength]`.
+    ///   - proxies: `[batch, group.dimension]`.
+    /// - Returns: `[batch, outputLength]`.
+    public func standardising(_ data: SampleMatrix, proxies: SampleMatrix) -> SampleMatrix {
+        precondition(data.rows == proxies.rows, "standardising: \(data.rows) data rows but \(proxies.rows) proxies")
+        return Self.mapRows(data.rows, columns: data.columns) { i in standardising(data.row(i), proxy: proxies.row(i)) }
+    }
+
+    /// Parameters relative to the proxies (pose ĝ_i⁻¹·g(θ_i)) for a batch.
+    /// - Parameters:
+    ///   - theta: `[batch, parameterCount]`.
+    ///   - proxies: `[batch, group.dimension]`.
+    /// - Returns: `[batch, parameterCount]`.
+    public func relativeParameters(_ theta: SampleMatrix, proxies: SampleMatrix) -> SampleMatrix {
+        Self.mapRows(theta.rows, columns: theta.columns) { i in relativeParameters(theta.row(i), proxy: proxies.row(i)) }
+    }
+
+    /// The inverse of ``relativeParameters(_:proxies:)`` for a batch.
+    public func absoluteParameters(_ relative: SampleMatrix, proxies: SampleMatrix) -> SampleMatrix {
+        Self.mapRows(relative.rows, columns: relative.columns) { i in absoluteParameters(relative.row(i), proxy: proxies.row(i)) }
+    }
+
+    /// Builds a matrix row by row on all cores (fixed chunks of 64 rows).
+    static func mapRows(_ rows: Int, columns: Int, _ body: (Int) -> [Double]) -> SampleMatrix {
+        var storage = [Double](repeating: 0, count: rows * columns)
+        let chunk = 64
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let p = buffer
+            DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { c in
+                for i in c * chunk ..< min(rows, (c + 1) * chunk) {
+                    let r = body(i)
+                    for j in 0 ..< columns { p[i * columns + j] = r[j] }
+                }
+            }
+        }
+        return try! SampleMatrix(rows: rows, columns: columns, storage: storage)  // count is rows × columns by construction
+    }
+}

@@ -1,1 +1,0 @@
-// Inference: see DESIGN.md. Placeholder until the module lands.

@@ -1,0 +1,60 @@
+/// Errors in a model declaration or in its simulations. Each message names the parameter,
+/// component or simulation at fault.
+public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The model declares no parameter.
+    case noParameters
+    /// Two parameters share a name.
+    case duplicateParameter(String)
+    /// A parameter name is empty.
+    case invalidParameterName(String)
+    /// A prior's own parameters are invalid (e.g. a uniform with low ≥ high).
+    case invalidPrior(parameter: String, reason: String)
+    /// The model declares no simulator, or more than one.
+    case simulatorCount(Int)
+    /// The simulator's declared output length is not positive.
+    case invalidOutputLength(Int)
+    /// Two noise models share a name, or a noise model is invalid.
+    case invalidNoiseModel(name: String, reason: String)
+    /// An equivariance names a parameter the model does not declare.
+    case unknownPoseParameter(String, known: [String])
+    /// An equivariance's pose has a different size than its group's dimension.
+    case poseDimensionMismatch(pose: [String], groupDimension: Int)
+    /// A parameter is the pose of two equivariances.
+    case poseParameterReused(String)
+    /// A blurring kernel's width or σ is invalid.
+    case invalidKernel(String)
+    /// A group's declaration is invalid (e.g. an empty time grid).
+    case invalidGroup(String)
+    /// A simulation returned the wrong number of values.
+    case wrongOutputLength(expected: Int, found: Int, theta: [Double])
+    /// A simulation returned NaN or ±∞.
+    case nonFiniteOutput(index: Int, theta: [Double], value: Double)
+    /// A parameter vector has the wrong length.
+    case wrongParameterCount(expected: Int, found: Int)
+
+    /// A one-line description naming the problem.
+    public var description: String {
+        switch self {
+        case .noParameters: return "the model declares no parameter; add e.g. Parameter(\"mu\", Normal(0, 1))"
+        case let .duplicateParameter(name): return "parameter '\(name)' is declared twice"
+        case let .invalidParameterName(name): return "invalid parameter name '\(name)'"
+        case let .invalidPrior(parameter, reason): return "prior of parameter '\(parameter)': \(reason)"
+        case let .simulatorCount(n):
+            return n == 0 ? "the model declares no Simulator" : "the model declares \(n) Simulators; declare exactly one"
+        case let .invalidOutputLength(n): return "Simulator(outputLength: \(n)): the output length must be positive"
+        case let .invalidNoiseModel(name, reason): return "noise model '\(name)': \(reason)"
+        case let .unknownPoseParameter(name, known):
+            return "equivariance pose '\(name)' is not a declared parameter (declared: \(known.joined(separator: ", ")))"
+        case let .poseDimensionMismatch(pose, dim):
+            return "equivariance pose [\(pose.joined(separator: ", "))] has \(pose.count) parameters but its group has dimension \(dim)"
+        case let .poseParameterReused(name): return "parameter '\(name)' is the pose of more than one equivariance"
+        case let .invalidKernel(reason): return "blurring kernel: \(reason)"
+        case let .invalidGroup(reason): return "group: \(reason)"
+        case let .wrongOutputLength(expected, found, theta):
+            return "the simulator returned \(found) values, expected \(expected), at θ = \(theta)"
+        case let .nonFiniteOutput(index, theta, value):
+            return "the simulator returned \(value) at output index \(index), at θ = \(theta)"
+        case let .wrongParameterCount(expected, found): return "θ has \(found) values, expected \(expected)"
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import TensorCore
+
+/// A declared simulation model: parameters with priors, a simulator with optional noise models,
+/// and group equivariances — written with the ``ModelBuilder`` DSL and checked on construction.
+///
+/// ```swift
+/// let times = (0..<200).map { -5 + 0.05 * Double($0) }
+/// let model = try SimulationModel {
+///     Parameter("omega0", Uniform(1, 5))
+///     Parameter("beta", Uniform(0.05, 0.5))
+///     Parameter("t0", Uniform(-2, 2))
+///     Simulator(outputLength: 200) { θ, rng in DampedOscillator.signal(omega0: θ[0], beta: θ[1], t0: θ[2]) }
+///     NoiseModel.gaussian(sigma: 0.1)
+///     Equivariance(pose: ["t0"], group: TimeTranslation(grid: times), kernel: .uniform(width: 0.2), exact: true)
+/// }
+/// ```
+public struct SimulationModel: Sendable {
+    /// The prior over the parameters, in declaration order.
+    public let prior: JointPrior
+    /// The simulator.
+    public let simulator: Simulator
+    /// The noise models, in application order.
+    public let noiseModels: [NoiseModel]
+    /// The equivariances, with their pose positions resolved.
+    public let equivariances: [ResolvedEquivariance]
+
+    /// Builds and checks a model.
+    /// - Parameter content: The declarations.
+    /// - Throws: ``ModelError`` naming the first invalid declaration: no or duplicate parameters,
+    ///   an invalid prior, not exactly one simulator, a non-positive output length, duplicate noise
+    ///   names, an unknown or reused pose parameter, a pose whose size differs from the group's
+    ///   dimension, an invalid group or kernel.
+    public init(@ModelBuilder _ content: () throws -> [ModelDeclaration]) throws {
+        try self.init(declarations: content())
+    }
+
+    /// Builds and checks a model from a list of declarations (what the builder produces).
+    /// - Throws: See ``init(_:)``.
+    public init(declarations: [ModelDeclaration]) throws {
+        var parameters: [(name: String, distribution: any Distribution)] = []
+        var simulators: [Simulator] = []
+        var noises: [NoiseModel] = []
+        var equivs: [Equivariance] = []
+        for d in declarations {
+            switch d {
+            case let .parameter(p): parameters.append((p.name, p.prior))
+            case let .simulator(s): simulators.append(s)
+            case let .noise(n): noises.append(n)
+            case let .equivariance(e): equivs.append(e)
+            }
+        }
+        prior = try JointPrior(parameters)
+        guard simulators.count == 1 else { throw ModelError.simulatorCount(simulators.count) }
+        simulator = simulators[0]
+        guard simulator.outputLength > 0 else { throw ModelError.invalidOutputLength(simulator.outputLength) }
+        var noiseNames = Set<String>()
+        for n in noises {
+            guard noiseNames.insert(n.name).inserted else {
+                throw ModelError.invalidNoiseModel(name: n.name, reason: "declared twice")
+            }
+            if let s = n.gaussianSigma, !(s > 0 && s.isFinite) {
+                throw ModelError.invalidNoiseModel(name: n.name, reason: "σ must be finite and positive, got \(s)")
+            }
+        }
+        noiseModels = noises
+        var usedPose = Set<String>()
+        var resolved: [ResolvedEquivariance] = []
+        for e in equivs {
+            var indices: [Int] = []
+            for name in e.pose {
+                guard let i = prior.index(of: name) else {
+                    throw ModelError.unknownPoseParameter(name, known: prior.names)
+                }
+                guard usedPose.insert(name).inserted else { throw ModelError.poseParameterReused(name) }
+                indices.append(i)
+            }
+            guard e.pose.count == e.group.dimension else {
+                throw ModelError.poseDimensionMismatch(pose: e.pose, groupDimension: e.group.dimension)
+            }
+            try e.kernel.validate()
+            try e.group.validate(outputLength: simulator.outputLength)
+            resolved.append(ResolvedEquivariance(declaration: e, poseIndices: indices))
+        }
+        equivariances = resolved
+    }
+
+    /// The parameter names, in θ order.
+    public var parameterNames: [String] { prior.names }
+    /// The number of parameters.
+    public var parameterCount: Int { prior.dimension }
+    /// The length of a data vector.
+    public var outputLength: Int { simulator.outputLength }
+
+    /// Simulates one data vector, checking its length and finiteness.
+    /// - Parameters:
+    ///   - theta: `[parameterCount]`.
+    ///   - rng: The random source.
+    ///   - includeNoise: Whether to apply the noise models (default `true`).
+    /// - Returns: x, `[outputLength]`.
+    /// - Throws: ``ModelError/wrongParameterCount(expected:found:)``,
+    ///   ``ModelError/wrongOutputLength(expected:found:theta:)`` or
+    ///   ``ModelError/nonFiniteOutput(index:theta:value:)``.
+    public func simulate(_ theta: [Double], using rng: inout RandomSource, includeNoise: Bool = true) throws -> [Double] {
+        guard theta.count == parameterCount else { throw ModelError.wrongParameterCount(expected: parameterCount, found: theta.count) }
+        let x = uncheckedSimulation(theta, using: &rng, includeNoise: includeNoise)
+        if let problem = check(x, theta: theta) { throw problem }
+        return x
+    }
+
+    /// Runs the simulator and noise models without checks.
+    @usableFromInline
+    func uncheckedSimulation(_ theta: [Double], using rng: inout RandomSource, includeNoise: Bool) -> [Double] {
+        var x = simulator.function(theta, &rng)
+        if includeNoise, x.count == outputLength {
+            for n in noiseModels { n.apply(&x, &rng) }
+        }
+        return x
+    }
+
+    /// The first problem with a simulation's output, if any.
+    func check(_ x: [Double], theta: [Double]) -> ModelError? {
+        guard x.count == outputLength else { return .wrongOutputLength(expected: outputLength, found: x.count, theta: theta) }
+        for (i, v) in x.enumerated() where !v.isFinite { return .nonFiniteOutput(index: i, theta: theta, value: v) }
+        return nil
+    }
+}

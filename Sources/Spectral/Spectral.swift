@@ -1,1 +1,0 @@
-// Spectral: see DESIGN.md. Placeholder until the module lands.
