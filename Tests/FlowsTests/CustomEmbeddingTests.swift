@@ -12,7 +12,7 @@ struct TanhProjection: EmbeddingNetwork {
     }
     var inputCount: Int { 5 }
     var outputCount: Int { 3 }
-    var parameters: [Parameter] { layer.parameters }
+    var parameters: [TrainableParameter] { layer.parameters }
     func embed(_ x: Variable, on tape: Tape) -> Variable { tape.activation(layer(x, on: tape), .tanh) }
 }
 

@@ -6,7 +6,7 @@ import TensorCore
     @Test(arguments: [false, true])
     func adamMinimisesQuadratic(decoupled: Bool) {
         let target: [Float] = [3, -1, 0.5]
-        let p = Parameter(name: "p", value: Tensor(zeros: [3]))
+        let p = TrainableParameter(name: "p", value: Tensor(zeros: [3]))
         let adam = Adam(parameters: [p], learningRate: 0.1, weightDecay: decoupled ? 1e-4 : 0,
                         decoupledWeightDecay: decoupled)
         for _ in 0..<500 {
@@ -21,7 +21,7 @@ import TensorCore
     }
 
     @Test func clippingScalesToMaxNorm() {
-        let p = Parameter(name: "p", value: Tensor(zeros: [2]))
+        let p = TrainableParameter(name: "p", value: Tensor(zeros: [2]))
         p.gradient = Tensor(shape: [2], scalars: [30, 40])
         let before = [p].clipGradientNorm(to: 5)
         #expect(abs(before - 50) < 1e-3)
@@ -52,8 +52,8 @@ import TensorCore
 
     @Test func flatWeightsRoundTrip() throws {
         var rng = RandomSource(seed: 3)
-        let ps = [Parameter(name: "a", value: Tensor(randomNormal: [2, 3], using: &rng)),
-                  Parameter(name: "b", value: Tensor(randomNormal: [4], using: &rng))]
+        let ps = [TrainableParameter(name: "a", value: Tensor(randomNormal: [2, 3], using: &rng)),
+                  TrainableParameter(name: "b", value: Tensor(randomNormal: [4], using: &rng))]
         let flat = ps.flattenedValues()
         let saved = ps.values()
         for p in ps { p.value = Tensor(zeros: p.value.shape) }

@@ -11,7 +11,7 @@ import TensorCore
 ///     var body: Sequential
 ///     var inputCount: Int { 200 }
 ///     var outputCount: Int { 16 }
-///     var parameters: [Parameter] { body.parameters }
+///     var parameters: [TrainableParameter] { body.parameters }
 ///     func embed(_ x: Variable, on tape: Tape) -> Variable { body(x, on: tape) }
 /// }
 /// ```
@@ -21,9 +21,9 @@ public protocol EmbeddingNetwork {
     /// Features of one embedding.
     var outputCount: Int { get }
     /// The trainable parameters, in a fixed order.
-    var parameters: [Parameter] { get }
+    var parameters: [TrainableParameter] { get }
     /// Non-trainable state saved with the weights (batch-norm running statistics).
-    var buffers: [Parameter] { get }
+    var buffers: [TrainableParameter] { get }
     /// Embeds a batch.
     /// - Parameters:
     ///   - x: Observations, `[batch, inputCount]`.
@@ -38,7 +38,7 @@ extension EmbeddingNetwork {
     /// Custom networks have no serialisable description by default.
     public var architecture: EmbeddingArchitecture? { nil }
     /// No buffers by default.
-    public var buffers: [Parameter] { [] }
+    public var buffers: [TrainableParameter] { [] }
 }
 
 /// The serialisable description of a built-in embedding network.
@@ -96,7 +96,7 @@ public struct IdentityEmbedding: EmbeddingNetwork {
     /// `features`.
     public var outputCount: Int { features }
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
     /// Returns `x`.
     public func embed(_ x: Variable, on tape: Tape) -> Variable { x }
     /// `.identity(features:)`.

@@ -40,7 +40,7 @@ public struct MLPEmbedding: EmbeddingNetwork {
     }
 
     /// All weights, layer by layer.
-    public var parameters: [Parameter] { network.parameters }
+    public var parameters: [TrainableParameter] { network.parameters }
     /// Applies the layers.
     public func embed(_ x: Variable, on tape: Tape) -> Variable { network(x, on: tape) }
     /// `.mlp(...)`.

@@ -82,9 +82,9 @@ public struct SequentialEmbedding: EmbeddingNetwork {
     }
 
     /// All layer parameters, in order.
-    public var parameters: [Parameter] { network.parameters }
+    public var parameters: [TrainableParameter] { network.parameters }
     /// All layer buffers, in order.
-    public var buffers: [Parameter] { network.buffers }
+    public var buffers: [TrainableParameter] { network.buffers }
     /// Applies the chain.
     public func embed(_ x: Variable, on tape: Tape) -> Variable { network(x, on: tape) }
 }

@@ -29,7 +29,7 @@ extension ConditionalFlow {
 
     /// Non-trainable state saved with the weights (batch-norm running statistics of the
     /// embedding), in a fixed order.
-    public var buffers: [Parameter] { embedding.buffers }
+    public var buffers: [TrainableParameter] { embedding.buffers }
 
     /// Copies of all weights: the ``parameters`` in order, then the ``buffers``.
     public var weights: [Tensor] { (parameters + buffers).values() }

@@ -101,7 +101,7 @@ public final class ConditionalFlow {
     public var observationFeatures: Int { architecture.contextFeatures }
 
     /// All trainable parameters in a fixed order: the embedding's, then each transform's.
-    public var parameters: [Parameter] { embedding.parameters + transforms.flatMap(\.parameters) }
+    public var parameters: [TrainableParameter] { embedding.parameters + transforms.flatMap(\.parameters) }
 
     /// Computes the z-scoring of θ and of observations from training data (sbi's
     /// `z_score_theta`/`z_score_x`).

@@ -4,9 +4,9 @@ import TensorCore
 /// sequence axis. Input `[batch, inChannels, length]`, output `[batch, outChannels, length']`.
 public struct Convolution1D: Layer {
     /// Kernel, `[outChannels, inChannels · kernelSize]`.
-    public let weight: Parameter
+    public let weight: TrainableParameter
     /// Bias, `[outChannels]`.
-    public let bias: Parameter
+    public let bias: TrainableParameter
     /// Taps.
     public let kernelSize: Int
     /// Zeros added on each side.
@@ -18,20 +18,20 @@ public struct Convolution1D: Layer {
     ///   - outChannels: Output channels.
     ///   - kernelSize: Taps.
     ///   - padding: Zeros per side; `nil` keeps the length (`(K − 1)/2`, odd `K`).
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     ///   - rng: The random source.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int? = nil, name: String,
                 using rng: inout RandomSource) {
         let bound = 1 / Float(inChannels * kernelSize).squareRoot()
-        weight = Parameter(name: name + ".weight", value: Tensor(randomUniform: [outChannels, inChannels * kernelSize],
+        weight = TrainableParameter(name: name + ".weight", value: Tensor(randomUniform: [outChannels, inChannels * kernelSize],
                                                                  low: -bound, high: bound, using: &rng))
-        bias = Parameter(name: name + ".bias", value: Tensor(randomUniform: [outChannels], low: -bound, high: bound, using: &rng))
+        bias = TrainableParameter(name: name + ".bias", value: Tensor(randomUniform: [outChannels], low: -bound, high: bound, using: &rng))
         self.kernelSize = kernelSize
         self.padding = padding ?? (kernelSize - 1) / 2
     }
 
     /// Weight, bias.
-    public var parameters: [Parameter] { [weight, bias] }
+    public var parameters: [TrainableParameter] { [weight, bias] }
 
     /// Convolves `[batch, inChannels, length]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
@@ -46,7 +46,7 @@ public struct MaxPool1D: Layer {
     /// Creates a pooling layer.
     public init(size: Int) { self.size = size }
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
     /// Pools `[batch, channels, length]` to `[batch, channels, length / size]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable { tape.maxPooled1D(x, size: size) }
 }
@@ -58,7 +58,7 @@ public struct Reshape: Layer {
     /// Creates a reshape to `[batch] + sampleShape`.
     public init(_ sampleShape: [Int]) { self.sampleShape = sampleShape }
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
     /// Reshapes.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
         tape.reshaped(x, to: [tape.value(x).rows] + sampleShape)

@@ -6,9 +6,9 @@ import TensorCore
 /// order so that weights can be read and restored.
 public protocol Layer {
     /// The trainable parameters, in a fixed order.
-    var parameters: [Parameter] { get }
+    var parameters: [TrainableParameter] { get }
     /// Non-trainable state saved with the weights (batch-norm running statistics); `[]` by default.
-    var buffers: [Parameter] { get }
+    var buffers: [TrainableParameter] { get }
     /// Applies the layer to a batch.
     /// - Parameters:
     ///   - x: The input node, `[batch, features...]`.
@@ -24,9 +24,9 @@ public struct Sequential: Layer {
     /// Creates a chain of layers.
     public init(_ layers: [any Layer]) { self.layers = layers }
     /// All parameters of all layers, in order.
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameters: [TrainableParameter] { layers.flatMap(\.parameters) }
     /// All buffers of all layers, in order.
-    public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+    public var buffers: [TrainableParameter] { layers.flatMap(\.buffers) }
     /// Applies every layer in order.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
         layers.reduce(x) { h, layer in layer(h, on: tape) }
@@ -40,7 +40,7 @@ public struct ActivationLayer: Layer {
     /// Creates an activation layer.
     public init(_ kind: Activation) { self.kind = kind }
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
     /// Applies the nonlinearity.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable { tape.activation(x, kind) }
 }

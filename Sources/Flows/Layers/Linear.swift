@@ -6,9 +6,9 @@ import TensorCore
 /// Initialised as PyTorch's `nn.Linear`: weights and bias uniform in `±1/√in`.
 public struct Linear: Layer {
     /// The weights, `[inputCount, outputCount]`.
-    public let weight: Parameter
+    public let weight: TrainableParameter
     /// The bias, `[outputCount]`, or `nil`.
-    public let bias: Parameter?
+    public let bias: TrainableParameter?
     /// An optional constant mask multiplied into the weights (MADE's autoregressive masks).
     public let mask: Tensor?
 
@@ -25,9 +25,9 @@ public struct Linear: Layer {
         let bound = 1 / Float(max(inputCount, 1)).squareRoot()
         var w = Tensor(randomUniform: [inputCount, outputCount], low: -bound, high: bound, using: &rng)
         if let mask { w = w * mask }
-        weight = Parameter(name: name + ".weight", value: w)
+        weight = TrainableParameter(name: name + ".weight", value: w)
         bias = hasBias
-            ? Parameter(name: name + ".bias",
+            ? TrainableParameter(name: name + ".bias",
                         value: Tensor(randomUniform: [outputCount], low: -bound, high: bound, using: &rng))
             : nil
         self.mask = mask
@@ -39,7 +39,7 @@ public struct Linear: Layer {
     public var outputCount: Int { weight.value.shape[1] }
 
     /// The weights and then the bias.
-    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+    public var parameters: [TrainableParameter] { bias.map { [weight, $0] } ?? [weight] }
 
     /// `x · (W ⊙ mask) + b` on the tape; `x` is `[batch, inputCount]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {

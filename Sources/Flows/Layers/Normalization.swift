@@ -13,18 +13,18 @@ public enum Normalization: String, Codable, Sendable, CaseIterable {
 /// Layer normalization with a learned scale and offset (Ba, Kiros & Hinton, 2016).
 public struct LayerNorm: Layer {
     /// `γ`, `[features]`, initially 1.
-    public let scale: Parameter
+    public let scale: TrainableParameter
     /// `β`, `[features]`, initially 0.
-    public let offset: Parameter
+    public let offset: TrainableParameter
 
     /// Creates a layer norm over `features` features.
     public init(features: Int, name: String) {
-        scale = Parameter(name: name + ".scale", value: Tensor(repeating: 1, shape: [features]))
-        offset = Parameter(name: name + ".offset", value: Tensor(zeros: [features]))
+        scale = TrainableParameter(name: name + ".scale", value: Tensor(repeating: 1, shape: [features]))
+        offset = TrainableParameter(name: name + ".offset", value: Tensor(zeros: [features]))
     }
 
     /// Scale, offset.
-    public var parameters: [Parameter] { [scale, offset] }
+    public var parameters: [TrainableParameter] { [scale, offset] }
 
     /// Normalizes each row of `[batch, features]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
@@ -36,28 +36,28 @@ public struct LayerNorm: Layer {
 /// running averages updated with momentum 0.1, as PyTorch), running averages otherwise.
 public struct BatchNorm: Layer {
     /// `γ`, `[features]`, initially 1.
-    public let scale: Parameter
+    public let scale: TrainableParameter
     /// `β`, `[features]`, initially 0.
-    public let offset: Parameter
+    public let offset: TrainableParameter
     /// Running mean (not trained; saved with the weights).
-    public let runningMean: Parameter
+    public let runningMean: TrainableParameter
     /// Running (unbiased) variance (not trained; saved with the weights).
-    public let runningVariance: Parameter
+    public let runningVariance: TrainableParameter
     /// Weight of the newest batch in the running averages.
     public var momentum: Float = 0.1
 
     /// Creates a batch norm over `features` features.
     public init(features: Int, name: String) {
-        scale = Parameter(name: name + ".scale", value: Tensor(repeating: 1, shape: [features]))
-        offset = Parameter(name: name + ".offset", value: Tensor(zeros: [features]))
-        runningMean = Parameter(name: name + ".runningMean", value: Tensor(zeros: [features]))
-        runningVariance = Parameter(name: name + ".runningVariance", value: Tensor(repeating: 1, shape: [features]))
+        scale = TrainableParameter(name: name + ".scale", value: Tensor(repeating: 1, shape: [features]))
+        offset = TrainableParameter(name: name + ".offset", value: Tensor(zeros: [features]))
+        runningMean = TrainableParameter(name: name + ".runningMean", value: Tensor(zeros: [features]))
+        runningVariance = TrainableParameter(name: name + ".runningVariance", value: Tensor(repeating: 1, shape: [features]))
     }
 
     /// Scale, offset.
-    public var parameters: [Parameter] { [scale, offset] }
+    public var parameters: [TrainableParameter] { [scale, offset] }
     /// Running mean, running variance.
-    public var buffers: [Parameter] { [runningMean, runningVariance] }
+    public var buffers: [TrainableParameter] { [runningMean, runningVariance] }
 
     /// Normalizes each column of `[batch, features]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
@@ -86,12 +86,12 @@ public struct Dropout: Layer {
     /// Creates a dropout layer.
     public init(rate: Float) { self.rate = rate }
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
     /// Drops elements on a training tape.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable { tape.dropout(x, rate: rate) }
 }
 
 extension Layer {
     /// Non-trainable state saved with the weights (batch-norm running statistics); none by default.
-    public var buffers: [Parameter] { [] }
+    public var buffers: [TrainableParameter] { [] }
 }

@@ -17,7 +17,7 @@ public struct ResidualBlock: Layer {
     ///   - activation: The nonlinearity.
     ///   - normalization: `.none`, `.batch` or `.layer`.
     ///   - dropoutRate: Dropout probability before the second linear layer.
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     ///   - rng: The random source.
     public init(features: Int, activation: Activation = .relu, normalization: Normalization = .none,
                 dropoutRate: Float = 0, name: String, using rng: inout RandomSource) {
@@ -35,12 +35,12 @@ public struct ResidualBlock: Layer {
     }
 
     /// Norm, first linear, norm, second linear parameters in order.
-    public var parameters: [Parameter] {
+    public var parameters: [TrainableParameter] {
         (norms.first?.parameters ?? []) + first.parameters + (norms.last?.parameters ?? []) + second.parameters
     }
 
     /// Running statistics of batch norms.
-    public var buffers: [Parameter] { norms.flatMap { ($0 as? BatchNorm)?.buffers ?? [] } }
+    public var buffers: [TrainableParameter] { norms.flatMap { ($0 as? BatchNorm)?.buffers ?? [] } }
 
     /// Applies the block to `[batch, features]`.
     public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {

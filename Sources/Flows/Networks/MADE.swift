@@ -30,7 +30,7 @@ public struct MADE {
     ///   - hiddenLayerCount: Number of hidden layers (at least 1).
     ///   - parametersPerFeature: Outputs per feature.
     ///   - activation: The nonlinearity.
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     ///   - rng: The random source for the initial weights.
     public init(features: Int, contextFeatures: Int, hiddenFeatures: Int, hiddenLayerCount: Int,
                 parametersPerFeature: Int, activation: Activation, name: String, using rng: inout RandomSource) {
@@ -64,7 +64,7 @@ public struct MADE {
     }
 
     /// All parameters: input layer, context layer, hidden layers, output layer.
-    public var parameters: [Parameter] {
+    public var parameters: [TrainableParameter] {
         inputLayer.parameters + (contextLayer?.parameters ?? []) + hiddenLayers.flatMap(\.parameters)
             + outputLayer.parameters
     }

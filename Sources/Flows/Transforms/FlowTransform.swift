@@ -7,7 +7,7 @@ import TensorCore
 /// samples back (sampling).
 public protocol FlowTransform {
     /// The trainable parameters, in a fixed order.
-    var parameters: [Parameter] { get }
+    var parameters: [TrainableParameter] { get }
     /// The normalizing direction on the tape.
     /// - Parameters:
     ///   - x: `[batch, features]`.

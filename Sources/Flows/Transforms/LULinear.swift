@@ -7,31 +7,31 @@ import TensorCore
 /// `LULinear`). Starts at the identity.
 public struct LULinear: FlowTransform {
     /// Entries below the diagonal of `L`, stored `[d, d]` (other entries unused).
-    public let lower: Parameter
+    public let lower: TrainableParameter
     /// Entries above the diagonal of `U`, stored `[d, d]` (other entries unused).
-    public let upper: Parameter
+    public let upper: TrainableParameter
     /// Unconstrained diagonal of `U`, `[d]`.
-    public let diagonal: Parameter
+    public let diagonal: TrainableParameter
     /// The bias, `[d]`.
-    public let bias: Parameter
+    public let bias: TrainableParameter
     let features: Int
     static let minimumDiagonal: Float = 1e-3
 
     /// Creates an identity-initialised LU layer.
     /// - Parameters:
     ///   - features: `d`.
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     public init(features: Int, name: String) {
         self.features = features
-        lower = Parameter(name: name + ".lower", value: Tensor(zeros: [features, features]))
-        upper = Parameter(name: name + ".upper", value: Tensor(zeros: [features, features]))
+        lower = TrainableParameter(name: name + ".lower", value: Tensor(zeros: [features, features]))
+        upper = TrainableParameter(name: name + ".upper", value: Tensor(zeros: [features, features]))
         let u0 = Float.log(Float.exp(1 - Self.minimumDiagonal) - 1)
-        diagonal = Parameter(name: name + ".diagonal", value: Tensor(repeating: u0, shape: [features]))
-        bias = Parameter(name: name + ".bias", value: Tensor(zeros: [features]))
+        diagonal = TrainableParameter(name: name + ".diagonal", value: Tensor(repeating: u0, shape: [features]))
+        bias = TrainableParameter(name: name + ".bias", value: Tensor(zeros: [features]))
     }
 
     /// Lower, upper, diagonal, bias.
-    public var parameters: [Parameter] { [lower, upper, diagonal, bias] }
+    public var parameters: [TrainableParameter] { [lower, upper, diagonal, bias] }
 
     /// `(L, U)` as dense `[d, d]` arrays from raw values.
     static func factors(_ lo: [Float], _ up: [Float], _ diag: [Float], _ d: Int) -> ([Float], [Float], [Float]) {

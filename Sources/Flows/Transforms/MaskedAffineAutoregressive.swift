@@ -14,12 +14,12 @@ public struct MaskedAffineAutoregressive: FlowTransform {
 
     /// Creates a MAF step.
     /// - Parameters:
-    ///   - features: Parameter dimension.
+    ///   - features: TrainableParameter dimension.
     ///   - contextFeatures: Embedded context dimension.
     ///   - hiddenFeatures: MADE width (sbi: 50).
     ///   - hiddenLayerCount: MADE depth (2).
     ///   - activation: MADE nonlinearity (sbi: tanh).
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     ///   - rng: The random source for the initial weights.
     public init(features: Int, contextFeatures: Int, hiddenFeatures: Int, hiddenLayerCount: Int,
                 activation: Activation, name: String, using rng: inout RandomSource) {
@@ -32,7 +32,7 @@ public struct MaskedAffineAutoregressive: FlowTransform {
     public static let logScaleBound: Float = 3
 
     /// The MADE's parameters.
-    public var parameters: [Parameter] { made.parameters }
+    public var parameters: [TrainableParameter] { made.parameters }
 
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let params = made(x, context: context, on: tape)

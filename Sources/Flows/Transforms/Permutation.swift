@@ -23,7 +23,7 @@ public struct Permutation: FlowTransform {
     }
 
     /// None.
-    public var parameters: [Parameter] { [] }
+    public var parameters: [TrainableParameter] { [] }
 
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let xv = tape.value(x)

@@ -248,14 +248,14 @@ public struct RationalQuadraticAutoregressive: FlowTransform {
 
     /// Creates an NSF step.
     /// - Parameters:
-    ///   - features: Parameter dimension.
+    ///   - features: TrainableParameter dimension.
     ///   - contextFeatures: Embedded context dimension.
     ///   - hiddenFeatures: MADE width (sbi: 50).
     ///   - hiddenLayerCount: MADE depth (2).
     ///   - activation: MADE nonlinearity (ReLU).
     ///   - binCount: Spline bins (sbi: 10).
     ///   - bound: Spline interval half-width (sbi: 3).
-    ///   - name: Parameter name prefix.
+    ///   - name: TrainableParameter name prefix.
     ///   - rng: The random source for the initial weights.
     public init(features: Int, contextFeatures: Int, hiddenFeatures: Int, hiddenLayerCount: Int,
                 activation: Activation, binCount: Int, bound: Float, name: String, using rng: inout RandomSource) {
@@ -268,7 +268,7 @@ public struct RationalQuadraticAutoregressive: FlowTransform {
     }
 
     /// The MADE's parameters.
-    public var parameters: [Parameter] { made.parameters }
+    public var parameters: [TrainableParameter] { made.parameters }
 
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let params = made(x, context: context, on: tape)

@@ -23,7 +23,7 @@ public final class Tape {
     @usableFromInline var gradients: [[Float]?] = []
     @usableFromInline var needsGradient: [Bool] = []
     @usableFromInline var backwardFunctions: [((Tape) -> Void)?] = []
-    @usableFromInline var parameterLinks: [(Int, Parameter)] = []
+    @usableFromInline var parameterLinks: [(Int, TrainableParameter)] = []
 
     /// Whether layers with training behaviour (dropout, batch norm statistics) run in training
     /// mode on this tape.
@@ -59,7 +59,7 @@ public final class Tape {
 
     /// Records a trainable parameter; ``backward(from:)`` adds its gradient to
     /// `parameter.gradient`.
-    public func parameter(_ parameter: Parameter) -> Variable {
+    public func parameter(_ parameter: TrainableParameter) -> Variable {
         let v = append(parameter.value, needsGradient: true, backward: nil)
         parameterLinks.append((v.index, parameter))
         return v

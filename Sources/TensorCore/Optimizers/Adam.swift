@@ -9,7 +9,7 @@
 /// ```
 public final class Adam {
     /// The parameters updated in place, in a fixed order.
-    public let parameters: [Parameter]
+    public let parameters: [TrainableParameter]
     /// The step size; schedules set it between steps.
     public var learningRate: Float
     /// Exponential decay of the first-moment estimate.
@@ -36,7 +36,7 @@ public final class Adam {
     ///   - epsilon: Denominator offset (1e-8).
     ///   - weightDecay: Weight decay (0).
     ///   - decoupledWeightDecay: `true` for AdamW.
-    public init(parameters: [Parameter], learningRate: Float = 5e-4, beta1: Float = 0.9, beta2: Float = 0.999,
+    public init(parameters: [TrainableParameter], learningRate: Float = 5e-4, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -50,7 +50,7 @@ public final class Adam {
     }
 
     /// An AdamW optimizer (decoupled weight decay, default 0.01 as in PyTorch).
-    public static func adamW(parameters: [Parameter], learningRate: Float = 5e-4, weightDecay: Float = 0.01) -> Adam {
+    public static func adamW(parameters: [TrainableParameter], learningRate: Float = 5e-4, weightDecay: Float = 0.01) -> Adam {
         Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Layers own their parameters; optimizers update ``value`` in place from ``gradient``. A
 /// parameter is a reference type so that a layer, a tape and an optimizer all see one copy.
-public final class Parameter: @unchecked Sendable {
+public final class TrainableParameter: @unchecked Sendable {
     /// A dotted path naming the parameter inside its model, e.g. `"transform0.made.layer1.weight"`.
     public let name: String
     /// The current value.
@@ -32,7 +32,7 @@ public final class Parameter: @unchecked Sendable {
     public var count: Int { value.count }
 }
 
-extension Array where Element == Parameter {
+extension Array where Element == TrainableParameter {
     /// The total number of scalars over all parameters.
     public var scalarCount: Int { reduce(0) { $0 + $1.count } }
 
