@@ -49,6 +49,29 @@ def collect_iopub(kc: BlockingKernelClient, msg_id: str, timeout: float) -> list
         messages.append(msg)
 
 
+def wait_for_stream(kc: BlockingKernelClient, msg_id: str, text: str, timeout: float) -> list[dict]:
+    """iopub messages of `msg_id` until a stream message containing `text` (included).
+
+    Tests that interrupt a running cell wait for a line the cell prints once it runs, rather than
+    for a fixed time: on a loaded machine compiling the cell can take longer than any fixed delay.
+    """
+    deadline = time.monotonic() + timeout
+    messages = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no stream containing {text!r} for {msg_id} within {timeout} s; got {messages}")
+        try:
+            msg = kc.get_iopub_msg(timeout=remaining)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        messages.append(msg)
+        if msg["msg_type"] == "stream" and text in msg["content"]["text"]:
+            return messages
+
+
 def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float) -> dict:
     """The shell reply to `msg_id`."""
     deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import jupyter_kernel_test as jkt
 import pytest
 
 from conftest import REAL_KERNEL
-from helpers import collect_iopub, results, run_cell, running_kernel, shell_reply, stream_text
+from helpers import collect_iopub, results, run_cell, running_kernel, shell_reply, stream_text, wait_for_stream
 from test_protocol_fake_engine import process_is_running, send_with_wrong_key
 
 # Cells compile with swiftc (~0.5 s each) and the first one warms the module cache.
@@ -113,10 +113,12 @@ def test_interrupt_stops_a_library_loop_and_keeps_state(kernel) -> None:
     km, kc = kernel
     cell(kc, "var progress = 0")
     msg_id = kc.execute(
+        "print(\"looping\")\n"
         "for i in 0..<2_000_000_000 {\n    try Interruption.checkpoint(\"loop \\(i)\")\n"
         "    progress = i\n}"
     )
-    time.sleep(3.0)  # compile, then run for a while
+    wait_for_stream(kc, msg_id, "looping", CELL_TIMEOUT)
+    time.sleep(0.5)  # let it run for a while
     started = time.monotonic()
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id, 30)
@@ -147,8 +149,9 @@ def test_shutdown_ends_kernel() -> None:
 
 def test_interrupt_of_a_tight_loop_restarts_the_worker(kernel) -> None:
     km, kc = kernel
-    msg_id = kc.execute("var spins = 0\nwhile true { spins &+= 1 }")
-    time.sleep(3.0)
+    msg_id = kc.execute('var spins = 0\nprint("spinning")\nwhile true { spins &+= 1 }')
+    wait_for_stream(kc, msg_id, "spinning", CELL_TIMEOUT)
+    time.sleep(0.5)
     started = time.monotonic()
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id, 30)

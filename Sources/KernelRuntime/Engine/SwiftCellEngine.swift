@@ -38,6 +38,12 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     private var phase: Phase = .idle
     private var runSerial = 0
     private var killedByInterrupt = false
+    /// Set by ``interrupt()`` while a cell is being executed (waiting for the engine, compiling
+    /// or running); checked before the compiled cell is started, so an interrupt that lands
+    /// between two phases is never lost.
+    private var interruptRequested = false
+    /// True from the moment `execute` is entered until it returns.
+    private var executing = false
     private var isShutDown = false
     private let completionLock = NSLock()
     private var completionService: SourceKitService?
@@ -82,12 +88,21 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     public func execute(code: String, executionCount: Int, sink: ExecutionSink) -> ExecutionOutcome {
         // A cell of only whitespace and comments has nothing to compile.
         if SplitCell(parsing: code).items.isEmpty && !isShutDownNow { return .ok }
+        stateLock.withLock {
+            executing = true
+            interruptRequested = false
+        }
+        defer { stateLock.withLock { executing = false } }
         executeLock.lock()
         defer { executeLock.unlock() }
         guard setPhase(.compiling) else {
             return .error(name: "KernelShutDown", value: "The kernel was shut down.", traceback: ["The kernel was shut down."])
         }
         defer { _ = setPhase(.idle) }
+        if stateLock.withLock({ interruptRequested }) {
+            return .error(name: "Interrupted", value: "The cell was interrupted before it started.",
+                          traceback: ["Interrupted before the cell started; nothing ran."])
+        }
         let compiled: CellCompiler.CompiledCell
         switch compiler.compile(code) {
         case .success(let cell): compiled = cell
@@ -106,6 +121,11 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
                           traceback: ["The worker process could not be started; see the kernel's log."])
         }
         stateLock.lock()
+        if interruptRequested {
+            stateLock.unlock()
+            return .error(name: "Interrupted", value: "The cell was interrupted before it started.",
+                          traceback: ["Interrupted before the cell started; nothing ran."])
+        }
         phase = .running
         runSerial += 1
         killedByInterrupt = false
@@ -243,6 +263,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         let current = worker
         let serial = runSerial
         let currentPhase = phase
+        if executing { interruptRequested = true }
         stateLock.unlock()
         switch currentPhase {
         case .idle: return

@@ -21,7 +21,13 @@ final class RecordingSink: ExecutionSink, @unchecked Sendable {
         events.compactMap { if case .rich("execute_result", let t) = $0 { t } else { nil } }
     }
 
-    func standardOutput(_ text: String) { lock.withLock { recorded.append((.stdout(text), Date())) } }
+    /// Called (off the lock) with each chunk of standard output as it arrives.
+    var onStandardOutput: (@Sendable (String) -> Void)?
+
+    func standardOutput(_ text: String) {
+        lock.withLock { recorded.append((.stdout(text), Date())) }
+        onStandardOutput?(text)
+    }
     func standardError(_ text: String) { lock.withLock { recorded.append((.stderr(text), Date())) } }
     func richOutput(_ message: [String: any Sendable]) {
         let type = message["type"] as? String ?? "?"

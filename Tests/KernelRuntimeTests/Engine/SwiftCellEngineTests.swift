@@ -100,13 +100,20 @@ struct SwiftCellEngineTests {
         }
 
         // Interrupt of a loop that polls Interruption.checkpoint: InterruptedError, state kept.
-        let interrupter = DispatchWorkItem { engine.interrupt() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5, execute: interrupter)
+        // The interrupt is sent once the cell is seen running (not after a fixed delay: on a
+        // loaded machine the compile alone can take longer than any fixed delay).
+        let interruptWhenRunning = RecordingSink()
+        interruptWhenRunning.onStandardOutput = { text in
+            if text.contains("looping") {
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { engine.interrupt() }
+            }
+        }
         (outcome, sink) = Self.run(engine, """
             kept.append(4)
             var laps = 0
+            print("looping")
             while true { try Interruption.checkpoint("lap \\(laps)"); laps += 1; usleep(1000) }
-            """)
+            """, interruptWhenRunning)
         guard case .error(let name, let value, _) = outcome else { Issue.record("\(outcome)"); return }
         #expect(name == "InterruptedError")
         #expect(value.contains("lap"))
@@ -126,8 +133,15 @@ struct SwiftCellEngineTests {
         #expect(sink.results == ["3"])  // a global gets its initial value again after a restart
 
         // A tight loop that never polls is killed after the grace period; the next cell works.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { engine.interrupt() }
-        (outcome, sink) = Self.run(engine, "var spin = 0\nwhile spin >= 0 { spin &+= 1; if spin == -1 { print(spin) } }")
+        let interruptWhenSpinning = RecordingSink()
+        interruptWhenSpinning.onStandardOutput = { text in
+            if text.contains("spinning") {
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { engine.interrupt() }
+            }
+        }
+        (outcome, sink) = Self.run(
+            engine, "var spin = 0\nprint(\"spinning\")\nwhile spin >= 0 { spin &+= 1; if spin == -1 { print(spin) } }",
+            interruptWhenSpinning)
         guard case .error(let killedName, _, _) = outcome else { Issue.record("\(outcome)"); return }
         #expect(killedName == "Interrupted")
         (outcome, sink) = Self.run(engine, "print(\"alive\")")
