@@ -14,8 +14,8 @@ public enum GNPEError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidObservation(String)
     /// Too few of the conditional's draws fall inside the prior's support.
     case lowAcceptance(rate: Double, draws: Int)
-    /// The estimator has not been trained (or loaded) yet.
-    case notTrained
+    /// A saved GNPE does not fit the model it is loaded with.
+    case modelMismatch(String)
     /// An option does not fit the model or the estimator (e.g. an embedding for an approximate
     /// equivariance that cannot take the proxies).
     case invalidOption(String)
@@ -37,8 +37,8 @@ public enum GNPEError: Error, Equatable, CustomStringConvertible, Sendable {
             return "observation: \(reason)"
         case let .lowAcceptance(rate, draws):
             return "only a fraction \(rate) of \(draws) draws fell inside the prior's support; the estimator is far off for this observation (train longer, or check that the observation fits the model)"
-        case .notTrained:
-            return "the GNPE estimator is not trained yet: call appendSimulations(...) and train() first, or load a saved one"
+        case let .modelMismatch(reason):
+            return "the saved GNPE does not fit this model: \(reason)"
         case let .invalidOption(reason):
             return "GNPE option: \(reason)"
         }

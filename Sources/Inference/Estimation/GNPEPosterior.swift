@@ -9,7 +9,7 @@ import TensorCore
 /// which has no closed form.
 ///
 /// ```swift
-/// let posterior = try gnpe.posterior()
+/// let posterior = try gnpe.posterior
 /// posterior.iterations = 50
 /// let samples = try posterior.sample(count: 10_000, given: x, seed: 1)   // [10_000, parameterCount]
 /// posterior.lastDiagnostics?.warning      // nil once the chains settled
@@ -29,7 +29,10 @@ public final class GNPEPosterior {
     /// Gibbs iterations per draw (default 30).
     public var iterations: Int
     /// Where chains start (default: the initialisation network if trained, else the prior).
-    public var initialization: GNPE.Initialization
+    public var initialization: GNPEEstimator.Initialization
+    /// Whether θ draws outside the prior's support are redrawn (default `true`, as the exact
+    /// conditional has no mass there).
+    public var rejectsOutsidePrior = true
     /// Whether an unsettled run prints its warning to standard error (default `true`).
     public var printsWarnings = true
     /// The diagnostics of the last draw.
@@ -50,7 +53,7 @@ public final class GNPEPosterior {
     ///   - iterations: Gibbs iterations (default 30).
     ///   - initialization: The default start (`.network` falls back to `.prior` without a network).
     public init(flow: ConditionalFlow, initialNetwork: ConditionalFlow?, equivariance: ResolvedEquivariance, prior: JointPrior,
-                outputLength: Int, iterations: Int = 30, initialization: GNPE.Initialization = .network) {
+                outputLength: Int, iterations: Int = 30, initialization: GNPEEstimator.Initialization = .network) {
         self.flow = flow
         self.initialNetwork = initialNetwork
         self.equivariance = equivariance
@@ -69,6 +72,17 @@ public final class GNPEPosterior {
     /// - Throws: See ``sampleWithDiagnostics(count:given:seed:progress:)``.
     public func sample(count: Int, given observation: [Double], seed: UInt64) throws -> SampleMatrix {
         try sampleWithDiagnostics(count: count, given: observation, seed: seed).samples
+    }
+
+    /// Draws `count` samples using a caller's random source.
+    /// - Parameters:
+    ///   - count: The number of samples (= chains).
+    ///   - observation: x: `[outputLength]`.
+    ///   - rng: The random source.
+    /// - Returns: `[count, parameterCount]`.
+    /// - Throws: See ``sampleWithDiagnostics(count:given:seed:progress:)``.
+    public func sample(count: Int, given observation: [Double], using rng: inout RandomSource) throws -> SampleMatrix {
+        try sampleWithDiagnostics(count: count, given: observation, seed: rng.next()).samples
     }
 
     /// Draws samples and returns them with the last proxies and the Gibbs diagnostics.
@@ -93,7 +107,7 @@ public final class GNPEPosterior {
         let result = try GibbsSampler(iterations: iterations).sample(
             observation: observation, equivariance: equivariance,
             conditional: FlowGibbsConditional(flow: flow, equivariance: equivariance),
-            initialPoses: start, prior: prior, poseNames: names, using: &rng, progress: progress)
+            initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names, using: &rng, progress: progress)
         lastDiagnostics = result.diagnostics
         if printsWarnings, let warning = result.diagnostics.warning {
             FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
@@ -126,13 +140,15 @@ public final class GNPEPosterior {
     }
 }
 
-extension GNPE {
-    /// The trained posterior, with this estimator's ``iterations`` and ``initialization``.
-    /// - Returns: A new ``GNPEPosterior`` sharing the trained networks.
-    /// - Throws: ``GNPEError/notTrained`` before ``train(progress:initialNetworkProgress:)`` or loading.
-    public func posterior() throws -> GNPEPosterior {
-        guard let flow else { throw GNPEError.notTrained }
-        return GNPEPosterior(flow: flow, initialNetwork: initialNetwork, equivariance: equivariance, prior: model.prior,
-                             outputLength: model.outputLength, iterations: iterations, initialization: initialization)
+extension GNPEEstimator {
+    /// The trained posterior, with this estimator's ``iterations`` and ``initialization`` (a new
+    /// ``GNPEPosterior`` sharing the trained networks).
+    /// - Throws: ``EstimatorError/notTrained`` before training or loading.
+    public var posterior: GNPEPosterior {
+        get throws {
+            guard let flow else { throw EstimatorError.notTrained }
+            return GNPEPosterior(flow: flow, initialNetwork: initialNetwork, equivariance: equivariance, prior: model.prior,
+                                 outputLength: model.outputLength, iterations: iterations, initialization: initialization)
+        }
     }
 }

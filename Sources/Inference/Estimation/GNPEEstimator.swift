@@ -34,46 +34,49 @@ import TensorCore
 ///
 /// ```swift
 /// let model = try DampedOscillator.model(kernel: .uniform(width: 0.2))
-/// var gnpe = try GNPE(model: model)
+/// let gnpe = try GNPEEstimator(model: model)                  // MAF, MLP embedding: the same defaults as NPE
 /// try gnpe.appendSimulations(count: 10_000, seed: 1)
-/// try gnpe.train()
-/// let posterior = try gnpe.posterior()
+/// try gnpe.train()                                   // or gnpe.trainShowingProgress() in a notebook
+/// let posterior = try gnpe.posterior
 /// let samples = try posterior.sample(count: 10_000, given: observation, seed: 3)   // [10_000, 3]
-/// posterior.lastDiagnostics?.warning
-/// try gnpe.save(to: url); let again = try GNPE.load(from: url, model: model)
+/// posterior.lastDiagnostics?.warning                 // nil once the chains settled
+/// try gnpe.save(to: url)
+/// let again = try GNPEEstimator.load(from: url, model: model) // same samples for the same seed
 /// ```
-public struct GNPE {
+public final class GNPEEstimator: PosteriorEstimator {
     /// The model (prior, simulator, equivariance).
     public let model: SimulationModel
     /// The model's equivariance.
     public let equivariance: ResolvedEquivariance
-    /// The flow family and sizes (defaults: MAF, 5 transforms, 50 hidden units, as sbi's NPE).
-    public var flowKind: FlowArchitecture.Kind = .maskedAutoregressive
-    /// The number of autoregressive transforms.
-    public var transformCount: Int = 5
-    /// The width of each MADE hidden layer.
-    public var hiddenFeatures: Int = 50
-    /// The embedding of the (standardised) data, also used by the initialisation network.
-    public var embedding: Embedding = .mlp()
+    /// The GNPE flow q(θ_rel | context); its embedding takes ``contextFeatures`` features.
+    /// Defaults to ``NPE``'s: a MAF with sbi's sizes on the default MLP embedding. Change
+    /// `architecture.kind`, `architecture.embedding` or sizes before training.
+    public var architecture: FlowArchitecture
+    /// The initialisation network's flow over the pose parameters given the raw data, or `nil`
+    /// for ``architecture`` with the pose dimension and the same embedding kind resized to the
+    /// data (see ``initialNetworkFlowArchitecture()``).
+    public var initialNetworkArchitecture: FlowArchitecture?
     /// Training settings for both networks (sbi's defaults).
     public var settings = TrainingSettings()
-    /// Whether ``train(progress:initialNetworkProgress:)`` also trains the initialisation network
-    /// (default `true`; without it, sample with ``Initialization/prior`` or a user's estimate).
+    /// Whether training also trains the initialisation network (default `true`; without it,
+    /// sample with ``Initialization/prior`` or a user's estimate).
     public var trainsInitialNetwork = true
-    /// How the posterior starts its chains by default (``Initialization/network`` when the
-    /// initialisation network is trained, else ``Initialization/prior``).
+    /// How the posterior starts its chains by default (``Initialization/network``; the prior
+    /// when no initialisation network was trained).
     public var initialization: Initialization = .network
-    /// The number of Gibbs iterations the posterior runs by default (30).
+    /// The number of Gibbs iterations the posterior runs by default (30, as DINGO).
     public var iterations = 30
 
-    /// The stored simulations' parameters: `[simulations, parameterCount]`.
+    /// Stored parameters θ: `[simulationCount, parameterCount]`.
     public internal(set) var parameters: SampleMatrix
-    /// The stored simulations' data: `[simulations, outputLength]`.
+    /// Stored data x: `[simulationCount, observationLength]`.
     public internal(set) var data: SampleMatrix
-    /// The number of simulations dropped as invalid (NaN, ±∞, wrong length) so far.
-    public internal(set) var droppedSimulationCount = 0
+    /// Simulations dropped so far because θ or x contained NaN or infinite values.
+    public internal(set) var discardedSimulationCount = 0
+    /// Messages about dropped simulations, in order.
+    public internal(set) var warnings: [String] = []
 
-    /// The trained GNPE flow q(θ_rel | T(ĝ⁻¹)x [, ĝ]), or `nil` before training.
+    /// The trained GNPE flow, or `nil` before training.
     public internal(set) var flow: ConditionalFlow?
     /// The trained initialisation network q(g | x), or `nil`.
     public internal(set) var initialNetwork: ConditionalFlow?
@@ -90,65 +93,89 @@ public struct GNPE {
         guard model.equivariances.count == 1 else { throw GNPEError.multipleEquivariances(model.equivariances.count) }
         self.model = model
         self.equivariance = first
+        let context = model.outputLength + (first.isExact ? 0 : first.group.dimension)
+        architecture = .npeDefault(parameterCount: model.parameterCount, observationLength: context)
         parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
         data = SampleMatrix(rows: 0, columns: model.outputLength)
     }
 
+    /// "GNPE".
+    public var displayName: String { "GNPE" }
+    /// The prior.
+    public var prior: JointPrior { model.prior }
+    /// The parameter names, in θ order.
+    public var parameterNames: [String] { model.parameterNames }
+    /// The length of one data vector.
+    public var observationLength: Int { model.outputLength }
     /// The number of stored simulations.
     public var simulationCount: Int { parameters.rows }
-
     /// The pose parameters' names.
     public var poseNames: [String] { equivariance.poseIndices.map { model.parameterNames[$0] } }
+    /// The flow's context size: the data length, plus the pose dimension for an approximate
+    /// equivariance (the proxy is appended to the standardised data).
+    public var contextFeatures: Int { model.outputLength + (equivariance.isExact ? 0 : equivariance.group.dimension) }
 
     /// Draws `count` parameter vectors from the prior, simulates them on all cores and stores the
     /// valid pairs (invalid simulations are dropped and counted, as sbi does).
     /// - Parameters:
     ///   - count: The number of simulations.
     ///   - seed: The seed (same seed, same simulations).
-    /// - Returns: A warning line if simulations were dropped, else `nil`.
-    /// - Throws: ``InterruptedError`` if the user interrupts.
+    /// - Returns: The number of simulations kept.
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count, ``InterruptedError``.
     @discardableResult
-    public mutating func appendSimulations(count: Int, seed: UInt64) throws -> String? {
+    public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
+        guard count >= 0 else { throw EstimatorError.invalidArgument("count must be ≥ 0, got \(count)") }
         var rng = RandomSource(seed: seed)
         let batch = try model.simulateFromPrior(count: count, using: &rng, invalid: .drop)
-        append(parameters: batch.parameters, data: batch.data)
-        droppedSimulationCount += batch.droppedCount
-        return batch.warning
+        if let warning = batch.warning {
+            discardedSimulationCount += batch.droppedCount
+            warnings.append(warning)
+        }
+        store(parameters: batch.parameters, data: batch.data)
+        return batch.parameters.rows
     }
 
     /// Stores simulations made elsewhere (e.g. read from `.npy` files); rows with NaN or ±∞ are
     /// dropped and counted.
     /// - Parameters:
     ///   - parameters: `[n, parameterCount]`.
-    ///   - data: `[n, outputLength]`.
-    /// - Returns: A warning line if rows were dropped, else `nil`.
-    /// - Throws: ``ModelError/wrongParameterCount(expected:found:)`` or
-    ///   ``ModelError/wrongOutputLength(expected:found:theta:)`` for a wrong width, or
-    ///   ``GNPEError/invalidOption(_:)`` if the row counts differ.
+    ///   - data: `[n, observationLength]`.
+    /// - Returns: The number of rows kept.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the wrong size.
     @discardableResult
-    public mutating func appendSimulations(parameters theta: SampleMatrix, data x: SampleMatrix) throws -> String? {
+    public func appendSimulations(parameters theta: SampleMatrix, data x: SampleMatrix) throws -> Int {
         guard theta.columns == model.parameterCount else {
-            throw ModelError.wrongParameterCount(expected: model.parameterCount, found: theta.columns)
+            throw EstimatorError.shapeMismatch(
+                "parameters must have \(model.parameterCount) columns (\(parameterNames.joined(separator: ", "))), got \(theta.columns)")
         }
         guard x.columns == model.outputLength else {
-            throw ModelError.wrongOutputLength(expected: model.outputLength, found: x.columns, theta: theta.rows > 0 ? theta.row(0) : [])
+            throw EstimatorError.shapeMismatch("data must have \(model.outputLength) columns, got \(x.columns)")
         }
         guard theta.rows == x.rows else {
-            throw GNPEError.invalidOption("\(theta.rows) parameter rows but \(x.rows) data rows")
+            throw EstimatorError.shapeMismatch("parameters have \(theta.rows) rows but data has \(x.rows)")
         }
-        let keep = (0 ..< theta.rows).filter { i in
-            theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy(\.isFinite)
+        let keep = (0 ..< theta.rows).filter { i in theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy(\.isFinite) }
+        if keep.count < theta.rows {
+            let dropped = theta.rows - keep.count
+            discardedSimulationCount += dropped
+            warnings.append("\(dropped) of \(theta.rows) appended simulation(s) contain NaN or infinite values and were dropped")
         }
-        append(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
-        let dropped = theta.rows - keep.count
-        droppedSimulationCount += dropped
-        return dropped == 0 ? nil : "\(dropped) simulation(s) dropped: NaN or infinite values"
+        store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
+        return keep.count
     }
 
-    mutating func append(parameters theta: SampleMatrix, data x: SampleMatrix) {
-        for i in 0 ..< theta.rows {
-            parameters.append(row: theta.row(i))
-            data.append(row: x.row(i))
-        }
+    /// Forgets all stored simulations and the count of dropped ones (trained networks are kept).
+    public func removeSimulations() {
+        parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
+        data = SampleMatrix(rows: 0, columns: model.outputLength)
+        discardedSimulationCount = 0
+        warnings = []
+    }
+
+    private func store(parameters theta: SampleMatrix, data x: SampleMatrix) {
+        // Widths are checked by the callers, so the concatenations have consistent shapes.
+        parameters = try! SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
+                                       storage: parameters.storage + theta.storage)
+        data = try! SampleMatrix(rows: data.rows + x.rows, columns: data.columns, storage: data.storage + x.storage)
     }
 }

@@ -1,4 +1,4 @@
-extension GNPE {
+extension GNPEEstimator {
     /// Where the Gibbs chains start (Dax et al. 2022, §3.2: any start works given enough
     /// iterations; a good one needs fewer).
     public enum Initialization: Sendable, Equatable {
