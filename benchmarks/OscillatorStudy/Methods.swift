@@ -31,6 +31,19 @@ func trainMethod(
         let posterior = try npe.posterior
         return { x, count, seed in try posterior.sample(count: count, given: x, seed: seed) }
     case .gnpeMLP:
-        throw StudyOptions.UsageError(description: "GNPE is not available in this build yet")
+        // The model's kernel (uniform, width 0.2) and GNPE's defaults: the NPE flow and MLP
+        // embedding, an initialisation network over t₀, 30 Gibbs iterations.
+        let gnpe = try GNPEEstimator(model: model)
+        if let maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
+        _ = try gnpe.appendSimulations(count: budget, seed: seed)
+        let history = try gnpe.train()
+        epochs(history.trainingLoss.count)
+        let posterior = try gnpe.posterior
+        posterior.printsWarnings = false
+        return { x, count, seed in
+            let result = try posterior.sampleWithDiagnostics(count: count, given: x, seed: seed)
+            if let warning = result.diagnostics.warning { note("    GNPE: \(warning)") }
+            return result.samples
+        }
     }
 }
