@@ -6,9 +6,10 @@ import TensorCore
 ///
 /// Observation i's reference comes from ``DampedOscillator/referencePosterior(observation:count:using:)``
 /// (tempered SMC with the exact likelihood) seeded with `referenceSeed + i`. The file name holds
-/// everything the samples depend on — observation seed, observation index, sampler seed and sample
-/// count — so a rerun with the same settings reads the file instead of sampling again, and a
-/// change of any of them makes a new file.
+/// everything the samples depend on — a hash of the observation's values (the fixed observations
+/// depend on how many are drawn, not only on their seed and index), the sampler seed and the
+/// sample count — so a rerun with the same settings reads the file instead of sampling again, and
+/// a change of any of them makes a new file.
 struct ReferenceCache {
     /// The cache directory (`.build/oscillator-references/` under the package by default).
     let directory: URL
@@ -19,10 +20,20 @@ struct ReferenceCache {
     /// The number of reference samples per observation.
     let count: Int
 
-    /// The file for observation `index`.
-    func url(forObservation index: Int) -> URL {
-        directory.appendingPathComponent(
-            "obs\(observationSeed)-\(index)-smc\(referenceSeed + UInt64(index))-n\(count).npy")
+    /// The file for observation `index` with values `observation`.
+    func url(forObservation index: Int, observation: [Double]) -> URL {
+        // FNV-1a over the values' bit patterns: a stable key for the observation's data.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for value in observation {
+            var bits = value.bitPattern
+            for _ in 0 ..< 8 {
+                hash = (hash ^ (bits & 0xff)) &* 0x100_0000_01b3
+                bits >>= 8
+            }
+        }
+        let key = String(hash, radix: 16)
+        return directory.appendingPathComponent(
+            "obs\(observationSeed)-\(index)-x\(key)-smc\(referenceSeed + UInt64(index))-n\(count).npy")
     }
 
     /// The reference samples for observation `index`, `[count, 3]`: read from the cache, or
@@ -32,7 +43,7 @@ struct ReferenceCache {
     ///   - observation: x, `[200]`.
     /// - Returns: The samples and whether they came from the cache.
     func samples(forObservation index: Int, observation: [Double]) throws -> (samples: SampleMatrix, cached: Bool) {
-        let file = url(forObservation: index)
+        let file = url(forObservation: index, observation: observation)
         if let array = try? NumPyArray(contentsOf: file), let matrix = try? array.matrix(),
            matrix.rows == count, matrix.columns == 3 {
             return (matrix, true)

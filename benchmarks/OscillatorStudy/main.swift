@@ -33,7 +33,12 @@ do {
 }
 
 let observationSeed: UInt64 = 2024
-let fixed = DampedOscillator.fixedObservations(count: options.observations, seed: observationSeed)
+// Always draw the study's 10 observations (more if asked) and use the first N, so a quick run
+// evaluates a subset of the full study's observations (the draws depend on the count).
+let drawn = DampedOscillator.fixedObservations(count: max(10, options.observations), seed: observationSeed)
+let fixed = (
+    parameters: drawn.parameters.selecting(rows: Array(0 ..< options.observations)),
+    observations: drawn.observations.selecting(rows: Array(0 ..< options.observations)))
 let cache = ReferenceCache(
     directory: options.referenceDirectory, observationSeed: observationSeed, referenceSeed: 5000,
     count: options.samples)
