@@ -26,7 +26,7 @@ func trainMethod(
         }
         if let maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
         _ = try npe.appendSimulations(count: budget, seed: seed)
-        let history = try npe.train()
+        let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
         let posterior = try npe.posterior
         return { x, count, seed in try posterior.sample(count: count, given: x, seed: seed) }
@@ -36,7 +36,8 @@ func trainMethod(
         let gnpe = try GNPEEstimator(model: model)
         if let maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
-        let history = try gnpe.train()
+        let history = try gnpe.train(
+            progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))
         epochs(history.trainingLoss.count)
         let posterior = try gnpe.posterior
         posterior.printsWarnings = false
@@ -45,5 +46,14 @@ func trainMethod(
             if let warning = result.diagnostics.warning { note("    GNPE: \(warning)") }
             return result.samples
         }
+    }
+}
+
+/// A training callback that notes every 10th epoch's losses on standard error.
+func reportEvery10Epochs(_ name: String) -> (EpochReport) -> Void {
+    { report in
+        guard report.epoch % 10 == 0 else { return }
+        note("    \(name) epoch \(report.epoch): " + String(format: "train %.3f, validation %.3f (%.0f s)",
+             report.trainingLoss, report.validationLoss, report.elapsedSeconds))
     }
 }
