@@ -10,12 +10,12 @@ typealias PosteriorSampler = (_ observation: [Double], _ count: Int, _ seed: UIn
 ///   - method: The method.
 ///   - budget: The number of training simulations.
 ///   - seed: The simulation seed (the same for every method, so all see the same simulations).
-///   - maximumEpochs: An optional cap on the epochs (default: the estimator's).
+///   - options: The epoch cap and GNPE's Gibbs iterations.
 ///   - model: The damped-oscillator model.
 ///   - epochs: Told the number of epochs trained.
 /// - Returns: A sampler of the trained posterior.
 func trainMethod(
-    _ method: StudyMethod, budget: Int, seed: UInt64, maximumEpochs: Int?, model: SimulationModel,
+    _ method: StudyMethod, budget: Int, seed: UInt64, options: StudyOptions, model: SimulationModel,
     epochs: (Int) -> Void
 ) throws -> PosteriorSampler {
     switch method {
@@ -24,17 +24,19 @@ func trainMethod(
         if method == .npeCNN {
             npe.architecture.embedding = .defaultConvolutional(observationLength: model.outputLength)
         }
-        if let maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
+        if let maximumEpochs = options.maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
         _ = try npe.appendSimulations(count: budget, seed: seed)
         let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
         let posterior = try npe.posterior
         return { x, count, seed in try posterior.sample(count: count, given: x, seed: seed) }
     case .gnpeMLP:
-        // The model's kernel (uniform, width 0.2) and GNPE's defaults: the NPE flow and MLP
-        // embedding, an initialisation network over t₀, 30 Gibbs iterations.
+        // The model's kernel (uniform, width 0.2 unless --kernel-width) and GNPE's defaults: the
+        // NPE flow and MLP embedding, an initialisation network over t₀, 30 Gibbs iterations
+        // (unless --gibbs-iterations).
         let gnpe = try GNPEEstimator(model: model)
-        if let maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
+        if let maximumEpochs = options.maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
+        gnpe.iterations = options.gibbsIterations
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
         let history = try gnpe.train(
             progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))

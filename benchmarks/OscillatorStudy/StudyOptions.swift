@@ -3,7 +3,8 @@ import Foundation
 /// The study's command-line options.
 ///
 /// Usage: `oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000]
-/// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N]`
+/// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2]
+/// [--gibbs-iterations 30]`
 struct StudyOptions {
     /// Training-set sizes (numbers of simulations).
     var budgets: [Int] = [1_000, 10_000, 100_000]
@@ -17,6 +18,10 @@ struct StudyOptions {
     var referenceDirectory = URL(fileURLWithPath: ".build/oscillator-references", isDirectory: true)
     /// An optional cap on training epochs (for a very quick smoke run).
     var maximumEpochs: Int?
+    /// GNPE's blurring kernel: a uniform of this full width on t₀ (the model's default, 0.2).
+    var kernelWidth = 0.2
+    /// GNPE's Gibbs iterations (the estimator's default, 30).
+    var gibbsIterations = 30
 
     /// A usage error with its message.
     struct UsageError: Error, CustomStringConvertible {
@@ -57,8 +62,16 @@ struct StudyOptions {
                 referenceDirectory = URL(fileURLWithPath: try value(option), isDirectory: true)
             case "--max-epochs":
                 maximumEpochs = try positive(value(option), option)
+            case "--kernel-width":
+                let text = try value(option)
+                guard let w = Double(text), w > 0, w.isFinite else {
+                    throw UsageError(description: "--kernel-width takes a positive number, got '\(text)'")
+                }
+                kernelWidth = w
+            case "--gibbs-iterations":
+                gibbsIterations = try positive(value(option), option)
             case "-h", "--help":
-                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N]")
+                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30]")
                 exit(0)
             default:
                 throw UsageError(description: "unknown option '\(option)' (try --help)")

@@ -75,7 +75,8 @@ struct Cell {
     var meanSampleSeconds: Double { sampleSeconds.reduce(0, +) / Double(max(sampleSeconds.count, 1)) }
 }
 
-let model = try DampedOscillator.model()
+// NPE ignores the equivariance; GNPE reads its kernel from the model.
+let model = try DampedOscillator.model(kernel: .uniform(width: options.kernelWidth))
 let simulationSeed: UInt64 = 1
 let c2st = ClassifierTwoSampleTest(seed: 7)
 var results: [StudyMethod: [Int: Cell]] = [:]
@@ -85,7 +86,7 @@ for budget in options.budgets {
     for method in options.methods {
         var cell = Cell()
         let trainStart = Date()
-        let sampler = try trainMethod(method, budget: budget, seed: simulationSeed, maximumEpochs: options.maximumEpochs, model: model) { epochs in
+        let sampler = try trainMethod(method, budget: budget, seed: simulationSeed, options: options, model: model) { epochs in
             cell.epochs = epochs
         }
         cell.trainSeconds = Date().timeIntervalSince(trainStart)
