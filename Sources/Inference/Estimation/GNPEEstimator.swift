@@ -32,6 +32,13 @@ import TensorCore
 /// exactly 0 before its onset, only the tail that leaves the window and the missing noise in the
 /// shifted-in zeros differ).
 ///
+/// **Choosing κ.** About as wide as the pose posterior, or as the initialisation network's
+/// uncertainty (Dax et al. 2022, §3.2): a narrow kernel mixes slowly (the Gibbs diagnostics warn),
+/// a wide one leaves more pose information to the flow. Measured on ``DampedOscillator`` with
+/// 10⁴ simulations, defaults otherwise, three fixed observations (t₀ posterior sd 0.016–0.036):
+/// uniform width 0.1 / 0.2 / 0.4 gave mean c2st 0.655 / 0.632 / 0.648 against the reference
+/// posterior (NPE with the same MLP embedding: 0.857), the chains settling in 3–5 iterations.
+///
 /// ```swift
 /// let model = try DampedOscillator.model(kernel: .uniform(width: 0.2))
 /// let gnpe = try GNPEEstimator(model: model)                  // MAF, MLP embedding: the same defaults as NPE
