@@ -25,6 +25,7 @@ func trainMethod(
             npe.architecture.embedding = .defaultConvolutional(observationLength: model.outputLength)
         }
         if let maximumEpochs = options.maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
+        if options.splineFlows { npe.architecture.kind = .neuralSpline }
         _ = try npe.appendSimulations(count: budget, seed: seed)
         let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
@@ -37,6 +38,7 @@ func trainMethod(
         let gnpe = try GNPEEstimator(model: model)
         if let maximumEpochs = options.maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
         gnpe.iterations = options.gibbsIterations
+        if options.splineFlows { gnpe.architecture.kind = .neuralSpline }
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
         let history = try gnpe.train(
             progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Usage: `oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000]
 /// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2]
-/// [--gibbs-iterations 30]`
+/// [--gibbs-iterations 30] [--nsf]`
 struct StudyOptions {
     /// Training-set sizes (numbers of simulations).
     var budgets: [Int] = [1_000, 10_000, 100_000]
@@ -22,6 +22,8 @@ struct StudyOptions {
     var kernelWidth = 0.2
     /// GNPE's Gibbs iterations (the estimator's default, 30).
     var gibbsIterations = 30
+    /// Neural spline flows instead of the default masked autoregressive flows (all methods).
+    var splineFlows = false
 
     /// A usage error with its message.
     struct UsageError: Error, CustomStringConvertible {
@@ -70,8 +72,10 @@ struct StudyOptions {
                 kernelWidth = w
             case "--gibbs-iterations":
                 gibbsIterations = try positive(value(option), option)
+            case "--nsf":
+                splineFlows = true
             case "-h", "--help":
-                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30]")
+                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf]")
                 exit(0)
             default:
                 throw UsageError(description: "unknown option '\(option)' (try --help)")
