@@ -83,6 +83,9 @@ let package = Package(
         .executableTarget(
             name: "corner-plot-benchmark", dependencies: ["Plotting"],
             path: "benchmarks/CornerPlotBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "oscillator-study-benchmark", dependencies: ["Inference"],
+            path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
 
         // MARK: - Tests
 

@@ -1,0 +1,114 @@
+import Flows
+import Foundation
+
+extension GNPEEstimator {
+    /// What a GNPE file stores besides the networks and the prior.
+    struct Configuration: Codable {
+        var observationLength: Int
+        var architecture: FlowArchitecture
+        var initialNetworkArchitecture: FlowArchitecture?
+        var settings: TrainingSettings
+        var iterations: Int
+        var equivariance: StoredEquivariance
+    }
+
+    /// A description of the equivariance the networks were trained with, checked on loading (the
+    /// group itself is code, so the model must be passed to ``load(from:model:)``).
+    struct StoredEquivariance: Codable, Equatable {
+        var pose: [String]
+        var group: String
+        var kernel: String
+        var isExact: Bool
+
+        init(_ e: Equivariance) {
+            pose = e.pose
+            group = String(describing: type(of: e.group))
+            kernel = e.kernel.description
+            isExact = e.isExact
+        }
+    }
+
+    /// The archive kind of GNPE files.
+    public static let archiveKind = "gnpe"
+
+    /// The trained estimator as an ``EstimatorArchive``: sections `"prior"`, `"configuration"`
+    /// (architectures, settings, iterations, the equivariance's pose, group type, kernel and
+    /// exactness), `"history"`, `"flow"` and, if trained, `"initialNetwork"` and
+    /// `"initialNetworkHistory"` (each flow with its `.weights` section).
+    /// - Throws: ``EstimatorError/notTrained``.
+    public func archive() throws -> EstimatorArchive {
+        guard let flow else { throw EstimatorError.notTrained }
+        var archive = EstimatorArchive(kind: Self.archiveKind)
+        try archive.store(prior.storedComponents, as: "prior")
+        try archive.store(Configuration(
+            observationLength: observationLength, architecture: architecture,
+            initialNetworkArchitecture: initialNetworkArchitecture, settings: settings, iterations: iterations,
+            equivariance: StoredEquivariance(equivariance.declaration)), as: "configuration")
+        if let history { try archive.store(history, as: "history") }
+        try archive.store(flow, as: "flow")
+        if let initialNetwork { try archive.store(initialNetwork, as: "initialNetwork") }
+        if let initialNetworkHistory { try archive.store(initialNetworkHistory, as: "initialNetworkHistory") }
+        return archive
+    }
+
+    /// Saves the trained estimator — both networks (architecture, z-scoring, weights), prior,
+    /// settings, Gibbs iterations, a description of the equivariance, training histories — to one
+    /// versioned file, atomically. Simulations are not saved.
+    /// - Parameter url: The destination file (e.g. `oscillator.gnpe`).
+    /// - Throws: ``EstimatorError/notTrained``, ``EstimatorFileError/io(path:reason:)``.
+    public func save(to url: URL) throws {
+        try archive().write(to: url)
+    }
+
+    /// Loads an estimator saved with ``save(to:)``; its posterior gives the same samples for the
+    /// same seed as the saved one.
+    /// - Parameters:
+    ///   - url: The file.
+    ///   - model: The model it was trained for (its prior, pose, group type, kernel and exactness
+    ///     are checked against the file); the loaded estimator can simulate and retrain with it.
+    /// - Returns: The trained estimator.
+    /// - Throws: ``EstimatorFileError`` (wrong magic, truncated, newer version, checksum mismatch,
+    ///   wrong kind, prior mismatch), ``GNPEError/modelMismatch(_:)``, ``FlowError``.
+    public static func load(from url: URL, model: SimulationModel) throws -> GNPEEstimator {
+        try GNPEEstimator(archive: EstimatorArchive(contentsOf: url), model: model)
+    }
+
+    /// Rebuilds an estimator from an archive made by ``archive()``.
+    /// - Throws: As ``load(from:model:)``.
+    public convenience init(archive: EstimatorArchive, model: SimulationModel) throws {
+        guard archive.kind == Self.archiveKind else {
+            throw EstimatorFileError.wrongKind(expected: Self.archiveKind, found: archive.kind)
+        }
+        try self.init(model: model)
+        _ = try JointPrior.restoring(archive.decode([StoredPriorComponent].self, from: "prior"), given: model.prior)
+        let configuration = try archive.decode(Configuration.self, from: "configuration")
+        let declared = StoredEquivariance(equivariance.declaration)
+        guard configuration.equivariance == declared else {
+            throw GNPEError.modelMismatch(
+                "saved equivariance pose \(configuration.equivariance.pose), \(configuration.equivariance.group), "
+                    + "kernel \(configuration.equivariance.kernel), exact \(configuration.equivariance.isExact); the model declares pose "
+                    + "\(declared.pose), \(declared.group), kernel \(declared.kernel), exact \(declared.isExact)")
+        }
+        guard configuration.observationLength == model.outputLength else {
+            throw GNPEError.modelMismatch("saved data length \(configuration.observationLength), the model's is \(model.outputLength)")
+        }
+        let flow = try archive.flow("flow")
+        guard flow.parameterFeatures == model.parameterCount, flow.observationFeatures == contextFeatures else {
+            throw EstimatorFileError.malformed(path: "flow", reason: "the flow's sizes do not match the model")
+        }
+        architecture = configuration.architecture
+        initialNetworkArchitecture = configuration.initialNetworkArchitecture
+        settings = configuration.settings
+        iterations = configuration.iterations
+        self.flow = flow
+        history = archive.contains("history") ? try archive.decode(TrainingHistory.self, from: "history") : nil
+        if archive.contains("initialNetwork") {
+            initialNetwork = try archive.flow("initialNetwork")
+            initialNetworkHistory = archive.contains("initialNetworkHistory")
+                ? try archive.decode(TrainingHistory.self, from: "initialNetworkHistory") : nil
+        } else {
+            trainsInitialNetwork = false
+            initialization = .prior
+        }
+    }
+}

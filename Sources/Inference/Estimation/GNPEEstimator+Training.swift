@@ -1,0 +1,134 @@
+import Flows
+import Foundation
+import TensorCore
+
+extension GNPEEstimator {
+    /// Builds an untrained GNPE flow from ``architecture``.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` if the architecture's sizes do not fit θ or
+    ///   the context (e.g. a convolutional embedding with an approximate equivariance, whose
+    ///   context also holds the proxies), ``FlowError``.
+    public func makeFlow() throws -> ConditionalFlow {
+        guard architecture.parameterFeatures == model.parameterCount else {
+            throw EstimatorError.shapeMismatch(
+                "architecture.parameterFeatures is \(architecture.parameterFeatures), the model has \(model.parameterCount) parameters")
+        }
+        guard architecture.contextFeatures == contextFeatures else {
+            let what = equivariance.isExact
+                ? "the standardised data have \(contextFeatures) features"
+                : "the context has \(contextFeatures) features (\(model.outputLength) standardised data + \(equivariance.group.dimension) proxy values, as the equivariance is approximate)"
+            throw EstimatorError.shapeMismatch("architecture.embedding takes \(architecture.contextFeatures) features, \(what)")
+        }
+        return try ConditionalFlow(architecture: architecture)
+    }
+
+    /// The initialisation network's architecture: ``initialNetworkArchitecture`` if set, else
+    /// ``architecture`` over the pose parameters, its embedding resized to the raw data, and a
+    /// different seed.
+    public func initialNetworkFlowArchitecture() -> FlowArchitecture {
+        if let initialNetworkArchitecture { return initialNetworkArchitecture }
+        var a = architecture
+        a.parameterFeatures = equivariance.group.dimension
+        a.embedding = architecture.embedding.resized(toInputFeatures: model.outputLength)
+        a.seed = architecture.seed &+ 1
+        return a
+    }
+
+    /// The GNPE training pairs for some stored simulations, with fresh proxies: θ relative to
+    /// ĝ = g(θ)·ε, ε ~ κ, and the context T(ĝ⁻¹)x (followed by ĝ for an approximate equivariance)
+    /// (Dax et al. 2022, §3.1).
+    ///
+    /// Row k draws ε from stream k of a generator seeded by one draw of `rng`, so the pairs do not
+    /// depend on the thread count.
+    /// - Parameters:
+    ///   - rows: Indices into the stored simulations.
+    ///   - rng: The random source (advanced by one draw).
+    /// - Returns: Relative parameters `[rows.count, parameterCount]` and the context
+    ///   `[rows.count, contextFeatures]`.
+    public func trainingExamples(rows: [Int], using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
+        Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
+    }
+
+    static func trainingExamples(rows: [Int], parameters: SampleMatrix, data x: SampleMatrix, equivariance eq: ResolvedEquivariance,
+                                 using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
+        let theta = parameters.selecting(rows: rows)
+        let proxies = eq.proxies(for: theta, using: &rng)
+        let standardized = ResolvedEquivariance.mapRows(rows.count, columns: x.columns) { k in
+            eq.standardising(x.row(rows[k]), proxy: proxies.row(k))
+        }
+        let relative = eq.relativeParameters(theta, proxies: proxies)
+        return (Tensor(shape: [rows.count, relative.columns], scalars: relative.floatStorage),
+                FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, isExact: eq.isExact))
+    }
+
+    /// Trains the GNPE flow and (unless ``trainsInitialNetwork`` is false) the initialisation
+    /// network; progress is reported for the GNPE flow only.
+    /// - Parameter progress: Called after every epoch of the GNPE flow.
+    /// - Returns: The GNPE flow's training history.
+    /// - Throws: As ``train(progress:initialNetworkProgress:)``.
+    @discardableResult
+    public func train(progress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
+        try train(progress: progress, initialNetworkProgress: nil)
+    }
+
+    /// Trains the GNPE flow and (unless ``trainsInitialNetwork`` is false) the initialisation
+    /// network on the stored simulations by maximum likelihood with ``FlowTrainer`` (Dax et al.
+    /// 2022, §3.1: the usual NPE loss on standardised data, ε ~ κ drawn afresh every epoch).
+    /// Each call starts from fresh weights.
+    /// - Parameters:
+    ///   - progress: Called after every epoch of the GNPE flow.
+    ///   - initialNetworkProgress: Called after every epoch of the initialisation network.
+    /// - Returns: The GNPE flow's history (with the dropped-simulation count and warnings).
+    /// - Throws: ``EstimatorError/noSimulations``, ``EstimatorError/shapeMismatch(_:)``,
+    ///   ``TrainingError``, ``FlowError``, `InterruptedError` (the estimator keeps its previous
+    ///   networks).
+    @discardableResult
+    public func train(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
+        guard simulationCount > 0 else { throw EstimatorError.noSimulations }
+        let newFlow = try makeFlow()
+        let theta = parameters, x = data, eq = equivariance
+        var result = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
+            Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
+        } progress: { report in progress?(report) }
+        result.discardedSimulationCount = discardedSimulationCount
+        result.warnings = warnings
+        if discardedSimulationCount > 0 {
+            let line = "warning: \(discardedSimulationCount) simulation(s) with NaN or infinite values were dropped before training\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        var newInitial: ConditionalFlow? = nil
+        var initialResult: TrainingHistory? = nil
+        if trainsInitialNetwork {
+            let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
+            let poses = Tensor(shape: [theta.rows, eq.poseIndices.count], scalars: theta.selecting(columns: eq.poseIndices).floatStorage)
+            let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
+            initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
+                (poses.gatheringRows(rows), raw.gatheringRows(rows))
+            } progress: { report in initialNetworkProgress?(report) }
+            newInitial = network
+        }
+        flow = newFlow
+        history = result
+        initialNetwork = newInitial
+        initialNetworkHistory = initialResult
+        return result
+    }
+}
+
+extension EmbeddingArchitecture {
+    /// The same kind of embedding for inputs of another size (hidden sizes kept).
+    /// - Parameter features: The new input size.
+    func resized(toInputFeatures features: Int) -> EmbeddingArchitecture {
+        switch self {
+        case .identity:
+            return .identity(features: features)
+        case let .mlp(_, hidden, out, activation):
+            return .mlp(inputFeatures: features, hidden: hidden, outputFeatures: out, activation: activation)
+        case let .residual(_, hiddenFeatures, blocks, out, activation, normalization, dropout):
+            return .residual(inputFeatures: features, hiddenFeatures: hiddenFeatures, blockCount: blocks, outputFeatures: out,
+                             activation: activation, normalization: normalization, dropoutRate: dropout)
+        case let .convolutional(channels, _, convolutionChannels, kernelSize, poolSize, hidden, out, activation):
+            return .convolutional(channels: channels, length: features / max(channels, 1), convolutionChannels: convolutionChannels,
+                                  kernelSize: kernelSize, poolSize: poolSize, hidden: hidden, outputFeatures: out, activation: activation)
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import TensorCore
+
+/// The GNPE Gibbs sampler: many chains in parallel, one per wanted sample, alternating
+///
+///     ĝ = g(θ)·ε, ε ~ κ            (blur the current pose into a proxy)
+///     θ ~ q(θ | T(ĝ⁻¹)x, ĝ)        (sample the conditional given the standardised data)
+///
+/// and returning each chain's last θ (Dax et al., "Group equivariant neural posterior
+/// estimation", ICLR 2022, arXiv 2111.13139, §3.2, Algorithm 1).
+///
+/// **What the chain targets.** Both steps are exact conditionals of the joint law
+/// p(θ, ĝ | x) = p(θ | x)·κ(g(θ)⁻¹ĝ): ĝ | θ is the kernel around g(θ), and
+/// θ | x, ĝ ∝ p(θ | x)·κ(g(θ)⁻¹ĝ) is what the GNPE flow learns. When q is exact the stationary
+/// law is that joint, and its θ-marginal is the posterior p(θ | x). A narrow kernel makes
+/// successive poses strongly correlated (slow mixing); a wide one leaves the flow more work.
+///
+/// Draws outside the prior's support (when a prior is given) are redrawn, as the exact
+/// conditional has no mass there; a chain that finds no draw inside after ``maximumRedraws``
+/// rounds keeps its previous θ. Per-iteration drift of the proxies is returned as
+/// ``GibbsDiagnostics``. The user's interrupt is polled every iteration.
+///
+/// ```swift
+/// let start = try GibbsSampler.initialPoses(fromPrior: model.prior, equivariance: eq, count: 10_000, using: &rng)
+/// let result = try GibbsSampler(iterations: 30).sample(
+///     observation: x, equivariance: eq, conditional: conditional, initialPoses: start,
+///     prior: model.prior, using: &rng)
+/// result.samples            // [10_000, parameterCount]
+/// result.diagnostics.warning
+/// ```
+public struct GibbsSampler: Sendable {
+    /// The number of Gibbs iterations (default 30, as DINGO's GNPE sampler).
+    public var iterations: Int
+    /// The window of ``GibbsDiagnostics/recentDrift`` (default 5 iterations).
+    public var driftWindow: Int
+    /// Rounds of redrawing out-of-support draws per iteration (default 100).
+    public var maximumRedraws: Int
+    /// The lowest acceptable fraction of draws inside the prior's support (default 1e-3).
+    public var minimumAcceptanceRate: Double
+
+    /// The outcome of a run.
+    public struct Result: Sendable {
+        /// Each chain's last θ: `[chains, parameterCount]`.
+        public var samples: SampleMatrix
+        /// Each chain's last proxy ĝ: `[chains, poseDimension]`.
+        public var proxies: SampleMatrix
+        /// The per-iteration drift of the proxies and the warning.
+        public var diagnostics: GibbsDiagnostics
+    }
+
+    /// Creates a sampler.
+    /// - Parameters:
+    ///   - iterations: Gibbs iterations (default 30).
+    ///   - driftWindow: Window of the settling check (default 5).
+    ///   - maximumRedraws: Redraw rounds for out-of-support draws (default 100).
+    ///   - minimumAcceptanceRate: Below this fraction of in-support draws the run throws (default 1e-3).
+    public init(iterations: Int = 30, driftWindow: Int = 5, maximumRedraws: Int = 100, minimumAcceptanceRate: Double = 1e-3) {
+        self.iterations = iterations
+        self.driftWindow = driftWindow
+        self.maximumRedraws = maximumRedraws
+        self.minimumAcceptanceRate = minimumAcceptanceRate
+    }
+
+    /// Runs one chain per row of `initialPoses`.
+    /// - Parameters:
+    ///   - observation: x: `[outputLength]`.
+    ///   - equivariance: The model's equivariance (group, kernel, pose positions).
+    ///   - conditional: The θ-step, q(θ | T(ĝ⁻¹)x, ĝ).
+    ///   - initialPoses: The chains' starting poses: `[chains, poseDimension]`.
+    ///   - prior: If given, draws outside its support are redrawn.
+    ///   - poseNames: Names for the diagnostics (default "pose 0", "pose 1", …).
+    ///   - rng: The random source.
+    ///   - progress: Called after every iteration with its number (1-based) and the drift of each
+    ///     pose parameter (empty after the first iteration).
+    /// - Returns: The samples, the last proxies and the diagnostics.
+    /// - Throws: ``GNPEError/noChains``, ``GNPEError/invalidIterations(_:)``,
+    ///   ``GNPEError/initialPoseShape(expected:found:)``, ``GNPEError/invalidObservation(_:)``,
+    ///   ``GNPEError/lowAcceptance(rate:draws:)``, the conditional's errors, or `InterruptedError`.
+    public func sample(
+        observation: [Double], equivariance: ResolvedEquivariance, conditional: some GibbsConditional,
+        initialPoses: SampleMatrix, prior: JointPrior? = nil, poseNames: [String]? = nil,
+        using rng: inout RandomSource, progress: ((_ iteration: Int, _ drift: [Double]) -> Void)? = nil
+    ) throws -> Result {
+        let chains = initialPoses.rows
+        let d = equivariance.group.dimension
+        guard chains > 0 else { throw GNPEError.noChains }
+        guard iterations >= 1 else { throw GNPEError.invalidIterations(iterations) }
+        guard initialPoses.columns == d else { throw GNPEError.initialPoseShape(expected: d, found: initialPoses.columns) }
+        guard !observation.isEmpty else { throw GNPEError.invalidObservation("it is empty") }
+        if let bad = observation.firstIndex(where: { !$0.isFinite }) {
+            throw GNPEError.invalidObservation("value \(observation[bad]) at index \(bad) is not finite")
+        }
+        let names = poseNames ?? (0 ..< d).map { "pose \($0)" }
+        var poses = initialPoses
+        var theta: SampleMatrix? = nil
+        var proxies = SampleMatrix(rows: chains, columns: d)
+        var previousProxies: SampleMatrix? = nil
+        var history: [SampleMatrix] = []
+        var drift: [[Double]] = []
+        var drawn = 0, accepted = 0
+        for iteration in 1 ... iterations {
+            try Interruption.checkpoint("Gibbs sampling, iteration \(iteration) of \(iterations)")
+            // ĝ = g(θ)·ε, one stream per chain so the result does not depend on threads.
+            let base = RandomSource(seed: rng.next())
+            for i in 0 ..< chains {
+                var local = base.stream(i)
+                proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
+            }
+            let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
+                equivariance.standardising(observation, proxy: proxies.row(i))
+            }
+            var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
+            drawn += chains
+            if let prior {
+                var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
+                accepted += chains - pending.count
+                var round = 0
+                while !pending.isEmpty && round < maximumRedraws {
+                    round += 1
+                    try Interruption.checkpoint("Gibbs sampling, redrawing outside the prior")
+                    let redraw = try conditional.sampleParameters(
+                        standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
+                        using: &rng)
+                    drawn += pending.count
+                    var still: [Int] = []
+                    for (k, i) in pending.enumerated() {
+                        let row = redraw.row(k)
+                        if prior.contains(row) {
+                            next.setRow(i, to: row)
+                            accepted += 1
+                        } else {
+                            still.append(i)
+                        }
+                    }
+                    pending = still
+                }
+                let rate = Double(accepted) / Double(drawn)
+                if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
+                if let theta { for i in pending { next.setRow(i, to: theta.row(i)) } }  // stuck chains stay put
+            } else {
+                accepted += chains
+            }
+            theta = next
+            poses = next.selecting(columns: equivariance.poseIndices)
+            var step: [Double] = []
+            if let previousProxies {
+                step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
+                drift.append(step)
+            }
+            history.append(proxies)
+            if history.count > driftWindow + 1 { history.removeFirst() }
+            previousProxies = proxies
+            progress?(iteration, step)
+        }
+        let window = max(1, min(driftWindow, history.count - 1))
+        let recent: [Double] = history.count < 2
+            ? Array(repeating: 0, count: d)
+            : (0 ..< d).map { j in
+                GibbsDiagnostics.kolmogorovSmirnov(history[history.count - 1].column(j), history[history.count - 1 - window].column(j))
+            }
+        let diagnostics = GibbsDiagnostics(
+            poseNames: names, chainCount: chains, drift: drift, recentDrift: recent, window: window,
+            acceptanceRate: Double(accepted) / Double(max(drawn, 1)))
+        return Result(samples: theta!, proxies: proxies, diagnostics: diagnostics)  // iterations ≥ 1 sets theta
+    }
+}
+
+extension GibbsSampler {
+    /// Starting poses drawn from the pose parameters' priors.
+    /// - Parameters:
+    ///   - prior: The model's prior.
+    ///   - equivariance: Where the pose sits in θ.
+    ///   - count: The number of chains.
+    ///   - rng: The random source.
+    /// - Returns: `[count, poseDimension]`.
+    public static func initialPoses(fromPrior prior: JointPrior, equivariance: ResolvedEquivariance, count: Int,
+                                    using rng: inout RandomSource) -> SampleMatrix {
+        var m = SampleMatrix(rows: count, columns: equivariance.poseIndices.count)
+        for i in 0 ..< count {
+            for (j, p) in equivariance.poseIndices.enumerated() { m[i, j] = prior.distributions[p].sample(using: &rng) }
+        }
+        return m
+    }
+
+    /// The same starting pose for every chain (e.g. a user's point estimate).
+    /// - Parameters:
+    ///   - pose: `[poseDimension]`.
+    ///   - count: The number of chains.
+    /// - Returns: `[count, poseDimension]`.
+    public static func initialPoses(fixed pose: [Double], count: Int) -> SampleMatrix {
+        var m = SampleMatrix(rows: count, columns: pose.count)
+        for i in 0 ..< count { m.setRow(i, to: pose) }
+        return m
+    }
+
+    /// Starting poses drawn with replacement from given pose samples (e.g. another method's
+    /// posterior samples of the pose).
+    /// - Parameters:
+    ///   - samples: `[n, poseDimension]`, n ≥ 1.
+    ///   - count: The number of chains.
+    ///   - rng: The random source.
+    /// - Returns: `[count, poseDimension]`.
+    /// - Throws: ``GNPEError/invalidOption(_:)`` if `samples` is empty.
+    public static func initialPoses(resampling samples: SampleMatrix, count: Int, using rng: inout RandomSource) throws -> SampleMatrix {
+        guard samples.rows > 0 else { throw GNPEError.invalidOption("no pose samples to start the chains from") }
+        let rows = (0 ..< count).map { _ in Int(rng.next() % UInt64(samples.rows)) }
+        return samples.selecting(rows: rows)
+    }
+}
