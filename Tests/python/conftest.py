@@ -8,6 +8,9 @@ into a temporary prefix and points JUPYTER_PATH at it (before any test starts a 
   Jupyter protocol itself in milliseconds, independently of the Swift compiler.
 
 Set GNPE_KERNEL_BINARY to test another build (e.g. `.build/debug/gnpe-kernel`).
+
+It also offers `executed_notebook`, which runs a notebook of `notebooks/` once per test session
+through nbclient (the notebook tests and the browser tests share the result).
 """
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -23,6 +28,10 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = PACKAGE_ROOT / ".build" / "release" / "gnpe-kernel"
 REAL_KERNEL = "swift-gnpe"
 FAKE_KERNEL = "swift-gnpe-fake"
+NOTEBOOKS = sorted((PACKAGE_ROOT / "notebooks").glob("*.ipynb"))
+# Per-cell limit: the first cell also warms the compiler's module cache; a cell that trains an
+# estimator on the small budget takes well under a minute on 2 cores.
+NOTEBOOK_CELL_TIMEOUT = 600 if os.environ.get("GNPE_FULL_BUDGET") else 240
 
 _prefix: str | None = None
 
@@ -62,3 +71,42 @@ def kernelspec_prefix() -> str:
     """The temporary prefix holding the test kernelspecs."""
     assert _prefix is not None
     return _prefix
+
+
+class ExecutedNotebook:
+    """A notebook executed through nbclient: the executed `NotebookNode` and the wall time."""
+
+    def __init__(self, path: Path, notebook, seconds: float) -> None:
+        self.path = path
+        self.notebook = notebook
+        self.seconds = seconds
+
+
+@pytest.fixture(scope="session")
+def executed_notebook() -> Callable[[Path], ExecutedNotebook]:
+    """Executes a notebook with the `swift-gnpe` kernel (once per session per notebook).
+
+    Errors in cells do not stop execution (`allow_errors`), so tests can report every error
+    output; `GNPE_FULL_BUDGET` is passed through from the environment as it is (normally unset:
+    the notebooks' small budget).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    cache: dict[Path, ExecutedNotebook] = {}
+
+    def execute(path: Path) -> ExecutedNotebook:
+        path = Path(path).resolve()
+        if path not in cache:
+            notebook = nbformat.read(path, as_version=4)
+            client = NotebookClient(
+                notebook, kernel_name=REAL_KERNEL, timeout=NOTEBOOK_CELL_TIMEOUT,
+                startup_timeout=120, allow_errors=True,
+                resources={"metadata": {"path": str(path.parent)}},
+            )
+            start = time.monotonic()
+            client.execute()
+            cache[path] = ExecutedNotebook(path, notebook, time.monotonic() - start)
+        return cache[path]
+
+    return execute
