@@ -110,3 +110,62 @@ def executed_notebook() -> Callable[[Path], ExecutedNotebook]:
         return cache[path]
 
     return execute
+
+
+# --- Headless Chromium (browser end-to-end tests) ---------------------------------------------
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium (or GNPE_CHROMIUM), which Playwright drives instead of a downloaded
+    browser (`playwright install` is never needed)."""
+    override = os.environ.get("GNPE_CHROMIUM")
+    if override:
+        return override
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright; the tests that use it are skipped, with the
+    reason, when Playwright (PyPI) or Chromium (Debian) is not installed."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip("Chromium not found: apt-get install chromium (or set GNPE_CHROMIUM)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def image_ink(page, png: bytes) -> tuple[int, float]:
+    """How much a screenshot shows: (distinct colours, fraction of pixels that differ from the
+    most common colour). Decoded by the page's own canvas, so no imaging library is needed."""
+    import base64
+
+    return tuple(page.evaluate(
+        """async (url) => {
+            const image = new Image();
+            image.src = url;
+            await image.decode();
+            const canvas = document.createElement('canvas');
+            canvas.width = image.naturalWidth;
+            canvas.height = image.naturalHeight;
+            const context = canvas.getContext('2d');
+            context.drawImage(image, 0, 0);
+            const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            const counts = new Map();
+            for (let i = 0; i < pixels.length; i += 4) {
+                const key = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+                counts.set(key, (counts.get(key) || 0) + 1);
+            }
+            const total = pixels.length / 4;
+            const background = Math.max(...counts.values());
+            return [counts.size, (total - background) / total];
+        }""",
+        "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+    ))
