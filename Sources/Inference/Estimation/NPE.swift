@@ -1,0 +1,159 @@
+import Flows
+import Foundation
+import TensorCore
+
+/// Neural posterior estimation: a conditional normalizing flow q(θ | x) trained by maximum
+/// likelihood on simulations (θᵢ, xᵢ) with θᵢ from the prior (Papamakarios & Murray, NeurIPS
+/// 2016; Greenberg et al., ICML 2019; the single-round "NPE" of sbi).
+///
+/// ```swift
+/// let npe = try NPE(model: model)
+/// npe.architecture.kind = .neuralSpline                // MAF by default
+/// npe.settings.maximumEpochs = 200
+/// try npe.appendSimulations(count: 10_000, seed: 1)
+/// let history = try npe.train { report in print(report.epoch, report.validationLoss) }
+/// let posterior = try npe.posterior
+/// let samples = try posterior.sample(count: 10_000, given: observation, seed: 3)
+/// try npe.save(to: URL(fileURLWithPath: "npe.gnpe"))
+/// ```
+///
+/// Simulations with NaN or infinite values are dropped when appended and counted
+/// (``discardedSimulationCount``), reported in the training history and once on standard error.
+public final class NPE: PosteriorEstimator {
+    /// The prior over θ (its names label the samples).
+    public let prior: JointPrior
+    /// The simulation model, if the estimator was built from one.
+    public let model: SimulationModel?
+    /// The length of one data vector x.
+    public let observationLength: Int
+    /// The flow to train (MAF with sbi's sizes and an MLP embedding by default). Change
+    /// `architecture.kind`, `architecture.embedding` (e.g. `.defaultConvolutional(...)` or
+    /// `.identity(features: observationLength)`) or sizes before ``train(progress:)``.
+    public var architecture: FlowArchitecture
+    /// A custom embedding network, built fresh for every training run; overrides
+    /// `architecture.embedding` when set. Its input must have `observationLength` features.
+    public var customEmbedding: (() -> any EmbeddingNetwork)?
+    /// The optimisation settings (sbi's defaults).
+    public var settings = TrainingSettings()
+    /// Stored parameters θ, `[simulationCount, parameterCount]`.
+    public internal(set) var parameters: SampleMatrix
+    /// Stored data x, `[simulationCount, observationLength]`.
+    public internal(set) var data: SampleMatrix
+    /// Simulations dropped so far because θ or x contained NaN or infinite values.
+    public internal(set) var discardedSimulationCount = 0
+    /// Messages about dropped simulations, in order.
+    public internal(set) var warnings: [String] = []
+    /// The trained flow, `nil` before training.
+    public private(set) var flow: ConditionalFlow?
+    /// The history of the last training run.
+    public private(set) var history: TrainingHistory?
+
+    /// Creates an estimator for a simulation model.
+    /// - Parameter model: The model; its prior and simulator are used.
+    public init(model: SimulationModel) {
+        self.model = model
+        self.prior = model.prior
+        self.observationLength = model.outputLength
+        self.architecture = .npeDefault(parameterCount: model.parameterCount, observationLength: model.outputLength)
+        self.parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
+        self.data = SampleMatrix(rows: 0, columns: model.outputLength)
+    }
+
+    /// Creates an estimator for your own simulations.
+    /// - Parameters:
+    ///   - prior: The prior the simulations' θ were drawn from.
+    ///   - observationLength: The length of one data vector.
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` if `observationLength < 1`.
+    public init(prior: JointPrior, observationLength: Int) throws {
+        guard observationLength >= 1 else {
+            throw EstimatorError.invalidArgument("observationLength must be ≥ 1, got \(observationLength)")
+        }
+        self.model = nil
+        self.prior = prior
+        self.observationLength = observationLength
+        self.architecture = .npeDefault(parameterCount: prior.dimension, observationLength: observationLength)
+        self.parameters = SampleMatrix(rows: 0, columns: prior.dimension)
+        self.data = SampleMatrix(rows: 0, columns: observationLength)
+    }
+
+    /// Rebuilds a trained estimator (used by ``load(from:prior:embedding:)``).
+    init(prior: JointPrior, observationLength: Int, architecture: FlowArchitecture, settings: TrainingSettings,
+         flow: ConditionalFlow, history: TrainingHistory?) {
+        self.model = nil
+        self.prior = prior
+        self.observationLength = observationLength
+        self.architecture = architecture
+        self.settings = settings
+        self.flow = flow
+        self.history = history
+        self.parameters = SampleMatrix(rows: 0, columns: prior.dimension)
+        self.data = SampleMatrix(rows: 0, columns: observationLength)
+    }
+
+    /// "NPE".
+    public var displayName: String { "NPE" }
+    /// The parameter names, in θ order.
+    public var parameterNames: [String] { prior.names }
+    /// The number of stored simulations.
+    public var simulationCount: Int { parameters.rows }
+
+    /// Trains a fresh flow on all stored simulations (each call starts from new weights).
+    ///
+    /// The flow's z-scoring is fitted on the training split; training follows ``settings``
+    /// (early stopping, best weights restored). Polls `Interruption` every batch.
+    /// - Parameter progress: Called after every epoch.
+    /// - Returns: The history, with ``TrainingHistory/discardedSimulationCount`` and warnings.
+    /// - Throws: ``EstimatorError/noSimulations``, ``TrainingError``, ``FlowError``, `InterruptedError`.
+    @discardableResult
+    public func train(progress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
+        guard simulationCount > 0 else { throw EstimatorError.noSimulations }
+        let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
+        let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
+        let newFlow = try makeFlow()
+        var result = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
+            (theta.gatheringRows(rows), x.gatheringRows(rows))
+        } progress: { report in progress?(report) }
+        result.discardedSimulationCount = discardedSimulationCount
+        result.warnings = warnings
+        if discardedSimulationCount > 0 {
+            let line = "warning: \(discardedSimulationCount) simulation(s) with NaN or infinite values were dropped before training\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        flow = newFlow
+        history = result
+        return result
+    }
+
+    /// Builds an untrained flow from ``architecture`` (or ``customEmbedding``).
+    /// - Throws: ``FlowError`` or ``EstimatorError/shapeMismatch(_:)`` if sizes disagree.
+    public func makeFlow() throws -> ConditionalFlow {
+        guard architecture.parameterFeatures == prior.dimension else {
+            throw EstimatorError.shapeMismatch(
+                "architecture.parameterFeatures is \(architecture.parameterFeatures), the prior has \(prior.dimension) parameters")
+        }
+        if let customEmbedding {
+            let network = customEmbedding()
+            guard network.inputCount == observationLength else {
+                throw EstimatorError.shapeMismatch(
+                    "the custom embedding takes \(network.inputCount) features, observations have \(observationLength)")
+            }
+            var a = architecture
+            a.embedding = .identity(features: observationLength)
+            return try ConditionalFlow(architecture: a, embedding: network)
+        }
+        guard architecture.contextFeatures == observationLength else {
+            throw EstimatorError.shapeMismatch(
+                "architecture.embedding takes \(architecture.contextFeatures) features, observations have \(observationLength)")
+        }
+        return try ConditionalFlow(architecture: architecture)
+    }
+
+    /// The posterior q(θ | x) of the trained flow, restricted to the prior's support.
+    /// - Throws: ``EstimatorError/notTrained``.
+    public var posterior: NPEPosterior {
+        get throws {
+            guard let flow else { throw EstimatorError.notTrained }
+            return NPEPosterior(flow: flow, prior: prior)
+        }
+    }
+}

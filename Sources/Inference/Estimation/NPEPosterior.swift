@@ -1,0 +1,126 @@
+import Flows
+import TensorCore
+
+/// The posterior of a trained ``NPE``: the flow q(θ | x) restricted to the prior's support.
+///
+/// Samples outside the support are rejected and redrawn (sbi's default); the fraction kept is
+/// reported as ``lastAcceptanceRate``. Densities are the flow's, −∞ outside the support and not
+/// renormalised for the rejected mass.
+///
+/// ```swift
+/// let posterior = try npe.posterior
+/// let samples = try posterior.sample(count: 10_000, given: observation, seed: 3)  // [10000, P]
+/// print(posterior.parameterNames, posterior.lastAcceptanceRate ?? 1)
+/// let logq = try posterior.logProbability(of: samples, given: observation)       // [10000]
+/// ```
+public final class NPEPosterior {
+    /// The trained flow.
+    public let flow: ConditionalFlow
+    /// The prior whose support bounds the samples.
+    public let prior: JointPrior
+    /// Whether samples outside the prior's support are rejected and redrawn (default true).
+    public var rejectsOutsidePrior = true
+    /// Sampling throws once fewer than this fraction of proposals is accepted (after at least
+    /// ``minimumProposalsBeforeGivingUp`` proposals). Default 10⁻³.
+    public var minimumAcceptanceRate = 1e-3
+    /// Proposals drawn before a low acceptance rate counts as failure (default 100,000).
+    public var minimumProposalsBeforeGivingUp = 100_000
+    /// The acceptance rate of the last ``sample(count:given:seed:)`` call (1 if nothing was
+    /// rejected), `nil` before any sampling.
+    public private(set) var lastAcceptanceRate: Double?
+
+    /// Wraps a trained flow.
+    /// - Parameters:
+    ///   - flow: The flow q(θ | x); its parameter count must equal the prior's dimension.
+    ///   - prior: The prior.
+    public init(flow: ConditionalFlow, prior: JointPrior) {
+        self.flow = flow
+        self.prior = prior
+    }
+
+    /// The parameter names, in column order of the samples.
+    public var parameterNames: [String] { prior.names }
+
+    /// Draws samples for one observation.
+    /// - Parameters:
+    ///   - count: The number of samples.
+    ///   - observation: x, `[observationLength]`.
+    ///   - seed: Seeds the draw (same seed, same samples).
+    /// - Returns: θ, `[count, parameterCount]`, columns named by ``parameterNames``.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)``, ``EstimatorError/acceptanceRateTooLow(rate:proposals:minimum:)``,
+    ///   `InterruptedError`.
+    public func sample(count: Int, given observation: [Double], seed: UInt64) throws -> SampleMatrix {
+        var rng = RandomSource(seed: seed)
+        return try sample(count: count, given: observation, using: &rng)
+    }
+
+    /// Draws samples for one observation from a random source.
+    /// - Parameters:
+    ///   - count: The number of samples.
+    ///   - observation: x, `[observationLength]`.
+    ///   - rng: The random source.
+    /// - Returns: θ, `[count, parameterCount]`.
+    /// - Throws: As ``sample(count:given:seed:)``.
+    public func sample(count: Int, given observation: [Double], using rng: inout RandomSource) throws -> SampleMatrix {
+        guard count >= 0 else { throw EstimatorError.invalidArgument("count must be ≥ 0, got \(count)") }
+        let x = try observationTensor(observation)
+        let d = prior.dimension
+        var kept = [Double]()
+        kept.reserveCapacity(count * d)
+        var proposals = 0, accepted = 0
+        while accepted < count {
+            try Interruption.checkpoint("posterior sampling, \(accepted) of \(count)")
+            // Propose enough to finish at the acceptance rate seen so far (at least 1,000).
+            let rate = proposals == 0 ? 1 : max(Double(accepted) / Double(proposals), minimumAcceptanceRate)
+            let need = count - accepted
+            let batch = min(max(Int((Double(need) / rate * 1.1).rounded(.up)), 1_000), 1_000_000)
+            let draws = try flow.sample(count: rejectsOutsidePrior ? batch : need, given: x, using: &rng)
+            let scalars = draws.scalars
+            var theta = [Double](repeating: 0, count: d)
+            for i in 0..<draws.rows {
+                if accepted == count { break }
+                proposals += 1
+                for j in 0..<d { theta[j] = Double(scalars[i * d + j]) }
+                if !rejectsOutsidePrior || prior.contains(theta) {
+                    kept.append(contentsOf: theta)
+                    accepted += 1
+                }
+            }
+            let acceptance = Double(accepted) / Double(proposals)
+            if rejectsOutsidePrior && accepted < count && proposals >= minimumProposalsBeforeGivingUp
+                && acceptance < minimumAcceptanceRate {
+                lastAcceptanceRate = acceptance
+                throw EstimatorError.acceptanceRateTooLow(rate: acceptance, proposals: proposals, minimum: minimumAcceptanceRate)
+            }
+        }
+        // Only proposals examined count: those after the last needed one were never judged.
+        lastAcceptanceRate = proposals == 0 ? 1 : Double(accepted) / Double(proposals)
+        return try SampleMatrix(rows: count, columns: d, storage: kept)
+    }
+
+    /// log q(θ | x) for a batch of parameter vectors; −∞ where θ lies outside the prior's support
+    /// (when ``rejectsOutsidePrior``).
+    /// - Parameters:
+    ///   - theta: `[n, parameterCount]`.
+    ///   - observation: x, `[observationLength]`.
+    /// - Returns: `[n]` log densities.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)``.
+    public func logProbability(of theta: SampleMatrix, given observation: [Double]) throws -> [Double] {
+        guard theta.columns == prior.dimension else {
+            throw EstimatorError.shapeMismatch("θ must have \(prior.dimension) columns, got \(theta.columns)")
+        }
+        guard theta.rows > 0 else { return [] }
+        let x = try observationTensor(observation)
+        let values = try flow.logProbability(of: Tensor(shape: [theta.rows, theta.columns], scalars: theta.floatStorage), given: x)
+        return (0..<theta.rows).map { i in
+            rejectsOutsidePrior && !prior.contains(theta.row(i)) ? -.infinity : Double(values.scalars[i])
+        }
+    }
+
+    private func observationTensor(_ observation: [Double]) throws -> Tensor {
+        guard observation.count == flow.observationFeatures else {
+            throw EstimatorError.shapeMismatch("the observation must have \(flow.observationFeatures) values, got \(observation.count)")
+        }
+        return Tensor(shape: [1, observation.count], scalars: observation.map { Float($0) })
+    }
+}

@@ -1,0 +1,69 @@
+/// The optimisation settings of a maximum-likelihood flow training run.
+///
+/// The defaults are sbi's (`SNPE.train`): batches of 200, Adam with learning rate 5·10⁻⁴, 10 % of
+/// the examples held out for validation, early stopping after 20 epochs without a better
+/// validation loss, gradient norm clipped at 5.
+///
+/// ```swift
+/// var settings = TrainingSettings()
+/// settings.maximumEpochs = 100
+/// let trainer = FlowTrainer(settings: settings)
+/// ```
+public struct TrainingSettings: Codable, Sendable, Equatable {
+    /// Examples per gradient step.
+    public var batchSize: Int = 200
+    /// Adam's step size.
+    public var learningRate: Double = 5e-4
+    /// The fraction of examples held out to measure the validation loss (e.g. 0.1).
+    public var validationFraction: Double = 0.1
+    /// Training stops once this many epochs in a row did not improve the best validation loss.
+    public var stopAfterEpochsWithoutImprovement: Int = 20
+    /// Training stops after this many epochs at the latest.
+    public var maximumEpochs: Int = 1_000
+    /// The largest global L2 norm of the gradient (larger gradients are scaled down), or `nil`
+    /// for no clipping.
+    public var gradientClipNorm: Double? = 5
+    /// Seeds the train/validation split, the batch order and the training-mode randomness.
+    public var seed: UInt64 = 0
+
+    /// Creates training settings; every argument defaults to sbi's value.
+    /// - Parameters:
+    ///   - batchSize: Examples per gradient step (200).
+    ///   - learningRate: Adam's step size (5e-4).
+    ///   - validationFraction: Fraction held out for validation (0.1).
+    ///   - stopAfterEpochsWithoutImprovement: Early-stopping patience in epochs (20).
+    ///   - maximumEpochs: Upper bound on the epochs (1,000).
+    ///   - gradientClipNorm: Gradient norm bound, `nil` for none (5).
+    ///   - seed: Seed of the split and batch order (0).
+    public init(batchSize: Int = 200, learningRate: Double = 5e-4, validationFraction: Double = 0.1,
+                stopAfterEpochsWithoutImprovement: Int = 20, maximumEpochs: Int = 1_000,
+                gradientClipNorm: Double? = 5, seed: UInt64 = 0) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.validationFraction = validationFraction
+        self.stopAfterEpochsWithoutImprovement = stopAfterEpochsWithoutImprovement
+        self.maximumEpochs = maximumEpochs
+        self.gradientClipNorm = gradientClipNorm
+        self.seed = seed
+    }
+
+    /// Checks every field's range.
+    /// - Throws: ``TrainingError/invalidSettings(_:)`` naming the bad field.
+    public func validate() throws {
+        if batchSize < 1 { throw TrainingError.invalidSettings("batchSize must be ≥ 1, got \(batchSize)") }
+        if !(learningRate > 0) || !learningRate.isFinite {
+            throw TrainingError.invalidSettings("learningRate must be a positive number, got \(learningRate)")
+        }
+        if !(validationFraction > 0 && validationFraction < 1) {
+            throw TrainingError.invalidSettings("validationFraction must be strictly between 0 and 1, got \(validationFraction)")
+        }
+        if stopAfterEpochsWithoutImprovement < 1 {
+            throw TrainingError.invalidSettings(
+                "stopAfterEpochsWithoutImprovement must be ≥ 1, got \(stopAfterEpochsWithoutImprovement)")
+        }
+        if maximumEpochs < 1 { throw TrainingError.invalidSettings("maximumEpochs must be ≥ 1, got \(maximumEpochs)") }
+        if let c = gradientClipNorm, !(c > 0) {
+            throw TrainingError.invalidSettings("gradientClipNorm must be positive or nil, got \(c)")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Flows
+import Foundation
+import Testing
+import TensorCore
+@testable import Inference
+
+@Suite struct FlowTrainerTests {
+    /// θ | x ~ 𝒩(2x, 0.5²) with x ~ 𝒩(0, 1): `[n, 1]` each.
+    static func conditionalGaussian(count: Int, seed: UInt64) -> (theta: Tensor, x: Tensor) {
+        var rng = RandomSource(seed: seed)
+        var theta = [Float](), x = [Float]()
+        for _ in 0..<count {
+            let xi = rng.nextNormal()
+            x.append(Float(xi))
+            theta.append(Float(2 * xi + 0.5 * rng.nextNormal()))
+        }
+        return (Tensor(shape: [count, 1], scalars: theta), Tensor(shape: [count, 1], scalars: x))
+    }
+
+    static func smallFlow(seed: UInt64 = 0) throws -> ConditionalFlow {
+        try ConditionalFlow(architecture: FlowArchitecture(
+            kind: .maskedAutoregressive, parameterFeatures: 1, embedding: .identity(features: 1),
+            transformCount: 2, hiddenFeatures: 16, seed: seed))
+    }
+
+    @Test func learnsAConditionalGaussianAndRestoresTheBestWeights() throws {
+        let data = Self.conditionalGaussian(count: 2000, seed: 1)
+        let flow = try Self.smallFlow()
+        var validationRows = [Int]()
+        let trainer = FlowTrainer(settings: TrainingSettings(batchSize: 100, learningRate: 5e-3, maximumEpochs: 40))
+        let history = try trainer.train(flow, exampleCount: 2000) { rows, _, _ in
+            if rows.count == 200 { validationRows = rows }
+            return (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
+        }
+        // The entropy of 𝒩(·, 0.5²) is the lowest achievable expected loss.
+        let entropy = 0.5 * log(2 * Double.pi * 0.25) + 0.5
+        let best = try #require(history.bestValidationLoss)
+        #expect(abs(best - entropy) < 0.1, "best validation loss \(best), analytic \(entropy)")
+        #expect(history.validationLoss.first! > best)
+        // The flow holds the best epoch's weights: its validation loss is the best one.
+        let final = try flow.loss(of: data.theta.gatheringRows(validationRows), given: data.x.gatheringRows(validationRows))
+        #expect(abs(Double(final) - best) < 1e-5)
+        #expect(history.trainingLoss.count == history.validationLoss.count)
+        #expect(history.stoppedEarly == (history.epochCount < 40))
+    }
+
+    @Test func asksForFixedDisjointRowsEveryEpochAndIsReproducible() throws {
+        let data = Self.conditionalGaussian(count: 300, seed: 2)
+        var calls = [(rows: [Int], epoch: Int)]()
+        var draws = [Double]()
+        func run() throws -> TrainingHistory {
+            let trainer = FlowTrainer(settings: TrainingSettings(batchSize: 50, maximumEpochs: 3, seed: 7))
+            return try trainer.train(try Self.smallFlow(), exampleCount: 300) { rows, epoch, rng in
+                calls.append((rows, epoch))
+                draws.append(rng.nextUniform())
+                return (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
+            }
+        }
+        let first = try run()
+        #expect(calls.map(\.epoch) == [1, 1, 2, 2, 3, 3])
+        let training = Set(calls[0].rows), validation = Set(calls[1].rows)
+        #expect(validation.count == 30 && training.count == 270)
+        #expect(training.isDisjoint(with: validation) && training.union(validation) == Set(0..<300))
+        #expect(calls[2].rows == calls[0].rows && calls[5].rows == calls[1].rows)
+        #expect(Set(draws).count == draws.count, "the closure's generator advances across calls")
+        calls.removeAll()
+        let second = try run()
+        #expect(first.trainingLoss == second.trainingLoss && first.validationLoss == second.validationLoss)
+    }
+
+    @Test func stopsEarlyAfterThePatienceRunsOut() throws {
+        // θ independent of x on few examples with a large step: the validation loss soon stops improving.
+        var rng = RandomSource(seed: 3)
+        let theta = Tensor(randomNormal: [60, 1], using: &rng), x = Tensor(randomNormal: [60, 1], using: &rng)
+        let settings = TrainingSettings(batchSize: 10, learningRate: 2e-2, validationFraction: 0.2,
+                                        stopAfterEpochsWithoutImprovement: 3, maximumEpochs: 200)
+        let history = try FlowTrainer(settings: settings).train(try Self.smallFlow(), exampleCount: 60) { rows, _, _ in
+            (theta.gatheringRows(rows), x.gatheringRows(rows))
+        }
+        #expect(history.stoppedEarly)
+        #expect(history.epochCount == history.bestEpoch + 3)
+        let best = try #require(history.bestValidationLoss)
+        #expect(history.validationLoss.allSatisfy { $0 >= best })
+    }
+
+    @Test func reportsProgressEveryEpoch() throws {
+        let data = Self.conditionalGaussian(count: 200, seed: 4)
+        var reports = [EpochReport]()
+        let history = try FlowTrainer(settings: TrainingSettings(maximumEpochs: 4)).train(
+            try Self.smallFlow(), exampleCount: 200,
+            examples: { rows, _, _ in (data.theta.gatheringRows(rows), data.x.gatheringRows(rows)) },
+            progress: { reports.append($0) })
+        #expect(reports.map(\.epoch) == Array(1...history.epochCount))
+        #expect(reports.map(\.validationLoss) == history.validationLoss)
+        #expect(reports.last!.bestValidationLoss == history.bestValidationLoss)
+        #expect(reports.allSatisfy { $0.maximumEpochs == 4 })
+    }
+
+    @Test func rejectsBadInputWithClearErrors() throws {
+        let data = Self.conditionalGaussian(count: 100, seed: 5)
+        let flow = try Self.smallFlow()
+        let examples: ([Int], Int, inout RandomSource) throws -> (parameters: Tensor, context: Tensor) = { rows, _, _ in
+            (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
+        }
+        #expect(throws: TrainingError.tooFewExamples(count: 9, validationFraction: 0.1)) {
+            try FlowTrainer().train(flow, exampleCount: 9, examples: examples)
+        }
+        #expect(throws: TrainingError.self) {
+            try FlowTrainer(settings: TrainingSettings(batchSize: 0)).train(flow, exampleCount: 100, examples: examples)
+        }
+        #expect(throws: TrainingError.self) {
+            try FlowTrainer().train(flow, exampleCount: 100) { rows, _, _ in
+                (Tensor(zeros: [rows.count, 2]), data.x.gatheringRows(rows))
+            }
+        }
+        // NaN parameters without z-scoring make the loss NaN in the first epoch.
+        #expect(throws: TrainingError.nonFiniteLoss(epoch: 1)) {
+            try FlowTrainer().train(flow, exampleCount: 100, fitStandardization: false) { rows, _, _ in
+                (Tensor(repeating: .nan, shape: [rows.count, 1]), data.x.gatheringRows(rows))
+            }
+        }
+        #expect(TrainingError.tooFewExamples(count: 9, validationFraction: 0.1).description.contains("9 examples"))
+    }
+}
