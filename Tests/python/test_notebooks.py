@@ -94,3 +94,29 @@ def test_svg_checks_reject_scripts_and_external_references() -> None:
     assert self_containment_problems('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>')
     assert self_containment_problems("<svg><g></svg>")
     assert self_containment_problems('<html xmlns="http://www.w3.org/1999/xhtml"/>')
+
+
+def test_tour_outputs_show_state_streaming_updates_and_training(executed_notebook) -> None:
+    """The tour's outputs as nbclient recorded them: state and redefinition, streamed prints, a
+    display updated in place from a later cell, and the live training display in its final state."""
+    from conftest import PACKAGE_ROOT
+
+    run = executed_notebook(PACKAGE_ROOT / "notebooks" / "00-tour.ipynb")
+    texts = []
+    for cell in run.notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                texts.append(output["text"])
+            else:
+                texts.append(output.get("data", {}).get("text/plain", ""))
+    joined = "\n".join(texts)
+    assert "Hello, notebook 42" in joined  # a var mutated in a later cell
+    assert "the answer is 42; answer is now 39.0" in joined  # function and value redefined
+    assert "step 1 of 3\nstep 2 of 3\nstep 3 of 3" in joined.replace("\n\n", "\n")
+    # update_display_data from a later cell replaced the "status" display in place.
+    assert "[done]" in joined and "working: step" not in joined
+    progress = [output["data"]["text/plain"] for cell in run.notebook.cells for output in cell.get("outputs", [])
+                if output.get("output_type") == "display_data" and "image/svg+xml" in output.get("data", {})
+                and "epoch" in output["data"].get("text/plain", "")]
+    assert len(progress) == 1, f"one training display expected, found {progress}"
+    assert "done in" in progress[0], f"the training display did not reach its final state: {progress[0]}"
