@@ -86,15 +86,10 @@ extension GNPEEstimator {
         guard simulationCount > 0 else { throw EstimatorError.noSimulations }
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
-        var result = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
+        let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
             Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
         } progress: { report in progress?(report) }
-        result.discardedSimulationCount = discardedSimulationCount
-        result.warnings = warnings
-        if discardedSimulationCount > 0 {
-            let line = "warning: \(discardedSimulationCount) simulation(s) with NaN or infinite values were dropped before training\n"
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil
         if trainsInitialNetwork {

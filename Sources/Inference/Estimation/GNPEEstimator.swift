@@ -74,14 +74,16 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// The number of Gibbs iterations the posterior runs by default (30, as DINGO).
     public var iterations = 30
 
+    /// The stored simulations.
+    var simulations: SimulationStore
     /// Stored parameters θ: `[simulationCount, parameterCount]`.
-    public internal(set) var parameters: SampleMatrix
+    public var parameters: SampleMatrix { simulations.parameters }
     /// Stored data x: `[simulationCount, observationLength]`.
-    public internal(set) var data: SampleMatrix
+    public var data: SampleMatrix { simulations.data }
     /// Simulations dropped so far because θ or x contained NaN or infinite values.
-    public internal(set) var discardedSimulationCount = 0
+    public var discardedSimulationCount: Int { simulations.discardedCount }
     /// Messages about dropped simulations, in order.
-    public internal(set) var warnings: [String] = []
+    public var warnings: [String] { simulations.warnings }
 
     /// The trained GNPE flow, or `nil` before training.
     public internal(set) var flow: ConditionalFlow?
@@ -102,8 +104,7 @@ public final class GNPEEstimator: PosteriorEstimator {
         self.equivariance = first
         let context = model.outputLength + (first.isExact ? 0 : first.group.dimension)
         architecture = .npeDefault(parameterCount: model.parameterCount, observationLength: context)
-        parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
-        data = SampleMatrix(rows: 0, columns: model.outputLength)
+        simulations = SimulationStore(parameterCount: model.parameterCount, observationLength: model.outputLength)
     }
 
     /// "GNPE".
@@ -115,7 +116,7 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// The length of one data vector.
     public var observationLength: Int { model.outputLength }
     /// The number of stored simulations.
-    public var simulationCount: Int { parameters.rows }
+    public var simulationCount: Int { simulations.count }
     /// The pose parameters' names.
     public var poseNames: [String] { equivariance.poseIndices.map { model.parameterNames[$0] } }
     /// The flow's context size: the data length, plus the pose dimension for an approximate
@@ -131,15 +132,7 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count, ``InterruptedError``.
     @discardableResult
     public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
-        guard count >= 0 else { throw EstimatorError.invalidArgument("count must be ≥ 0, got \(count)") }
-        var rng = RandomSource(seed: seed)
-        let batch = try model.simulateFromPrior(count: count, using: &rng, invalid: .drop)
-        if let warning = batch.warning {
-            discardedSimulationCount += batch.droppedCount
-            warnings.append(warning)
-        }
-        store(parameters: batch.parameters, data: batch.data)
-        return batch.parameters.rows
+        try simulations.simulate(model, count: count, seed: seed)
     }
 
     /// Stores simulations made elsewhere (e.g. read from `.npy` files); rows with NaN or ±∞ are
@@ -151,38 +144,11 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the wrong size.
     @discardableResult
     public func appendSimulations(parameters theta: SampleMatrix, data x: SampleMatrix) throws -> Int {
-        guard theta.columns == model.parameterCount else {
-            throw EstimatorError.shapeMismatch(
-                "parameters must have \(model.parameterCount) columns (\(parameterNames.joined(separator: ", "))), got \(theta.columns)")
-        }
-        guard x.columns == model.outputLength else {
-            throw EstimatorError.shapeMismatch("data must have \(model.outputLength) columns, got \(x.columns)")
-        }
-        guard theta.rows == x.rows else {
-            throw EstimatorError.shapeMismatch("parameters have \(theta.rows) rows but data has \(x.rows)")
-        }
-        let keep = (0 ..< theta.rows).filter { i in theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy(\.isFinite) }
-        if keep.count < theta.rows {
-            let dropped = theta.rows - keep.count
-            discardedSimulationCount += dropped
-            warnings.append("\(dropped) of \(theta.rows) appended simulation(s) contain NaN or infinite values and were dropped")
-        }
-        store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
-        return keep.count
+        try simulations.append(parameters: theta, data: x, parameterNames: parameterNames)
     }
 
     /// Forgets all stored simulations and the count of dropped ones (trained networks are kept).
     public func removeSimulations() {
-        parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
-        data = SampleMatrix(rows: 0, columns: model.outputLength)
-        discardedSimulationCount = 0
-        warnings = []
-    }
-
-    private func store(parameters theta: SampleMatrix, data x: SampleMatrix) {
-        // Widths are checked by the callers, so the concatenations have consistent shapes.
-        parameters = try! SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
-                                       storage: parameters.storage + theta.storage)
-        data = try! SampleMatrix(rows: data.rows + x.rows, columns: data.columns, storage: data.storage + x.storage)
+        simulations.removeAll()
     }
 }

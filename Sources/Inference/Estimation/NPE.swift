@@ -35,14 +35,16 @@ public final class NPE: PosteriorEstimator {
     public var customEmbedding: (() -> any EmbeddingNetwork)?
     /// The optimisation settings (sbi's defaults).
     public var settings = TrainingSettings()
+    /// The stored simulations.
+    var simulations: SimulationStore
     /// Stored parameters θ, `[simulationCount, parameterCount]`.
-    public internal(set) var parameters: SampleMatrix
+    public var parameters: SampleMatrix { simulations.parameters }
     /// Stored data x, `[simulationCount, observationLength]`.
-    public internal(set) var data: SampleMatrix
+    public var data: SampleMatrix { simulations.data }
     /// Simulations dropped so far because θ or x contained NaN or infinite values.
-    public internal(set) var discardedSimulationCount = 0
+    public var discardedSimulationCount: Int { simulations.discardedCount }
     /// Messages about dropped simulations, in order.
-    public internal(set) var warnings: [String] = []
+    public var warnings: [String] { simulations.warnings }
     /// The trained flow, `nil` before training.
     public private(set) var flow: ConditionalFlow?
     /// The history of the last training run.
@@ -55,8 +57,7 @@ public final class NPE: PosteriorEstimator {
         self.prior = model.prior
         self.observationLength = model.outputLength
         self.architecture = .npeDefault(parameterCount: model.parameterCount, observationLength: model.outputLength)
-        self.parameters = SampleMatrix(rows: 0, columns: model.parameterCount)
-        self.data = SampleMatrix(rows: 0, columns: model.outputLength)
+        self.simulations = SimulationStore(parameterCount: model.parameterCount, observationLength: model.outputLength)
     }
 
     /// Creates an estimator for your own simulations.
@@ -72,8 +73,7 @@ public final class NPE: PosteriorEstimator {
         self.prior = prior
         self.observationLength = observationLength
         self.architecture = .npeDefault(parameterCount: prior.dimension, observationLength: observationLength)
-        self.parameters = SampleMatrix(rows: 0, columns: prior.dimension)
-        self.data = SampleMatrix(rows: 0, columns: observationLength)
+        self.simulations = SimulationStore(parameterCount: prior.dimension, observationLength: observationLength)
     }
 
     /// Rebuilds a trained estimator (used by ``load(from:prior:embedding:)``).
@@ -86,8 +86,7 @@ public final class NPE: PosteriorEstimator {
         self.settings = settings
         self.flow = flow
         self.history = history
-        self.parameters = SampleMatrix(rows: 0, columns: prior.dimension)
-        self.data = SampleMatrix(rows: 0, columns: observationLength)
+        self.simulations = SimulationStore(parameterCount: prior.dimension, observationLength: observationLength)
     }
 
     /// "NPE".
@@ -95,7 +94,7 @@ public final class NPE: PosteriorEstimator {
     /// The parameter names, in θ order.
     public var parameterNames: [String] { prior.names }
     /// The number of stored simulations.
-    public var simulationCount: Int { parameters.rows }
+    public var simulationCount: Int { simulations.count }
 
     /// Trains a fresh flow on all stored simulations (each call starts from new weights).
     ///
@@ -110,15 +109,10 @@ public final class NPE: PosteriorEstimator {
         let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
         let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
         let newFlow = try makeFlow()
-        var result = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
+        let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
             (theta.gatheringRows(rows), x.gatheringRows(rows))
         } progress: { report in progress?(report) }
-        result.discardedSimulationCount = discardedSimulationCount
-        result.warnings = warnings
-        if discardedSimulationCount > 0 {
-            let line = "warning: \(discardedSimulationCount) simulation(s) with NaN or infinite values were dropped before training\n"
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        let result = simulations.reporting(in: trained)
         flow = newFlow
         history = result
         return result
