@@ -30,23 +30,31 @@ def run_cell(kc: BlockingKernelClient, code: str, timeout: float = 60, **kwargs:
     return reply["content"], outputs
 
 
-def collect_iopub(kc: BlockingKernelClient, msg_id: str, timeout: float) -> list[dict]:
-    """iopub messages whose parent is `msg_id`, until its `idle` status (excluded)."""
+def _iopub_until(kc: BlockingKernelClient, msg_id: str, timeout: float, is_last, keep_last: bool, waiting_for: str) -> list[dict]:
+    """iopub messages whose parent is `msg_id`, up to the first for which `is_last` is true."""
     deadline = time.monotonic() + timeout
     messages = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise TimeoutError(f"no idle for {msg_id} within {timeout} s; got {messages}")
+            raise TimeoutError(f"no {waiting_for} for {msg_id} within {timeout} s; got {messages}")
         try:
             msg = kc.get_iopub_msg(timeout=remaining)
         except Empty:
             continue
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
+        if is_last(msg):
+            return messages + [msg] if keep_last else messages
         messages.append(msg)
+
+
+def collect_iopub(kc: BlockingKernelClient, msg_id: str, timeout: float) -> list[dict]:
+    """iopub messages whose parent is `msg_id`, until its `idle` status (excluded)."""
+    return _iopub_until(
+        kc, msg_id, timeout,
+        lambda msg: msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle",
+        keep_last=False, waiting_for="idle")
 
 
 def wait_for_stream(kc: BlockingKernelClient, msg_id: str, text: str, timeout: float) -> list[dict]:
@@ -55,21 +63,10 @@ def wait_for_stream(kc: BlockingKernelClient, msg_id: str, text: str, timeout: f
     Tests that interrupt a running cell wait for a line the cell prints once it runs, rather than
     for a fixed time: on a loaded machine compiling the cell can take longer than any fixed delay.
     """
-    deadline = time.monotonic() + timeout
-    messages = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no stream containing {text!r} for {msg_id} within {timeout} s; got {messages}")
-        try:
-            msg = kc.get_iopub_msg(timeout=remaining)
-        except Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        messages.append(msg)
-        if msg["msg_type"] == "stream" and text in msg["content"]["text"]:
-            return messages
+    return _iopub_until(
+        kc, msg_id, timeout,
+        lambda msg: msg["msg_type"] == "stream" and text in msg["content"]["text"],
+        keep_last=True, waiting_for=f"stream containing {text!r}")
 
 
 def shell_reply(kc: BlockingKernelClient, msg_id: str, timeout: float) -> dict:
