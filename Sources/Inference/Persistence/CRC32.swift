@@ -1,4 +1,8 @@
 /// The CRC-32 checksum (IEEE 802.3, polynomial 0xEDB88320 reflected, as zlib's `crc32`).
+///
+/// Written here because no package the project uses offers it: swift-crypto has hashes but no
+/// CRC, and zlib's `crc32` is not exposed by Foundation on Linux (it would take another
+/// system-library target). The estimator file needs only detection of accidental damage.
 enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { i -> UInt32 in
         var c = UInt32(i)
