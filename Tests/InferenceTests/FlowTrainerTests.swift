@@ -121,4 +121,73 @@ import TensorCore
         }
         #expect(TrainingError.tooFewExamples(count: 9, validationFraction: 0.1).description.contains("9 examples"))
     }
+
+    @Test func reduceOnPlateauHalvesTheRateAfterThePatienceRunsOut() throws {
+        // θ independent of x with a large step: the validation loss stalls early and often.
+        var rng = RandomSource(seed: 8)
+        let theta = Tensor(randomNormal: [100, 1], using: &rng), x = Tensor(randomNormal: [100, 1], using: &rng)
+        let settings = TrainingSettings(batchSize: 20, learningRate: 1e-2, validationFraction: 0.2,
+                                        stopAfterEpochsWithoutImprovement: 1_000, maximumEpochs: 60,
+                                        learningRateSchedule: .reduceOnPlateau(factor: 0.5, patience: 2, minimumFraction: 0.1))
+        var reports = [EpochReport]()
+        _ = try FlowTrainer(settings: settings).train(
+            try Self.smallFlow(), exampleCount: 100,
+            examples: { rows, _, _ in (theta.gatheringRows(rows), x.gatheringRows(rows)) },
+            progress: { reports.append($0) })
+        #expect(reports.first!.learningRate == Double(Float(1e-2)))
+        // Replay the rule on the reported losses: the rate halves (not below 10⁻³) once more than
+        // 2 epochs in a row brought no relative improvement of 10⁻⁴.
+        var expected = Float(1e-2), best = Float.infinity, stale = 0
+        for (k, report) in reports.enumerated() {
+            #expect(abs(report.learningRate - Double(expected)) < 1e-9, "epoch \(k + 1)")
+            let loss = Float(report.validationLoss)
+            if loss < best - abs(best) * 1e-4 || best == .infinity { best = loss; stale = 0 } else {
+                stale += 1
+                if stale > 2 { expected = max(expected * 0.5, Float(1e-3)); stale = 0 }
+            }
+        }
+        #expect(reports.last!.learningRate < 1e-2, "the loss never stalled for 3 epochs in 60")
+        #expect(reports.map(\.learningRate).min()! >= Double(Float(1e-3)) - 1e-12)
+    }
+
+    @Test func cosineScheduleFallsToItsMinimumOverTheRun() throws {
+        let data = Self.conditionalGaussian(count: 500, seed: 9)
+        let settings = TrainingSettings(batchSize: 100, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 1_000,
+                                        maximumEpochs: 10, learningRateSchedule: .cosine(minimumFraction: 0.1))
+        var reports = [EpochReport]()
+        _ = try FlowTrainer(settings: settings).train(
+            try Self.smallFlow(), exampleCount: 500,
+            examples: { rows, _, _ in (data.theta.gatheringRows(rows), data.x.gatheringRows(rows)) },
+            progress: { reports.append($0) })
+        // 450 training examples in batches of 100: 5 steps per epoch, 50 in all.
+        for report in reports {
+            let t = Double(report.epoch * 5 - 1) / 50
+            let expected = 1e-4 + 0.5 * (1e-3 - 1e-4) * (1 + cos(Double.pi * t))
+            #expect(abs(report.learningRate - expected) < 1e-8, "epoch \(report.epoch)")
+        }
+        #expect(reports.map(\.learningRate) == reports.map(\.learningRate).sorted(by: >))
+    }
+
+    @Test func scheduleAndWeightDecaySettingsAreCheckedAndStored() throws {
+        #expect(throws: TrainingError.invalidSettings("reduceOnPlateau factor must be strictly between 0 and 1, got 1.5")) {
+            try TrainingSettings(learningRateSchedule: .reduceOnPlateau(factor: 1.5)).validate()
+        }
+        #expect(throws: TrainingError.invalidSettings("reduceOnPlateau patience must be ≥ 1, got 0")) {
+            try TrainingSettings(learningRateSchedule: .reduceOnPlateau(patience: 0)).validate()
+        }
+        #expect(throws: TrainingError.invalidSettings("cosine minimumFraction must be in [0, 1], got -0.5")) {
+            try TrainingSettings(learningRateSchedule: .cosine(minimumFraction: -0.5)).validate()
+        }
+        #expect(throws: TrainingError.invalidSettings("weightDecay must be a non-negative number, got -0.1")) {
+            try TrainingSettings(weightDecay: -0.1).validate()
+        }
+        // Round trip, and settings written before the schedule existed still decode (as constant).
+        let settings = TrainingSettings(maximumEpochs: 7, learningRateSchedule: .reduceOnPlateau(factor: 0.3, patience: 4),
+                                        weightDecay: 0.01)
+        let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONEncoder().encode(settings))
+        #expect(decoded == settings)
+        let old = #"{"batchSize":200,"learningRate":0.0005,"validationFraction":0.1,"stopAfterEpochsWithoutImprovement":20,"maximumEpochs":1000,"gradientClipNorm":5,"seed":0}"#
+        let legacy = try JSONDecoder().decode(TrainingSettings.self, from: Data(old.utf8))
+        #expect(legacy == TrainingSettings())
+    }
 }

@@ -147,6 +147,39 @@ struct Scaling: PoseGroup {
         #expect(abs(total - 1) < 1e-3)
     }
 
+    /// Whole-sample proxies keep what GNPE needs: the probability of a proxy ĝ given t₀ is a
+    /// function of ĝ − t₀ alone, P(ĝ = kh | t₀) = |[kh − h/2, kh + h/2] ∩ [t₀ − w/2, t₀ + w/2]| / w
+    /// for a uniform κ of width w (κ convolved with the rounding cell), wherever t₀ sits between
+    /// grid points; so the flow's target p(θ − ĝ | T(ĝ⁻¹)x) is the same for every proxy.
+    @Test func wholeSampleProxiesFollowTheKernelConvolvedWithTheRoundingCell() throws {
+        let h = 0.05, w = 0.2
+        let model = try DampedOscillator.model(kernel: .uniform(width: w))
+        let e = model.equivariances[0]
+        let n = 40_000
+        for (index, t0) in [0.0, 0.013, 0.025, -1.2371].enumerated() {
+            var rng = RandomSource(seed: 70 + UInt64(index))
+            var counts = [Int: Int]()
+            for _ in 0 ..< n {
+                let proxy = e.proxy(forPose: [t0], using: &rng)[0]
+                let k = Int((proxy / h).rounded())
+                #expect(abs(proxy - Double(k) * h) < 1e-12, "a proxy off the grid: \(proxy)")
+                counts[k, default: 0] += 1
+            }
+            let lowest = Int(((t0 - w / 2) / h).rounded(.down)) - 1, highest = Int(((t0 + w / 2) / h).rounded(.up)) + 1
+            var total = 0.0
+            for k in lowest ... highest {
+                let cell = (Double(k) * h - h / 2, Double(k) * h + h / 2)
+                let p = max(0, min(cell.1, t0 + w / 2) - max(cell.0, t0 - w / 2)) / w
+                total += p
+                let observed = Double(counts[k] ?? 0) / Double(n)
+                #expect(abs(observed - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot() + 1e-12,
+                        "t₀ = \(t0), ĝ = \(Double(k) * h): frequency \(observed), expected \(p)")
+            }
+            #expect(abs(total - 1) < 1e-9)
+            #expect(counts.keys.allSatisfy { $0 >= lowest && $0 <= highest })
+        }
+    }
+
     @Test func proxiesAndRelativeParametersInvert() throws {
         let model = try GaussianLocationModel().model(kernel: .uniform(width: 1))
         let e = model.equivariances[0]
@@ -173,7 +206,8 @@ struct Scaling: PoseGroup {
         let proxies = e.proxies(for: sims.parameters, using: &r1)
         #expect(proxies == e.proxies(for: sims.parameters, using: &r2))
         let offsets = (0 ..< 300).map { proxies[$0, 0] - sims.parameters[$0, 2] }
-        #expect(offsets.allSatisfy { abs($0) <= 0.1 })
+        // Kernel half-width 0.1, plus at most half a step from rounding to whole samples.
+        #expect(offsets.allSatisfy { abs($0) <= 0.1 + 0.025 + 1e-12 })
         let standardised = e.standardising(sims.data, proxies: proxies)
         let relative = e.relativeParameters(sims.parameters, proxies: proxies)
         for i in stride(from: 0, to: 300, by: 13) {

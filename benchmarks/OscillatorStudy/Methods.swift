@@ -26,6 +26,10 @@ func trainMethod(
         }
         if let maximumEpochs = options.maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
         if options.splineFlows { npe.architecture.kind = .neuralSpline }
+        if options.boundedParameters { npe.architecture.parameterSupport = npe.priorSupport }
+        if let hidden = options.hiddenFeatures { npe.architecture.hiddenFeatures = hidden }
+        if let steps = options.transformCount { npe.architecture.transformCount = steps }
+        npe.settings.learningRateSchedule = options.schedule
         _ = try npe.appendSimulations(count: budget, seed: seed)
         let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
@@ -39,6 +43,10 @@ func trainMethod(
         if let maximumEpochs = options.maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
         gnpe.iterations = options.gibbsIterations
         if options.splineFlows { gnpe.architecture.kind = .neuralSpline }
+        if options.boundedParameters { gnpe.architecture.parameterSupport = gnpe.priorSupport }
+        if let hidden = options.hiddenFeatures { gnpe.architecture.hiddenFeatures = hidden }
+        if let steps = options.transformCount { gnpe.architecture.transformCount = steps }
+        gnpe.settings.learningRateSchedule = options.schedule
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
         let history = try gnpe.train(
             progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))

@@ -1,10 +1,12 @@
 import Foundation
+import Inference
 
 /// The study's command-line options.
 ///
 /// Usage: `oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000]
 /// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2]
-/// [--gibbs-iterations 30] [--nsf]`
+/// [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50]
+/// [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR]`
 struct StudyOptions {
     /// Training-set sizes (numbers of simulations).
     var budgets: [Int] = [1_000, 10_000, 100_000]
@@ -24,6 +26,18 @@ struct StudyOptions {
     var gibbsIterations = 30
     /// Neural spline flows instead of the default masked autoregressive flows (all methods).
     var splineFlows = false
+    /// How GNPE's time shifts handle fractions of a step (`--interpolation whole|linear|cubic`).
+    var interpolation: TimeTranslation.Interpolation = .wholeSamples
+    /// Whether the flows model the bounded parameters through a logit map (`--bounded`).
+    var boundedParameters = false
+    /// Where to write each method's samples as `.npy` (`--save-samples DIR`), for analysis.
+    var sampleDirectory: URL?
+    /// MADE width (`--hidden`, default the library's 50).
+    var hiddenFeatures: Int?
+    /// Flow steps (`--transforms`, default the library's 5).
+    var transformCount: Int?
+    /// Learning-rate schedule (`--schedule constant|plateau|cosine`, default constant as sbi).
+    var schedule: TrainingSchedule = .constant
 
     /// A usage error with its message.
     struct UsageError: Error, CustomStringConvertible {
@@ -74,8 +88,32 @@ struct StudyOptions {
                 gibbsIterations = try positive(value(option), option)
             case "--nsf":
                 splineFlows = true
+            case "--bounded":
+                boundedParameters = true
+            case "--save-samples":
+                sampleDirectory = URL(fileURLWithPath: try value(option), isDirectory: true)
+            case "--hidden":
+                hiddenFeatures = try positive(value(option), option)
+            case "--transforms":
+                transformCount = try positive(value(option), option)
+            case "--schedule":
+                let text = try value(option)
+                switch text {
+                case "constant": schedule = .constant
+                case "plateau": schedule = .reduceOnPlateau()
+                case "cosine": schedule = .cosine()
+                default: throw UsageError(description: "--schedule takes constant, plateau or cosine, got '\(text)'")
+                }
+            case "--interpolation":
+                let text = try value(option)
+                switch text {
+                case "whole": interpolation = .wholeSamples
+                case "linear": interpolation = .linear
+                case "cubic": interpolation = .cubic
+                default: throw UsageError(description: "--interpolation takes whole, linear or cubic, got '\(text)'")
+                }
             case "-h", "--help":
-                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf]")
+                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50] [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR]")
                 exit(0)
             default:
                 throw UsageError(description: "unknown option '\(option)' (try --help)")

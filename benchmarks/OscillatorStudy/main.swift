@@ -53,6 +53,14 @@ for i in 0 ..< options.observations {
     if !cached { sampledReferences += 1 }
     references.append(samples)
 }
+if let directory = options.sampleDirectory {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try NumPyArray(fixed.observations).write(to: directory.appendingPathComponent("observations.npy"))
+    try NumPyArray(fixed.parameters).write(to: directory.appendingPathComponent("truths.npy"))
+    for (i, reference) in references.enumerated() {
+        try NumPyArray(reference).write(to: directory.appendingPathComponent("reference-obs\(i).npy"))
+    }
+}
 note(String(format: "references: %d observations (%d sampled, %d cached) in %.1f s",
            options.observations, sampledReferences, options.observations - sampledReferences,
            Date().timeIntervalSince(referenceStart)))
@@ -76,7 +84,7 @@ struct Cell {
 }
 
 // NPE ignores the equivariance; GNPE reads its kernel from the model.
-let model = try DampedOscillator.model(kernel: .uniform(width: options.kernelWidth))
+let model = try DampedOscillator.model(kernel: .uniform(width: options.kernelWidth), interpolation: options.interpolation)
 let simulationSeed: UInt64 = 1
 let c2st = ClassifierTwoSampleTest(seed: 7)
 var results: [StudyMethod: [Int: Cell]] = [:]
@@ -95,11 +103,27 @@ for budget in options.budgets {
             let sampleStart = Date()
             let samples = try sampler(fixed.observations.row(i), options.samples, 100 + UInt64(i))
             cell.sampleSeconds.append(Date().timeIntervalSince(sampleStart))
+            if let directory = options.sampleDirectory {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try NumPyArray(samples).write(to: directory.appendingPathComponent("\(method.rawValue)-\(budget)-obs\(i).npy"))
+            }
             cell.c2st.append(try c2st.accuracy(references[i], samples))
-            note(String(format: "  observation %d: c2st %.3f, sampling %.2f s", i, cell.c2st.last!, cell.sampleSeconds.last!))
+            note(String(format: "  observation %d: c2st %.3f, sampling %.2f s; ", i, cell.c2st.last!, cell.sampleSeconds.last!)
+                 + marginalComparison(samples, reference: references[i]))
         }
         results[method, default: [:]][budget] = cell
     }
+}
+
+/// Per parameter, the shift of the sample mean in reference standard deviations and the ratio
+/// of standard deviations: where a high c2st comes from.
+func marginalComparison(_ samples: SampleMatrix, reference: SampleMatrix) -> String {
+    let m = samples.columnMeans, c = samples.columnCovariance
+    let rm = reference.columnMeans, rc = reference.columnCovariance
+    return zip(DampedOscillator.parameterNames.indices, DampedOscillator.parameterNames).map { j, name in
+        let sd = rc[j][j].squareRoot()
+        return String(format: "%@ Δmean %+.2f sd, sd ×%.2f", name, (m[j] - rm[j]) / sd, c[j][j].squareRoot() / sd)
+    }.joined(separator: "; ")
 }
 
 // MARK: - Report

@@ -116,7 +116,8 @@ public final class ConditionalFlow {
         guard observationFeatures == 0 || x.isFinite else {
             throw FlowError.nonFiniteData("x contains NaN or infinite values; drop those simulations first")
         }
-        parameterStandardization = Standardization(fitting: theta.reshaped(to: [theta.rows, theta.columns]))
+        try checkSupport(theta)
+        parameterStandardization = Standardization(fitting: unbounded(theta.reshaped(to: [theta.rows, theta.columns])).values)
         if observationFeatures > 0 {
             observationStandardization = Standardization(fitting: x.reshaped(to: [x.rows, x.columns]))
         }
@@ -144,7 +145,8 @@ public final class ConditionalFlow {
         if let c = context, tape.value(c).rows == 1 && theta.rows > 1 {
             context = tape.repeatingRow(c, count: theta.rows)
         }
-        var h = tape.constant(parameterStandardization.apply(theta))
+        let (u, supportLogJacobian) = unbounded(theta)
+        var h = tape.constant(parameterStandardization.apply(u))
         var logDets = [Variable]()
         for t in transforms {
             let (out, ld) = t.forward(h, context: context, on: tape)
@@ -153,7 +155,33 @@ public final class ConditionalFlow {
         }
         var lp = tape.standardNormalLogDensity(h)
         for ld in logDets { lp = tape.add(lp, ld) }
+        if let supportLogJacobian { lp = tape.add(lp, tape.constant(Tensor(shape: [theta.rows], scalars: supportLogJacobian))) }
         return lp
+    }
+
+    /// θ in the flow's unbounded coordinates (``FlowArchitecture/parameterSupport``) and the
+    /// log-Jacobian of that map per row (`nil` when every parameter is unbounded).
+    func unbounded(_ theta: Tensor) -> (values: Tensor, logJacobian: [Float]?) {
+        guard let support = architecture.parameterSupport, support.isBounded else { return (theta, nil) }
+        let (u, logJacobian) = support.unbounding(theta)
+        return (u, logJacobian)
+    }
+
+    /// Throws if a training value lies outside ``FlowArchitecture/parameterSupport``.
+    /// - Parameter theta: `[batch, parameterFeatures]`.
+    /// - Throws: ``FlowError/outsideSupport(_:)`` naming the row, the parameter and the interval.
+    public func checkSupport(_ theta: Tensor) throws {
+        guard let support = architecture.parameterSupport,
+              let (row, j, value) = support.firstViolation(in: theta.reshaped(to: [theta.count / parameterFeatures, parameterFeatures]))
+        else { return }
+        throw FlowError.outsideSupport(
+            "row \(row): parameter \(j) is \(value), outside its interval \(support.intervals[j]!) (the prior's support); drop such simulations or set architecture.parameterSupport = nil")
+    }
+
+    /// Unbounded coordinates mapped back to θ.
+    func bounded(_ u: Tensor) -> Tensor {
+        guard let support = architecture.parameterSupport, support.isBounded else { return u }
+        return support.bounding(u)
     }
 
     /// log q(θ | x) for a batch of pairs.
@@ -261,18 +289,20 @@ public final class ConditionalFlow {
     func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         var h = z
         for t in transforms.reversed() { h = t.inverse(h, context: context) }
-        return parameterStandardization.invert(h)
+        return bounded(parameterStandardization.invert(h))
     }
 
     /// Maps θ to the base distribution (normalizing direction) with the log-determinants,
-    /// including z-scoring; for tests and diagnostics.
+    /// including the support map and z-scoring; for tests and diagnostics.
     /// - Returns: `z` `[batch, d]` and `log|det ∂z/∂θ|` `[batch]`.
     public func forward(_ theta: Tensor, given x: Tensor) throws -> (z: Tensor, logDeterminant: Tensor) {
         let tape = Tape()
         var context = try embeddedContext(x, on: tape)
         if let c = context, tape.value(c).rows == 1 && theta.rows > 1 { context = tape.repeatingRow(c, count: theta.rows) }
-        var h = tape.constant(parameterStandardization.apply(theta))
+        let (u, supportLogJacobian) = unbounded(theta)
+        var h = tape.constant(parameterStandardization.apply(u))
         var ld = Tensor(repeating: -parameterStandardization.logScaleSum, shape: [theta.rows])
+        if let supportLogJacobian { ld = ld + Tensor(shape: [theta.rows], scalars: supportLogJacobian) }
         for t in transforms {
             let (out, l) = t.forward(h, context: context, on: tape)
             h = out

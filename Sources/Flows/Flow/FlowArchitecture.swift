@@ -46,6 +46,9 @@ public struct FlowArchitecture: Codable, Sendable, Equatable {
     public var mixing: Mixing
     /// Seeds the initial weights and random permutations.
     public var seed: UInt64
+    /// Bounded parameters, modelled through a logit map (`nil`, the default: every parameter
+    /// unbounded). The estimators' `priorSupport` gives the prior's bounded parameters.
+    public var parameterSupport: ParameterSupport?
 
     /// Creates an architecture description.
     /// - Parameters:
@@ -74,6 +77,30 @@ public struct FlowArchitecture: Codable, Sendable, Equatable {
         self.tailBound = tailBound
         self.mixing = mixing
         self.seed = seed
+        self.parameterSupport = nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, parameterFeatures, embedding, transformCount, hiddenFeatures, hiddenLayerCount, activation
+        case binCount, tailBound, mixing, seed, parameterSupport
+    }
+
+    /// Decodes an architecture; `parameterSupport` (added in a later version) is `nil` when
+    /// absent, so flows saved before it load unchanged.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        parameterFeatures = try c.decode(Int.self, forKey: .parameterFeatures)
+        embedding = try c.decode(EmbeddingArchitecture.self, forKey: .embedding)
+        transformCount = try c.decode(Int.self, forKey: .transformCount)
+        hiddenFeatures = try c.decode(Int.self, forKey: .hiddenFeatures)
+        hiddenLayerCount = try c.decode(Int.self, forKey: .hiddenLayerCount)
+        activation = try c.decode(Activation.self, forKey: .activation)
+        binCount = try c.decode(Int.self, forKey: .binCount)
+        tailBound = try c.decode(Float.self, forKey: .tailBound)
+        mixing = try c.decode(Mixing.self, forKey: .mixing)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        parameterSupport = try c.decodeIfPresent(ParameterSupport.self, forKey: .parameterSupport)
     }
 
     /// Dimension of one observation.
@@ -89,6 +116,7 @@ public struct FlowArchitecture: Codable, Sendable, Equatable {
         if hiddenLayerCount < 1 { throw FlowError.invalidArchitecture("hiddenLayerCount must be ≥ 1, got \(hiddenLayerCount)") }
         if kind == .neuralSpline && binCount < 2 { throw FlowError.invalidArchitecture("binCount must be ≥ 2, got \(binCount)") }
         if kind == .neuralSpline && !(tailBound > 0) { throw FlowError.invalidArchitecture("tailBound must be > 0") }
+        try parameterSupport?.validate(parameterFeatures: parameterFeatures)
     }
 }
 
@@ -104,6 +132,8 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
     case notSerializable(String)
     /// Training data contain NaN or infinite values.
     case nonFiniteData(String)
+    /// A parameter value lies outside ``FlowArchitecture/parameterSupport``.
+    case outsideSupport(String)
 
     /// A one-line description for the user.
     public var description: String {
@@ -113,6 +143,7 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
         case .incompatibleWeights(let m): return "Incompatible weights: \(m)"
         case .notSerializable(let m): return "Not serialisable: \(m)"
         case .nonFiniteData(let m): return "Non-finite data: \(m)"
+        case .outsideSupport(let m): return "Outside the parameter support: \(m)"
         }
     }
 }

@@ -56,10 +56,26 @@ public protocol PoseGroup: Sendable {
     /// - Returns: θ with its non-pose entries transformed (the pose is handled by ``transformingPose(_:by:)``).
     func transformingOtherParameters(_ theta: [Double], poseIndices: [Int], by g: [Double]) -> [Double]
 
+    /// Whether ``transformingOtherParameters(_:poseIndices:by:)`` changes anything (default
+    /// false). Return true when you implement it: GNPE then models every parameter unbounded,
+    /// since a moved parameter may leave its prior's interval.
+    var movesOtherParameters: Bool { get }
+
     /// Checks the group's own declaration (e.g. a non-empty time grid).
     /// - Parameter outputLength: The simulator's output length, to check data compatibility.
     /// - Throws: ``ModelError/invalidGroup(_:)``.
     func validate(outputLength: Int) throws
+
+    /// The proxy GNPE uses for a blurred pose g·ε. Defaults to g·ε itself.
+    ///
+    /// A group whose action on data is exact only for a lattice of elements (whole-sample time
+    /// shifts of sampled series) returns the nearest lattice element, so that standardising the
+    /// data by the proxy never interpolates. GNPE stays exact: for a translation lattice the
+    /// probability of a proxy ĝ given θ is still a function of ĝ − g(θ) alone (the kernel κ
+    /// convolved with the rounding cell), which is all the Gibbs sampler needs.
+    /// - Parameter element: g·ε, `[dimension]`.
+    /// - Returns: The proxy, `[dimension]`.
+    func proxy(near element: [Double]) -> [Double]
 }
 
 extension PoseGroup {
@@ -67,7 +83,11 @@ extension PoseGroup {
 
     public func transformingOtherParameters(_ theta: [Double], poseIndices: [Int], by g: [Double]) -> [Double] { theta }
 
+    public var movesOtherParameters: Bool { false }
+
     public func validate(outputLength: Int) throws {}
+
+    public func proxy(near element: [Double]) -> [Double] { element }
 
     /// The action on a full parameter vector: the pose becomes g·g(θ), other entries as
     /// ``transformingOtherParameters(_:poseIndices:by:)`` says.

@@ -18,12 +18,13 @@ public struct ResolvedEquivariance: Sendable {
     /// The pose g(θ): `[group.dimension]`.
     public func pose(of theta: [Double]) -> [Double] { poseIndices.map { theta[$0] } }
 
-    /// A pose proxy ĝ = g·ε with ε ~ κ.
+    /// A pose proxy ĝ = g·ε with ε ~ κ (moved to the nearest element the group applies exactly,
+    /// see ``PoseGroup/proxy(near:)``).
     /// - Parameters:
     ///   - pose: g(θ) (or any group element), `[group.dimension]`.
     ///   - rng: The random source for ε.
     public func proxy(forPose pose: [Double], using rng: inout RandomSource) -> [Double] {
-        group.composing(pose, kernel.sample(dimension: group.dimension, using: &rng))
+        group.proxy(near: group.composing(pose, kernel.sample(dimension: group.dimension, using: &rng)))
     }
 
     /// The standardised data T(ĝ⁻¹)x.

@@ -22,12 +22,17 @@ extension GNPEEstimator {
     }
 
     /// The initialisation network's architecture: ``initialNetworkArchitecture`` if set, else
-    /// ``architecture`` over the pose parameters, its embedding resized to the raw data, and a
+    /// ``architecture`` over the pose parameters (bounded by the prior when ``architecture`` has a
+    /// ``FlowArchitecture/parameterSupport``), its embedding resized to the raw data, and a
     /// different seed.
     public func initialNetworkFlowArchitecture() -> FlowArchitecture {
         if let initialNetworkArchitecture { return initialNetworkArchitecture }
         var a = architecture
         a.parameterFeatures = equivariance.group.dimension
+        // The initialisation network models the absolute pose, which the prior bounds.
+        let all = ParameterSupport(boundedParametersOf: model.prior).intervals
+        let support = ParameterSupport(intervals: equivariance.poseIndices.map { all[$0] })
+        a.parameterSupport = architecture.parameterSupport != nil && support.isBounded ? support : nil
         a.embedding = architecture.embedding.resized(toInputFeatures: model.outputLength)
         a.seed = architecture.seed &+ 1
         return a

@@ -107,6 +107,20 @@ public final class GNPEEstimator: PosteriorEstimator {
         simulations = SimulationStore(parameterCount: model.parameterCount, observationLength: model.outputLength)
     }
 
+    /// The prior's bounded parameters for ``FlowArchitecture/parameterSupport`` (off by default):
+    /// every uniform or log-uniform parameter except the pose, which the flow models relative to
+    /// the proxy where the prior does not bound it — and none if the group moves other
+    /// parameters (``PoseGroup/movesOtherParameters``). With it set, the initialisation network
+    /// bounds the pose by the prior too.
+    ///
+    /// ```swift
+    /// gnpe.architecture.parameterSupport = gnpe.priorSupport
+    /// ```
+    public var priorSupport: ParameterSupport {
+        let unbounded = equivariance.group.movesOtherParameters ? Set(0 ..< model.parameterCount) : Set(equivariance.poseIndices)
+        return ParameterSupport(boundedParametersOf: model.prior, excluding: unbounded)
+    }
+
     /// "GNPE".
     public var displayName: String { "GNPE" }
     /// The prior.

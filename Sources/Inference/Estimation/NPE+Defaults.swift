@@ -19,15 +19,52 @@ extension EmbeddingArchitecture {
     }
 }
 
+extension EmbeddingArchitecture {
+    /// The longest data vector that ``NPE`` feeds to its flow unembedded.
+    ///
+    /// The default MLP compresses data to 32 features; a vector that short gains nothing from it,
+    /// and the extra 2 × 128 units overfit: on the 5-parameter linear-Gaussian model with
+    /// 10-dimensional data and 10,000 simulations the MLP embedding ended at a validation loss of
+    /// 1.18 nats against 1.11 without it (analytic optimum 1.03), with posterior means off by up to
+    /// 0.54 posterior sd against 0.16. sbi's default embedding is the identity for every length.
+    public static let identityEmbeddingMaximumLength = 32
+
+    /// The default embedding of ``NPE`` and ``GNPEEstimator``: the identity for data of at most
+    /// ``identityEmbeddingMaximumLength`` values, ``defaultMLP(observationLength:)`` otherwise.
+    /// - Parameter observationLength: The length of one data vector (flow context).
+    public static func npeDefault(observationLength: Int) -> EmbeddingArchitecture {
+        observationLength <= identityEmbeddingMaximumLength
+            ? .identity(features: observationLength) : .defaultMLP(observationLength: observationLength)
+    }
+}
+
 extension FlowArchitecture {
     /// The default flow of ``NPE``: a masked autoregressive flow with sbi's sizes (5 transforms,
-    /// 2 × 50 hidden units) on the default MLP embedding. For a neural spline flow set
+    /// 2 × 50 hidden units) on the default embedding (``EmbeddingArchitecture/npeDefault(observationLength:)``:
+    /// none for short data, an MLP for long data). For a neural spline flow set
     /// `kind = .neuralSpline`.
     /// - Parameters:
     ///   - parameterCount: The dimension of θ.
     ///   - observationLength: The length of one data vector.
     public static func npeDefault(parameterCount: Int, observationLength: Int) -> FlowArchitecture {
         FlowArchitecture(kind: .maskedAutoregressive, parameterFeatures: parameterCount,
-                         embedding: .defaultMLP(observationLength: observationLength))
+                         embedding: .npeDefault(observationLength: observationLength))
+    }
+
+}
+
+extension ParameterSupport {
+    /// The bounded parameters of a prior: every marginal with a finite support (uniform and
+    /// log-uniform priors) gets its interval, the others (normal priors) none.
+    /// - Parameters:
+    ///   - prior: The prior.
+    ///   - excluding: Parameter indices to leave unbounded (GNPE's pose, which the flow models
+    ///     relative to the proxy).
+    public init(boundedParametersOf prior: JointPrior, excluding: Set<Int> = []) {
+        self.init(intervals: prior.supports.enumerated().map { j, support in
+            guard !excluding.contains(j), support.lowerBound.isFinite, support.upperBound.isFinite,
+                  support.lowerBound < support.upperBound else { return nil }
+            return support
+        })
     }
 }

@@ -50,6 +50,15 @@ public final class NPE: PosteriorEstimator {
     /// The history of the last training run.
     public private(set) var history: TrainingHistory?
 
+    /// The prior's bounded (uniform, log-uniform) parameters, for
+    /// ``FlowArchitecture/parameterSupport`` (off by default, as in sbi): the flow then models
+    /// them through a logit map and its samples never leave the prior's support.
+    ///
+    /// ```swift
+    /// npe.architecture.parameterSupport = npe.priorSupport
+    /// ```
+    public var priorSupport: ParameterSupport { ParameterSupport(boundedParametersOf: prior) }
+
     /// Creates an estimator for a simulation model.
     /// - Parameter model: The model; its prior and simulator are used.
     public init(model: SimulationModel) {

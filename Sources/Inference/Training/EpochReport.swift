@@ -14,10 +14,12 @@ public struct EpochReport: Sendable {
     public var bestEpoch: Int
     /// Seconds since training started.
     public var elapsedSeconds: Double
+    /// Adam's learning rate in this epoch's last step (see ``TrainingSettings/learningRateSchedule``).
+    public var learningRate: Double
 
     /// Creates a report.
     public init(epoch: Int, maximumEpochs: Int, trainingLoss: Double, validationLoss: Double,
-                bestValidationLoss: Double, bestEpoch: Int, elapsedSeconds: Double) {
+                bestValidationLoss: Double, bestEpoch: Int, elapsedSeconds: Double, learningRate: Double = 0) {
         self.epoch = epoch
         self.maximumEpochs = maximumEpochs
         self.trainingLoss = trainingLoss
@@ -25,5 +27,6 @@ public struct EpochReport: Sendable {
         self.bestValidationLoss = bestValidationLoss
         self.bestEpoch = bestEpoch
         self.elapsedSeconds = elapsedSeconds
+        self.learningRate = learningRate
     }
 }

@@ -79,7 +79,11 @@ public struct FlowTrainer: Sendable {
         let validationRows = Array(permutation[..<validationCount]).sorted()
 
         let parameters = flow.parameters
-        let optimizer = Adam(parameters: parameters, learningRate: Float(settings.learningRate))
+        let optimizer = Adam(parameters: parameters, learningRate: Float(settings.learningRate),
+                             weightDecay: Float(settings.weightDecay), decoupledWeightDecay: true)
+        let stepsPerEpoch = (trainingCount + settings.batchSize - 1) / settings.batchSize
+        var schedule = ScheduleState(settings.learningRateSchedule, initial: settings.learningRate,
+                                     maximumEpochs: settings.maximumEpochs, stepsPerEpoch: stepsPerEpoch)
         let clip = settings.gradientClipNorm.map { Float($0) }
 
         var history = TrainingHistory(trainingLoss: [], validationLoss: [], bestEpoch: 0, stoppedEarly: false)
@@ -96,6 +100,10 @@ public struct FlowTrainer: Sendable {
                 try Interruption.checkpoint("training, epoch \(epoch)")
                 let training = try checked(examples(trainingRows, epoch, &exampleRNG), rows: trainingCount, flow: flow)
                 let validation = try checked(examples(validationRows, epoch, &exampleRNG), rows: validationCount, flow: flow)
+                if epoch == 1 {
+                    try flow.checkSupport(training.parameters)
+                    try flow.checkSupport(validation.parameters)
+                }
                 if epoch == 1 && fitStandardization {
                     try flow.fitStandardization(parameters: training.parameters, observations: training.context)
                 }
@@ -113,12 +121,14 @@ public struct FlowTrainer: Sendable {
                     step += 1
                     guard loss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch) }
                     if let clip { parameters.clipGradientNorm(to: clip) }
+                    optimizer.learningRate = schedule.learningRate(atStep: step - 1)
                     optimizer.step()
                     lossSum += Double(loss) * Double(batchRows.count)
                 }
                 let trainingLoss = lossSum / Double(trainingCount)
                 let validationLoss = Double(try flow.loss(of: validation.parameters, given: validation.context))
 
+                schedule.record(validationLoss: validationLoss)
                 history.trainingLoss.append(trainingLoss)
                 history.validationLoss.append(validationLoss)
                 if validationLoss < bestLoss {
@@ -129,7 +139,7 @@ public struct FlowTrainer: Sendable {
                 progress?(EpochReport(
                     epoch: epoch, maximumEpochs: settings.maximumEpochs, trainingLoss: trainingLoss,
                     validationLoss: validationLoss, bestValidationLoss: bestLoss, bestEpoch: history.bestEpoch,
-                    elapsedSeconds: elapsed()))
+                    elapsedSeconds: elapsed(), learningRate: Double(optimizer.learningRate)))
                 if epoch - history.bestEpoch >= settings.stopAfterEpochsWithoutImprovement {
                     history.stoppedEarly = epoch < settings.maximumEpochs
                     break

@@ -25,6 +25,10 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var gradientClipNorm: Double? = 5
     /// Seeds the train/validation split, the batch order and the training-mode randomness.
     public var seed: UInt64 = 0
+    /// How the learning rate changes over the run (constant, as sbi, by default).
+    public var learningRateSchedule: TrainingSchedule = .constant
+    /// Decoupled (AdamW) weight decay; 0 is plain Adam, as sbi.
+    public var weightDecay: Double = 0
 
     /// Creates training settings; every argument defaults to sbi's value.
     /// - Parameters:
@@ -35,9 +39,12 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     ///   - maximumEpochs: Upper bound on the epochs (1,000).
     ///   - gradientClipNorm: Gradient norm bound, `nil` for none (5).
     ///   - seed: Seed of the split and batch order (0).
+    ///   - learningRateSchedule: How the learning rate changes (`.constant`).
+    ///   - weightDecay: Decoupled weight decay (0).
     public init(batchSize: Int = 200, learningRate: Double = 5e-4, validationFraction: Double = 0.1,
                 stopAfterEpochsWithoutImprovement: Int = 20, maximumEpochs: Int = 1_000,
-                gradientClipNorm: Double? = 5, seed: UInt64 = 0) {
+                gradientClipNorm: Double? = 5, seed: UInt64 = 0, learningRateSchedule: TrainingSchedule = .constant,
+                weightDecay: Double = 0) {
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.validationFraction = validationFraction
@@ -45,6 +52,29 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         self.maximumEpochs = maximumEpochs
         self.gradientClipNorm = gradientClipNorm
         self.seed = seed
+        self.learningRateSchedule = learningRateSchedule
+        self.weightDecay = weightDecay
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case batchSize, learningRate, validationFraction, stopAfterEpochsWithoutImprovement, maximumEpochs
+        case gradientClipNorm, seed, learningRateSchedule, weightDecay
+    }
+
+    /// Decodes settings; `learningRateSchedule` and `weightDecay` (added after the first file
+    /// version) default to `.constant` and 0 when absent, so older estimator files still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            batchSize: try c.decode(Int.self, forKey: .batchSize),
+            learningRate: try c.decode(Double.self, forKey: .learningRate),
+            validationFraction: try c.decode(Double.self, forKey: .validationFraction),
+            stopAfterEpochsWithoutImprovement: try c.decode(Int.self, forKey: .stopAfterEpochsWithoutImprovement),
+            maximumEpochs: try c.decode(Int.self, forKey: .maximumEpochs),
+            gradientClipNorm: try c.decodeIfPresent(Double.self, forKey: .gradientClipNorm),
+            seed: try c.decode(UInt64.self, forKey: .seed),
+            learningRateSchedule: try c.decodeIfPresent(TrainingSchedule.self, forKey: .learningRateSchedule) ?? .constant,
+            weightDecay: try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? 0)
     }
 
     /// Checks every field's range.
@@ -62,6 +92,10 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
                 "stopAfterEpochsWithoutImprovement must be ≥ 1, got \(stopAfterEpochsWithoutImprovement)")
         }
         if maximumEpochs < 1 { throw TrainingError.invalidSettings("maximumEpochs must be ≥ 1, got \(maximumEpochs)") }
+        if !(weightDecay >= 0) || !weightDecay.isFinite {
+            throw TrainingError.invalidSettings("weightDecay must be a non-negative number, got \(weightDecay)")
+        }
+        try learningRateSchedule.validate()
         if let c = gradientClipNorm, !(c > 0) {
             throw TrainingError.invalidSettings("gradientClipNorm must be positive or nil, got \(c)")
         }
