@@ -48,7 +48,7 @@ import TensorCore
     /// Exactness of the equivariance: data simulated at θ and delayed by Δ equal data simulated
     /// at (ω₀, β, t₀ + Δ), noise-free, while the onset stays inside the window.
     @Test func timeTranslationIsExactForWholeStepsAndBoundedForFractions() throws {
-        let model = try DampedOscillator.model(interpolation: .linear)
+        let model = try DampedOscillator.model()
         let eq = model.equivariances[0]
         var rng = RandomSource(seed: 21)
         let h = 0.05
@@ -76,9 +76,9 @@ import TensorCore
     }
 
     /// Standardisation: T(ĝ⁻¹)x for data with onset t₀ has its onset at t₀ − t̂₀ (the relative pose),
-    /// exactly, since the proxies are whole multiples of the step.
+    /// exactly, with whole-sample proxies.
     @Test func standardisedDataHaveTheRelativeOnset() throws {
-        let model = try DampedOscillator.model(kernel: .uniform(width: 0.2))
+        let model = try DampedOscillator.model(kernel: .uniform(width: 0.2), interpolation: .wholeSamples)
         let eq = model.equivariances[0]
         var rng = RandomSource(seed: 3)
         for _ in 0 ..< 20 {
@@ -147,9 +147,10 @@ import TensorCore
         #expect(g.transformingData([1, 2, 3, 4], by: [2]) == [1, 1, 1, 2])
         #expect(g.transformingData([1, 2, 3, 4], by: [-1]) == [2, 3, 4, 4])
         #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [-1]) == [2, 3, 4, 0])
-        // Half a step: the mean of neighbours (linear); rounded to a whole step by default.
-        #expect(TimeTranslation(grid: [0, 1, 2, 3], interpolation: .linear).transformingData([1, 2, 3, 4], by: [0.5]) == [0.5, 1.5, 2.5, 3.5])
-        #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [0.6]) == [0, 1, 2, 3])
-        #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [-0.4]) == [1, 2, 3, 4])
+        // Half a step: the mean of neighbours (linear, the default); whole samples round the shift.
+        #expect(TimeTranslation(grid: [0, 1, 2, 3]).transformingData([1, 2, 3, 4], by: [0.5]) == [0.5, 1.5, 2.5, 3.5])
+        let whole = TimeTranslation(grid: [0, 1, 2, 3], interpolation: .wholeSamples)
+        #expect(whole.transformingData([1, 2, 3, 4], by: [0.6]) == [0, 1, 2, 3])
+        #expect(whole.transformingData([1, 2, 3, 4], by: [-0.4]) == [1, 2, 3, 4])
     }
 }

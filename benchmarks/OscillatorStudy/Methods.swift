@@ -30,6 +30,10 @@ func trainMethod(
         if let hidden = options.hiddenFeatures { npe.architecture.hiddenFeatures = hidden }
         if let steps = options.transformCount { npe.architecture.transformCount = steps }
         npe.settings.learningRateSchedule = options.schedule
+        if options.trainingSeed != 0 {
+            npe.settings.seed = options.trainingSeed
+            npe.architecture.seed = options.trainingSeed
+        }
         _ = try npe.appendSimulations(count: budget, seed: seed)
         let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
@@ -47,6 +51,10 @@ func trainMethod(
         if let hidden = options.hiddenFeatures { gnpe.architecture.hiddenFeatures = hidden }
         if let steps = options.transformCount { gnpe.architecture.transformCount = steps }
         gnpe.settings.learningRateSchedule = options.schedule
+        if options.trainingSeed != 0 {
+            gnpe.settings.seed = options.trainingSeed
+            gnpe.architecture.seed = options.trainingSeed
+        }
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
         let history = try gnpe.train(
             progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))

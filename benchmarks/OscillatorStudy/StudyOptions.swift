@@ -6,7 +6,7 @@ import Inference
 /// Usage: `oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000]
 /// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2]
 /// [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50]
-/// [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR]`
+/// [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR] [--seed 0]`
 struct StudyOptions {
     /// Training-set sizes (numbers of simulations).
     var budgets: [Int] = [1_000, 10_000, 100_000]
@@ -27,11 +27,14 @@ struct StudyOptions {
     /// Neural spline flows instead of the default masked autoregressive flows (all methods).
     var splineFlows = false
     /// How GNPE's time shifts handle fractions of a step (`--interpolation whole|linear|cubic`).
-    var interpolation: TimeTranslation.Interpolation = .wholeSamples
+    var interpolation: TimeTranslation.Interpolation = .linear
     /// Whether the flows model the bounded parameters through a logit map (`--bounded`).
     var boundedParameters = false
     /// Where to write each method's samples as `.npy` (`--save-samples DIR`), for analysis.
     var sampleDirectory: URL?
+    /// Seed of the networks' initial weights and of training (`--seed`, default 0), to measure
+    /// how much a result moves with the training randomness alone.
+    var trainingSeed: UInt64 = 0
     /// MADE width (`--hidden`, default the library's 50).
     var hiddenFeatures: Int?
     /// Flow steps (`--transforms`, default the library's 5).
@@ -92,6 +95,10 @@ struct StudyOptions {
                 boundedParameters = true
             case "--save-samples":
                 sampleDirectory = URL(fileURLWithPath: try value(option), isDirectory: true)
+            case "--seed":
+                let text = try value(option)
+                guard let seed = UInt64(text) else { throw UsageError(description: "--seed takes a non-negative integer, got '\(text)'") }
+                trainingSeed = seed
             case "--hidden":
                 hiddenFeatures = try positive(value(option), option)
             case "--transforms":
@@ -113,7 +120,7 @@ struct StudyOptions {
                 default: throw UsageError(description: "--interpolation takes whole, linear or cubic, got '\(text)'")
                 }
             case "-h", "--help":
-                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50] [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR]")
+                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50] [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR] [--seed 0]")
                 exit(0)
             default:
                 throw UsageError(description: "unknown option '\(option)' (try --help)")

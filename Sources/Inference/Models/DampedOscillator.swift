@@ -13,8 +13,7 @@ import TensorCore
 /// an oscillator at rest struck at t₀ (continuous at the onset), and x = s + 𝒩(0, 0.1²) per point.
 /// The pose is t₀ under ``TimeTranslation``: delaying the data by Δ equals simulating at t₀ + Δ
 /// while the onset stays inside the window (the signal is exactly 0 before the onset, which is
-/// what the zero boundary shifts in). GNPE's proxies are whole multiples of the 0.05 step
-/// (``TimeTranslation/Interpolation/wholeSamples``), so standardising never interpolates.
+/// what the zero boundary shifts in), up to the interpolation error for fractional steps.
 public enum DampedOscillator {
     /// The 200 sample times t_k = −5 + 0.05k.
     public static let times: [Double] = (0 ..< 200).map { -5 + 0.05 * Double($0) }
@@ -90,10 +89,10 @@ public enum DampedOscillator {
     /// t₀ as the pose under time translation.
     /// - Parameters:
     ///   - kernel: The blurring kernel for t₀ (default uniform of width 0.2).
-    ///   - interpolation: How fractional-step shifts are handled (default: proxies rounded to
-    ///     whole samples; `.linear` and `.cubic` interpolate).
+    ///   - interpolation: How fractional-step shifts are handled (default linear interpolation;
+    ///     `.wholeSamples` rounds GNPE's proxies to the grid instead).
     /// - Throws: ``ModelError`` only if `kernel` is invalid.
-    public static func model(kernel: BlurKernel = .uniform(width: 0.2), interpolation: TimeTranslation.Interpolation = .wholeSamples) throws -> SimulationModel {
+    public static func model(kernel: BlurKernel = .uniform(width: 0.2), interpolation: TimeTranslation.Interpolation = .linear) throws -> SimulationModel {
         try SimulationModel {
             Parameter("omega0", Uniform(1, 5))
             Parameter("beta", Uniform(0.05, 0.5))
