@@ -126,6 +126,16 @@ extension Tape {
                     let src = xs.baseAddress!, dst = buffer.baseAddress!, at = a.baseAddress!
                     for row in 0..<n * c {
                         let base = row * len, out = row * lout
+                        if size == 2 {
+                            // The common window, branch-free.
+                            for o in 0..<lout {
+                                let i = base + 2 * o
+                                let a = src[i], b = src[i + 1], second = b > a
+                                dst[out + o] = second ? b : a
+                                at[out + o] = Int32(truncatingIfNeeded: second ? i + 1 : i)
+                            }
+                            continue
+                        }
                         for o in 0..<lout {
                             var bi = base + o * size
                             var best = src[bi]
