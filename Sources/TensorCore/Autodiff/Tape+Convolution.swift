@@ -1,11 +1,13 @@
 extension Tape {
     /// One-dimensional cross-correlation (stride 1) with zero padding, via im2col and sgemm.
     ///
-    /// The im2col matrix of the whole batch is built at once, `[inChannels · kernelSize,
-    /// batch · length']` (row `c·K + t`, column `s·length' + o` holds `x[s, c, o + t − padding]`),
-    /// so that one matrix product gives every output, `[outChannels, batch · length']`; the
-    /// backward pass likewise needs one product for the weight gradient and one for the input
-    /// gradient, whatever the batch size.
+    /// The batch is processed in blocks of samples (about ``ConvolutionGeometry/blockColumns``
+    /// output positions each). For a block the im2col matrix is `[inChannels · kernelSize,
+    /// samples · length']` (row `c·K + t`, column `s·length' + o` holds `x[s, c, o + t − padding]`),
+    /// so one sgemm gives the block's outputs `[outChannels, samples · length']`; the backward
+    /// pass rebuilds the block's im2col matrix (a few contiguous copies) and needs one sgemm for
+    /// the weight gradient and one for the input gradient. The buffers are block-sized and stay
+    /// in cache, and nothing batch-sized besides the output is kept on the tape.
     ///
     /// - Parameters:
     ///   - x: `[batch, inChannels, length]`.
@@ -24,88 +26,83 @@ extension Tape {
         precondition(bv.count == cout, "convolved1D: bias \(bv.shape) for \(cout) output channels")
         let lout = len + 2 * padding - k + 1
         precondition(lout >= 1, "convolved1D: output length would be \(lout)")
-        let rowsCol = cin * k, columns = n * lout
         let geometry = ConvolutionGeometry(batch: n, inChannels: cin, length: len, kernelSize: k, padding: padding)
+        let rowsCol = geometry.columnRows, blockSamples = geometry.blockSamples
+        let blockCapacity = blockSamples * lout
 
-        // cols: [cin·k, n·lout]; every element is written (copied or zeroed).
-        let cols = [Float](unsafeUninitializedCapacity: rowsCol * columns) { buffer, count in
-            xv.scalars.withUnsafeBufferPointer { geometry.im2col(x: $0.baseAddress!, cols: buffer.baseAddress!) }
-            count = rowsCol * columns
-        }
-        // yT = W · cols: [cout, n·lout], then y[s, c, o] = yT[c, s·lout + o] + b[c].
-        var yT = [Float](unsafeUninitializedCapacity: cout * columns) { buffer, count in
-            wv.scalars.withUnsafeBufferPointer { w in
-                cols.withUnsafeBufferPointer { cl in
-                    BLAS.gemm(transA: false, transB: false, m: cout, n: columns, k: rowsCol,
-                              a: w.baseAddress!, b: cl.baseAddress!, c: buffer.baseAddress!)
-                }
-            }
-            count = cout * columns
-        }
         let y = [Float](unsafeUninitializedCapacity: n * cout * lout) { buffer, count in
-            yT.withUnsafeMutableBufferPointer { src in
-                bv.scalars.withUnsafeBufferPointer { b in
-                    let dst = buffer.baseAddress!, source = src.baseAddress!
-                    for s in 0..<n {
-                        for c in 0..<cout {
-                            let from = source + c * columns + s * lout, to = dst + (s * cout + c) * lout
-                            let bc = b[c]
-                            for o in 0..<lout { to[o] = from[o] + bc }
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: rowsCol * blockCapacity)
+            let yT = UnsafeMutablePointer<Float>.allocate(capacity: cout * blockCapacity)
+            defer { cols.deallocate(); yT.deallocate() }
+            xv.scalars.withUnsafeBufferPointer { xs in
+                wv.scalars.withUnsafeBufferPointer { w in
+                    bv.scalars.withUnsafeBufferPointer { b in
+                        let dst = buffer.baseAddress!
+                        for first in stride(from: 0, to: n, by: blockSamples) {
+                            let samples = first..<Swift.min(n, first + blockSamples)
+                            let columns = samples.count * lout
+                            geometry.im2col(x: xs.baseAddress!, samples: samples, cols: cols)
+                            // yT = W · cols: [cout, samples·lout].
+                            BLAS.gemm(transA: false, transB: false, m: cout, n: columns, k: rowsCol,
+                                      a: w.baseAddress!, b: cols, c: yT)
+                            // y[s, c, o] = yT[c, (s − first)·lout + o] + b[c].
+                            for s in samples {
+                                for c in 0..<cout {
+                                    let from = yT + c * columns + (s - first) * lout, to = dst + (s * cout + c) * lout
+                                    let bc = b[c]
+                                    for o in 0..<lout { to[o] = from[o] + bc }
+                                }
+                            }
                         }
                     }
                 }
             }
             count = n * cout * lout
         }
-        yT = []
         return record(Tensor(shape: [n, cout, lout], scalars: y), inputs: [x, weight, bias]) { tape, g in
-            // gT: [cout, n·lout], the output gradient with the channel axis first; db = row sums.
+            let needsInput = tape.needsGradient(x), needsWeight = tape.needsGradient(weight)
             var db = [Float](repeating: 0, count: cout)
-            let gT = [Float](unsafeUninitializedCapacity: cout * columns) { buffer, count in
-                g.withUnsafeBufferPointer { gg in
-                    db.withUnsafeMutableBufferPointer { d in
-                        let src = gg.baseAddress!, dst = buffer.baseAddress!
-                        for s in 0..<n {
-                            for c in 0..<cout {
-                                let from = src + (s * cout + c) * lout, to = dst + c * columns + s * lout
-                                var sum: Float = 0
-                                for o in 0..<lout { to[o] = from[o]; sum += from[o] }
-                                d[c] += sum
-                            }
+            var dw = [Float](repeating: 0, count: needsWeight ? cout * rowsCol : 0)
+            var dx = [Float](repeating: 0, count: needsInput ? n * cin * len : 0)
+            let gT = UnsafeMutablePointer<Float>.allocate(capacity: cout * blockCapacity)
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: needsWeight ? rowsCol * blockCapacity : 0)
+            let dcols = UnsafeMutablePointer<Float>.allocate(capacity: needsInput ? rowsCol * blockCapacity : 0)
+            defer { gT.deallocate(); cols.deallocate(); dcols.deallocate() }
+            g.withUnsafeBufferPointer { gg in
+            xv.scalars.withUnsafeBufferPointer { xs in
+            wv.scalars.withUnsafeBufferPointer { w in
+            db.withUnsafeMutableBufferPointer { dbb in
+            dw.withUnsafeMutableBufferPointer { dww in
+            dx.withUnsafeMutableBufferPointer { dxx in
+                let src = gg.baseAddress!, dbp = dbb.baseAddress!
+                for first in stride(from: 0, to: n, by: blockSamples) {
+                    let samples = first..<Swift.min(n, first + blockSamples)
+                    let columns = samples.count * lout
+                    // gT: [cout, samples·lout], the block's output gradient channel-first; db = its row sums.
+                    for s in samples {
+                        for c in 0..<cout {
+                            let from = src + (s * cout + c) * lout, to = gT + c * columns + (s - first) * lout
+                            var sum: Float = 0
+                            for o in 0..<lout { let v = from[o]; to[o] = v; sum += v }
+                            dbp[c] += sum
                         }
                     }
-                }
-                count = cout * columns
-            }
-            let needsInput = tape.needsGradient(x)
-            var dw = [Float](repeating: 0, count: cout * rowsCol)
-            gT.withUnsafeBufferPointer { gg in
-                if tape.needsGradient(weight) {
-                    // dW = gT · colsᵀ: [cout, cin·k].
-                    cols.withUnsafeBufferPointer { cl in
-                        dw.withUnsafeMutableBufferPointer { d in
-                            BLAS.gemm(transA: false, transB: true, m: cout, n: rowsCol, k: columns,
-                                      a: gg.baseAddress!, b: cl.baseAddress!, c: d.baseAddress!)
-                        }
+                    if needsWeight {
+                        // dW += gT · colsᵀ: [cout, cin·k].
+                        geometry.im2col(x: xs.baseAddress!, samples: samples, cols: cols)
+                        BLAS.gemm(transA: false, transB: true, m: cout, n: rowsCol, k: columns,
+                                  a: gT, b: cols, beta: 1, c: dww.baseAddress!)
                     }
-                }
-                guard needsInput else { return }
-                // dcols = Wᵀ · gT: [cin·k, n·lout], then col2im.
-                var dcols = [Float](unsafeUninitializedCapacity: rowsCol * columns) { buffer, count in
-                    wv.scalars.withUnsafeBufferPointer { w in
+                    if needsInput {
+                        // dcols = Wᵀ · gT: [cin·k, samples·lout], then added back onto dx.
                         BLAS.gemm(transA: true, transB: false, m: rowsCol, n: columns, k: cout,
-                                  a: w.baseAddress!, b: gg.baseAddress!, c: buffer.baseAddress!)
+                                  a: w.baseAddress!, b: gT, c: dcols)
+                        geometry.col2im(cols: dcols, samples: samples, x: dxx.baseAddress!)
                     }
-                    count = rowsCol * columns
                 }
-                var dx = [Float](repeating: 0, count: n * cin * len)
-                dcols.withUnsafeMutableBufferPointer { dc in
-                    dx.withUnsafeMutableBufferPointer { d in geometry.col2im(cols: dc.baseAddress!, x: d.baseAddress!) }
-                }
-                dcols = []
-                tape.accumulate(x, dx)
-            }
-            tape.accumulate(weight, dw)
+            } } } } } }
+            if needsInput { tape.accumulate(x, dx) }
+            if needsWeight { tape.accumulate(weight, dw) }
             tape.accumulate(bias, db)
         }
     }
@@ -165,13 +162,24 @@ extension Tape {
 /// The index arithmetic of a stride-1, zero-padded 1-D convolution over a batch, shared by the
 /// im2col gather of the forward pass and the col2im scatter of the backward pass.
 ///
-/// The column matrix is `[inChannels · kernelSize, batch · length']`: row `c·K + t`, column
-/// `s·length' + o` holds `x[s, c, o + t − padding]` (zero outside `0..<length`). For a fixed row
-/// and sample the valid outputs `o` form one contiguous run, so both passes are plain strided
-/// copies (or additions) with no per-element bounds test.
+/// The column matrix of a block of samples `first..<last` is `[inChannels · kernelSize,
+/// (last − first) · length']`: row `c·K + t`, column `(s − first)·length' + o` holds
+/// `x[s, c, o + t − padding]` (zero outside `0..<length`). For a fixed row and sample the valid
+/// outputs `o` form one contiguous run, so both passes are plain copies (or additions) with no
+/// per-element bounds test.
 struct ConvolutionGeometry {
     let batch: Int, inChannels: Int, length: Int, kernelSize: Int, padding: Int
+
+    /// Output positions per block: large enough for efficient sgemm calls, small enough that a
+    /// block's column matrix (`inChannels · kernelSize` rows) stays in the L2 cache.
+    static let blockColumns = 4096
+
+    /// The output length.
     var outputLength: Int { length + 2 * padding - kernelSize + 1 }
+    /// Rows of the column matrix.
+    var columnRows: Int { inChannels * kernelSize }
+    /// Samples per block (at least one).
+    var blockSamples: Int { Swift.max(1, Swift.min(batch, Self.blockColumns / Swift.max(outputLength, 1))) }
 
     /// The outputs `o` of tap `t` that read inside the signal: `0 ≤ o + t − padding < length`.
     @inline(__always)
@@ -181,16 +189,16 @@ struct ConvolutionGeometry {
         return lower..<upper
     }
 
-    /// Writes every element of `cols` (`[inChannels · kernelSize, batch · length']`) from `x`
-    /// (`[batch, inChannels, length]`).
-    func im2col(x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
-        let lout = outputLength, columns = batch * lout
+    /// Writes every element of the column matrix of `samples` (`[inChannels · kernelSize,
+    /// samples.count · length']`) from `x` (`[batch, inChannels, length]`).
+    func im2col(x: UnsafePointer<Float>, samples: Range<Int>, cols: UnsafeMutablePointer<Float>) {
+        let lout = outputLength, columns = samples.count * lout
         for c in 0..<inChannels {
             for t in 0..<kernelSize {
                 let valid = validOutputs(tap: t), shift = t - padding
                 let row = cols + (c * kernelSize + t) * columns
-                for s in 0..<batch {
-                    let dst = row + s * lout, signal = x + (s * inChannels + c) * length
+                for s in samples {
+                    let dst = row + (s - samples.lowerBound) * lout, signal = x + (s * inChannels + c) * length
                     if valid.lowerBound > 0 { dst.update(repeating: 0, count: valid.lowerBound) }
                     if !valid.isEmpty {
                         (dst + valid.lowerBound).update(from: signal + (valid.lowerBound + shift), count: valid.count)
@@ -201,17 +209,17 @@ struct ConvolutionGeometry {
         }
     }
 
-    /// Adds `cols` (`[inChannels · kernelSize, batch · length']`) back onto `x`
-    /// (`[batch, inChannels, length]`), the adjoint of ``im2col(x:cols:)``.
-    func col2im(cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
-        let lout = outputLength, columns = batch * lout
+    /// Adds the column matrix of `samples` back onto `x` (`[batch, inChannels, length]`), the
+    /// adjoint of ``im2col(x:samples:cols:)``.
+    func col2im(cols: UnsafePointer<Float>, samples: Range<Int>, x: UnsafeMutablePointer<Float>) {
+        let lout = outputLength, columns = samples.count * lout
         for c in 0..<inChannels {
             for t in 0..<kernelSize {
                 let valid = validOutputs(tap: t), shift = t - padding
+                guard !valid.isEmpty else { continue }
                 let row = cols + (c * kernelSize + t) * columns
-                for s in 0..<batch {
-                    guard !valid.isEmpty else { continue }
-                    let src = row + s * lout + valid.lowerBound
+                for s in samples {
+                    let src = row + (s - samples.lowerBound) * lout + valid.lowerBound
                     let dst = x + (s * inChannels + c) * length + (valid.lowerBound + shift)
                     for o in 0..<valid.count { dst[o] += src[o] }
                 }
