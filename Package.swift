@@ -84,6 +84,9 @@ let package = Package(
             name: "corner-plot-benchmark", dependencies: ["Plotting"],
             path: "benchmarks/CornerPlotBenchmark", swiftSettings: swiftSettings),
         .executableTarget(
+            name: "conv-benchmark", dependencies: ["Flows"], path: "benchmarks/conv-benchmark",
+            swiftSettings: swiftSettings),
+        .executableTarget(
             name: "oscillator-study-benchmark", dependencies: ["Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
 

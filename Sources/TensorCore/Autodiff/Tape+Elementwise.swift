@@ -35,18 +35,23 @@ extension Tape {
             d.withUnsafeMutableBufferPointer { dd in
                 xv.scalars.withUnsafeBufferPointer { xs in
                     out.withUnsafeBufferPointer { ys in
+                        // Base pointers in locals: indexing the captured buffers reloads their
+                        // base address every element and keeps the loops scalar and branchy.
+                        let count = dd.count
+                        guard count > 0 else { return }
+                        let dp = dd.baseAddress!, xp = xs.baseAddress!, yp = ys.baseAddress!
                         switch kind {
-                        case .relu: for i in 0..<dd.count { dd[i] = xs[i] > 0 ? dd[i] : 0 }
-                        case .tanh: for i in 0..<dd.count { dd[i] *= 1 - ys[i] * ys[i] }
-                        case .elu: for i in 0..<dd.count where xs[i] <= 0 { dd[i] *= ys[i] + 1 }
-                        case .sigmoid: for i in 0..<dd.count { dd[i] *= ys[i] * (1 - ys[i]) }
-                        case .softplus: for i in 0..<dd.count { dd[i] *= 1 / (1 + Float.exp(-xs[i])) }
+                        case .relu: for i in 0..<count { let g = dp[i]; dp[i] = xp[i] > 0 ? g : 0 }
+                        case .tanh: for i in 0..<count { dp[i] *= 1 - yp[i] * yp[i] }
+                        case .elu: for i in 0..<count where xp[i] <= 0 { dp[i] *= yp[i] + 1 }
+                        case .sigmoid: for i in 0..<count { dp[i] *= yp[i] * (1 - yp[i]) }
+                        case .softplus: for i in 0..<count { dp[i] *= 1 / (1 + Float.exp(-xp[i])) }
                         case .gelu:
-                            for i in 0..<dd.count {
-                                let v = xs[i]
+                            for i in 0..<count {
+                                let v = xp[i]
                                 let cdf = 0.5 * (1 + Float.erf(v * 0.70710678))
                                 let pdf = 0.39894228 * Float.exp(-0.5 * v * v)
-                                dd[i] *= cdf + v * pdf
+                                dp[i] *= cdf + v * pdf
                             }
                         case .identity: break
                         }
