@@ -89,6 +89,34 @@ import TensorCore
         #expect(try #require(posterior.lastAcceptanceRate) > 0.9)
     }
 
+    @Test func aFlowBoundedByThePriorNeverLeavesItAndSurvivesSaving() throws {
+        let npe = NPE(model: try Self.boxModel())
+        Self.configureSmall(npe)
+        npe.architecture.parameterSupport = npe.priorSupport
+        #expect(npe.priorSupport.intervals == [0 ... 1, 0 ... 1])
+        try npe.appendSimulations(count: 2000, seed: 1)
+        try npe.train()
+        let posterior = try npe.posterior
+        posterior.rejectsOutsidePrior = false
+        let raw = try posterior.sample(count: 4000, given: [1, 1], seed: 40)
+        #expect(raw.storage.allSatisfy { (0...1).contains($0) }, "the logistic map keeps every draw inside")
+        // The density is −∞ outside the box and finite inside; the support is saved with the flow.
+        let outside = try posterior.logProbability(of: SampleMatrix(rows: 1, columns: 2, storage: [1.2, 0.5]), given: [1, 1])
+        #expect(outside[0] == -.infinity)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bounded-\(UUID().uuidString).npe")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try npe.save(to: file)
+        let loaded = try NPE.load(from: file, prior: npe.prior)
+        #expect(loaded.architecture.parameterSupport == npe.priorSupport)
+        #expect(try loaded.posterior.sample(count: 100, given: [1, 1], seed: 3) == (try npe.posterior.sample(count: 100, given: [1, 1], seed: 3)))
+        // Training data outside the declared support are named, not turned into an infinite loss.
+        let narrow = try NPE(prior: npe.prior, observationLength: 2)
+        Self.configureSmall(narrow, epochs: 1)
+        narrow.architecture.parameterSupport = ParameterSupport(intervals: [0 ... 0.5, nil])
+        try narrow.appendSimulations(parameters: npe.parameters, data: npe.data)
+        #expect(throws: FlowError.self) { try narrow.train() }
+    }
+
     @Test func throwsWhenTooFewSamplesAreAccepted() throws {
         let posterior = try Self.trainedBoxNPE().posterior
         posterior.minimumAcceptanceRate = 0.9

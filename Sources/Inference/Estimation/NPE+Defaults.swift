@@ -17,9 +17,7 @@ extension EmbeddingArchitecture {
         .convolutional(channels: 1, length: observationLength, convolutionChannels: [8, 16], kernelSize: 5,
                        poolSize: 2, hidden: [128], outputFeatures: 32, activation: .relu)
     }
-}
 
-extension EmbeddingArchitecture {
     /// The longest data vector that ``NPE`` feeds to its flow unembedded.
     ///
     /// The default MLP compresses data to 32 features; a vector that short gains nothing from it,
@@ -49,22 +47,5 @@ extension FlowArchitecture {
     public static func npeDefault(parameterCount: Int, observationLength: Int) -> FlowArchitecture {
         FlowArchitecture(kind: .maskedAutoregressive, parameterFeatures: parameterCount,
                          embedding: .npeDefault(observationLength: observationLength))
-    }
-
-}
-
-extension ParameterSupport {
-    /// The bounded parameters of a prior: every marginal with a finite support (uniform and
-    /// log-uniform priors) gets its interval, the others (normal priors) none.
-    /// - Parameters:
-    ///   - prior: The prior.
-    ///   - excluding: Parameter indices to leave unbounded (GNPE's pose, which the flow models
-    ///     relative to the proxy).
-    public init(boundedParametersOf prior: JointPrior, excluding: Set<Int> = []) {
-        self.init(intervals: prior.supports.enumerated().map { j, support in
-            guard !excluding.contains(j), support.lowerBound.isFinite, support.upperBound.isFinite,
-                  support.lowerBound < support.upperBound else { return nil }
-            return support
-        })
     }
 }

@@ -52,7 +52,9 @@ public struct FlowTrainer: Sendable {
     /// - Returns: The loss curves, the best epoch and whether training stopped early.
     /// - Throws: ``TrainingError/invalidSettings(_:)``, ``TrainingError/tooFewExamples(count:validationFraction:)``,
     ///   ``TrainingError/shapeMismatch(_:)``, ``TrainingError/nonFiniteLoss(epoch:)``,
-    ///   ``FlowError/nonFiniteData(_:)`` if z-scoring sees NaN, `InterruptedError`, and any
+    ///   ``FlowError/nonFiniteData(_:)`` if z-scoring sees NaN, ``FlowError/outsideSupport(_:)``
+    ///   if a parameter lies outside the flow's ``FlowArchitecture/parameterSupport``,
+    ///   `InterruptedError`, and any
     ///   error `examples` throws.
     public func train(
         _ flow: ConditionalFlow, exampleCount: Int, fitStandardization: Bool = true,
