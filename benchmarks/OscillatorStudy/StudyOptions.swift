@@ -5,8 +5,8 @@ import Inference
 ///
 /// Usage: `oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000]
 /// [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2]
-/// [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50]
-/// [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR] [--seed 0]`
+/// [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 128]
+/// [--transforms 5] [--schedule plateau|constant|cosine] [--save-samples DIR] [--seed 0]`
 struct StudyOptions {
     /// Training-set sizes (numbers of simulations).
     var budgets: [Int] = [1_000, 10_000, 100_000]
@@ -35,12 +35,15 @@ struct StudyOptions {
     /// Seed of the networks' initial weights and of training (`--seed`, default 0), to measure
     /// how much a result moves with the training randomness alone.
     var trainingSeed: UInt64 = 0
-    /// MADE width (`--hidden`, default the library's 50).
-    var hiddenFeatures: Int?
+    /// MADE width of every method's flow (`--hidden`, default 128; the library's own default is
+    /// sbi's 50). The study's defaults (128 hidden units, plateau schedule) are the setting in
+    /// which GNPE reaches c2st ≤ 0.60 at 10⁵; all three methods get the same flow.
+    var hiddenFeatures: Int? = 128
     /// Flow steps (`--transforms`, default the library's 5).
     var transformCount: Int?
-    /// Learning-rate schedule (`--schedule constant|plateau|cosine`, default constant as sbi).
-    var schedule: TrainingSchedule = .constant
+    /// Learning-rate schedule (`--schedule constant|plateau|cosine`, default plateau; the
+    /// library's own default is sbi's constant rate).
+    var schedule: TrainingSchedule = .reduceOnPlateau()
 
     /// A usage error with its message.
     struct UsageError: Error, CustomStringConvertible {
@@ -120,7 +123,7 @@ struct StudyOptions {
                 default: throw UsageError(description: "--interpolation takes whole, linear or cubic, got '\(text)'")
                 }
             case "-h", "--help":
-                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 50] [--transforms 5] [--schedule constant|plateau|cosine] [--save-samples DIR] [--seed 0]")
+                print("usage: oscillator-study [--budgets 1000,10000,100000] [--observations 10] [--samples 10000] [--methods npe_mlp,npe_cnn,gnpe_mlp] [--references DIR] [--max-epochs N] [--kernel-width 0.2] [--gibbs-iterations 30] [--nsf] [--interpolation whole|linear|cubic] [--bounded] [--hidden 128] [--transforms 5] [--schedule plateau|constant|cosine] [--save-samples DIR] [--seed 0]")
                 exit(0)
             default:
                 throw UsageError(description: "unknown option '\(option)' (try --help)")
