@@ -12,7 +12,7 @@ import TensorCore
 ///
 /// It is off by default (as in sbi's NPE): on the damped oscillator at 10⁴ simulations it
 /// measured worse, c2st 0.732 against 0.696 for GNPE and 0.906 against 0.881 for NPE
-/// (`benchmarks/oscillator-study --budgets 10000 --hidden 50 --schedule constant --bounded`,
+/// (`benchmarks/oscillator-study --budgets 10000 --hidden 50 --schedule constant --interpolation whole --bounded`,
 /// against the same without `--bounded`); a plausible reason is that the logit stretches
 /// posteriors near a bound into long skewed tails that an affine flow fits less well.
 ///
