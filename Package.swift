@@ -87,7 +87,7 @@ let package = Package(
             name: "conv-benchmark", dependencies: ["Flows"], path: "benchmarks/conv-benchmark",
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "oscillator-study-benchmark", dependencies: ["Inference"],
+            name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
 
         // MARK: - Tests

@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 import Inference
 import TensorCore
@@ -24,16 +25,7 @@ func trainMethod(
         if method == .npeCNN {
             npe.architecture.embedding = .defaultConvolutional(observationLength: model.outputLength)
         }
-        if let maximumEpochs = options.maximumEpochs { npe.settings.maximumEpochs = maximumEpochs }
-        if options.splineFlows { npe.architecture.kind = .neuralSpline }
-        if options.boundedParameters { npe.architecture.parameterSupport = npe.priorSupport }
-        if let hidden = options.hiddenFeatures { npe.architecture.hiddenFeatures = hidden }
-        if let steps = options.transformCount { npe.architecture.transformCount = steps }
-        npe.settings.learningRateSchedule = options.schedule
-        if options.trainingSeed != 0 {
-            npe.settings.seed = options.trainingSeed
-            npe.architecture.seed = options.trainingSeed
-        }
+        options.configure(&npe.architecture, &npe.settings, priorSupport: npe.priorSupport)
         _ = try npe.appendSimulations(count: budget, seed: seed)
         let history = try npe.train(progress: reportEvery10Epochs(method.title))
         epochs(history.trainingLoss.count)
@@ -44,17 +36,8 @@ func trainMethod(
         // NPE flow and MLP embedding, an initialisation network over t₀, 30 Gibbs iterations
         // (unless --gibbs-iterations).
         let gnpe = try GNPEEstimator(model: model)
-        if let maximumEpochs = options.maximumEpochs { gnpe.settings.maximumEpochs = maximumEpochs }
         gnpe.iterations = options.gibbsIterations
-        if options.splineFlows { gnpe.architecture.kind = .neuralSpline }
-        if options.boundedParameters { gnpe.architecture.parameterSupport = gnpe.priorSupport }
-        if let hidden = options.hiddenFeatures { gnpe.architecture.hiddenFeatures = hidden }
-        if let steps = options.transformCount { gnpe.architecture.transformCount = steps }
-        gnpe.settings.learningRateSchedule = options.schedule
-        if options.trainingSeed != 0 {
-            gnpe.settings.seed = options.trainingSeed
-            gnpe.architecture.seed = options.trainingSeed
-        }
+        options.configure(&gnpe.architecture, &gnpe.settings, priorSupport: gnpe.priorSupport)
         _ = try gnpe.appendSimulations(count: budget, seed: seed)
         let history = try gnpe.train(
             progress: reportEvery10Epochs("GNPE-MLP flow"), initialNetworkProgress: reportEvery10Epochs("GNPE-MLP init network"))
@@ -65,6 +48,27 @@ func trainMethod(
             let result = try posterior.sampleWithDiagnostics(count: count, given: x, seed: seed)
             if let warning = result.diagnostics.warning { note("    GNPE: \(warning)") }
             return result.samples
+        }
+    }
+}
+
+extension StudyOptions {
+    /// Applies the flow and training options, the same for every method: epoch cap, spline
+    /// flows, prior-bounded parameters, MADE width, step count, schedule and training seed.
+    /// - Parameters:
+    ///   - architecture: The estimator's flow architecture.
+    ///   - settings: The estimator's training settings.
+    ///   - priorSupport: The estimator's `priorSupport`, used with `--bounded`.
+    func configure(_ architecture: inout FlowArchitecture, _ settings: inout TrainingSettings, priorSupport: ParameterSupport) {
+        if let maximumEpochs { settings.maximumEpochs = maximumEpochs }
+        if splineFlows { architecture.kind = .neuralSpline }
+        if boundedParameters { architecture.parameterSupport = priorSupport }
+        if let hiddenFeatures { architecture.hiddenFeatures = hiddenFeatures }
+        if let transformCount { architecture.transformCount = transformCount }
+        settings.learningRateSchedule = schedule
+        if trainingSeed != 0 {
+            settings.seed = trainingSeed
+            architecture.seed = trainingSeed
         }
     }
 }
