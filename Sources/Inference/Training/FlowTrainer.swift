@@ -103,11 +103,13 @@ public struct FlowTrainer: Sendable {
                 let training = try checked(examples(trainingRows, epoch, &exampleRNG), rows: trainingCount, flow: flow)
                 let validation = try checked(examples(validationRows, epoch, &exampleRNG), rows: validationCount, flow: flow)
                 if epoch == 1 {
-                    try flow.checkSupport(training.parameters)
+                    // Fitting the z-scoring checks the training parameters against the support.
+                    if fitStandardization {
+                        try flow.fitStandardization(parameters: training.parameters, observations: training.context)
+                    } else {
+                        try flow.checkSupport(training.parameters)
+                    }
                     try flow.checkSupport(validation.parameters)
-                }
-                if epoch == 1 && fitStandardization {
-                    try flow.fitStandardization(parameters: training.parameters, observations: training.context)
                 }
 
                 // One pass over the training examples in a fresh random order.
