@@ -47,8 +47,15 @@ let package = Package(
         .target(name: "Inference", dependencies: ["TensorCore", "Flows"], swiftSettings: swiftSettings),
         .target(name: "Plotting", swiftSettings: swiftSettings),
         .target(
+            name: "GravitationalWaves",
+            dependencies: [
+                "Spectral", "Inference", "TensorCore",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "GNPE",
-            dependencies: ["TensorCore", "Flows", "Spectral", "Inference", "Plotting"],
+            dependencies: ["TensorCore", "Flows", "Spectral", "Inference", "Plotting", "GravitationalWaves"],
             swiftSettings: swiftSettings),
 
         // MARK: - Kernel
@@ -89,6 +96,9 @@ let package = Package(
         .executableTarget(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gw-waveforms-benchmark", dependencies: ["GravitationalWaves"],
+            path: "benchmarks/GWWaveforms", swiftSettings: swiftSettings),
 
         // MARK: - Tests
 
@@ -99,6 +109,10 @@ let package = Package(
         .testTarget(
             name: "PlottingTests", dependencies: ["Plotting"], resources: [.copy("Golden")],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GravitationalWavesTests",
+            dependencies: ["GravitationalWaves", "Spectral", "Inference", "TensorCore"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "GNPETests", dependencies: ["GNPE"], swiftSettings: swiftSettings),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"], swiftSettings: swiftSettings),
         .testTarget(name: "CellCompilerTests", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),

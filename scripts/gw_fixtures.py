@@ -118,6 +118,9 @@ def psd_series(f_min, delta_f, n):
     psd = lal.CreateREAL8FrequencySeries("psd", lal.LIGOTimeGPS(0), 0.0, delta_f,
                                          lal.Unit("s strain^2"), n)
     ls.SimNoisePSD(psd, f_min, ls.SimNoisePSDaLIGOZeroDetHighPowerPtr)
+    # SimNoisePSD zeroes the last bin, taking it for a Nyquist bin; here it is f_max, which the
+    # waveform covers, so give it its value (the SNR then sums over the whole band).
+    psd.data.data[n - 1] = ls.SimNoisePSDaLIGOZeroDetHighPower((n - 1) * delta_f)
     return psd
 
 

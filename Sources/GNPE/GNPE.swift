@@ -2,6 +2,7 @@
 // the tensors, flows, inference, spectral tools and plots, plus the display functions.
 
 @_exported import Flows
+@_exported import GravitationalWaves
 @_exported import Inference
 @_exported import Plotting
 @_exported import Spectral

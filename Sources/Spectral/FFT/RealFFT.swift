@@ -116,12 +116,21 @@ public enum SpectralError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidLength(Int)
     /// FFTW returned no plan.
     case planningFailed(length: Int)
+    /// A frequency grid that cannot exist (the message names the problem).
+    case invalidGrid(String)
+    /// Arrays whose sizes do not fit together (the message names them).
+    case shapeMismatch(String)
+    /// A time shift or other parameter that is not a finite number.
+    case nonFiniteValue(String)
 
     /// A one-line description.
     public var description: String {
         switch self {
         case let .invalidLength(n): return "FFT length must be between 1 and \(Int32.max), got \(n)"
         case let .planningFailed(n): return "FFTW could not plan a transform of length \(n)"
+        case let .invalidGrid(message): return "invalid frequency grid: \(message)"
+        case let .shapeMismatch(message): return "shape mismatch: \(message)"
+        case let .nonFiniteValue(message): return "not a finite number: \(message)"
         }
     }
 }
