@@ -76,9 +76,11 @@ extension TaylorF2 {
         }
 
         /// Ψ(v).
+        func phase(at v: Double) -> Double { phase(at: v, logV: log(v)) }
+
+        /// Ψ(v) given ln v.
         @inline(__always)
-        func phase(at v: Double) -> Double {
-            let logV = log(v)
+        func phase(at v: Double, logV: Double) -> Double {
             let v2 = v * v
             let series = 1 + v2 * (c2 + v * (c3 + v * (c4 + v * ((c5 + c5Log * logV) + v * ((c6 + c6Log * logV) + v * c7)))))
             return newtonian * series / (v2 * v2 * v)

@@ -54,11 +54,15 @@ public struct TaylorF2: FrequencyDomainWaveform {
             plus.imaginary.withUnsafeMutableBufferPointer { pi in
                 cross.real.withUnsafeMutableBufferPointer { cr in
                     cross.imaginary.withUnsafeMutableBufferPointer { ci in
+                        let powers = BinPowers.of(grid)
+                        let v1 = cbrt(piM * grid.spacing), logV1 = log(v1)
                         for k in grid.bandBins {
-                            let v = cbrt(piM * grid.frequency(ofBin: k))
+                            let index = k - grid.firstBandBin
+                            let v = v1 * powers.cubeRoots[index]              // (πMf)^{1/3}
+                            let logV = logV1 + powers.logarithms[index] / 3
                             let a = amplitude / (v * v * v * v.squareRoot())   // v^{-7/2}
                             // h̃ = a e^{−i(Ψ − offset)} = a (cos(Ψ − offset) − i sin(Ψ − offset)).
-                            let phase = phasing.phase(at: v) - offset
+                            let phase = phasing.phase(at: v, logV: logV) - offset
                             let re = a * cos(phase), im = -a * sin(phase)
                             pr[k] = plusFactor * re
                             pi[k] = plusFactor * im
