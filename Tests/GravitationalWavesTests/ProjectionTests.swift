@@ -2,6 +2,7 @@ import Foundation
 import Spectral
 import Testing
 @testable import GravitationalWaves
+import TensorCore
 
 @Suite struct ProjectionTests {
     /// Batches on all cores give the waveforms one by one, in order; a bad grid throws.
@@ -54,5 +55,24 @@ import Testing
         let back = try later.timeShifted(by: 0.1)
         #expect(try spectrum.mismatch(back, hanford) < 1e-12)
         #expect(abs(try spectrum.innerProduct(back, back) / spectrum.innerProduct(hanford, hanford) - 1) < 1e-12)
+    }
+}
+
+/// The README's example, as written there.
+@Suite struct ReadmeExampleTests {
+    @Test func readmeExampleRuns() throws {
+        let grid = try FrequencyGrid(minimumFrequency: 20, maximumFrequency: 1024, spacing: 0.125)
+        let binary = try AlignedSpinBinary(mass1: 36, mass2: 29, spin1: 0.3, spin2: -0.1, distance: 410,
+                                           inclination: 2.7, referencePhase: 1.3)
+        let h = try TaylorF2().polarizations(of: binary, on: grid)
+        let time = GPSTime(seconds: 1126259462, nanoseconds: 400_000_000)
+        let strain = try Detector.hanford.projectedStrain(h, rightAscension: 1.95, declination: -1.27,
+            polarization: 0.8, geocentricTime: time, referenceTime: GPSTime(seconds: 1126259462))
+        let noise = try NoiseSpectrum(psd: .advancedLIGODesign, grid: grid)
+        let snr = try noise.optimalSNR(of: strain)
+        var rng = RandomSource(seed: 1)
+        let n: FrequencySeries<Float> = noise.sampleNoise(using: &rng)
+        #expect(snr > 1 && snr < 200)
+        #expect(n.real.allSatisfy { $0.isFinite } && n.binCount == grid.binCount)
     }
 }

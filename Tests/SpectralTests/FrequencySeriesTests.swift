@@ -68,5 +68,8 @@ import Testing
         #expect(untouched == batch)
         #expect(throws: SpectralError.self) { try FrequencySeries.timeShift(&untouched, by: [0]) }
         #expect(throws: SpectralError.self) { try one.timeShifted(by: .infinity) }
+        var empty: [FrequencySeries<Double>] = []
+        try FrequencySeries.timeShift(&empty, by: [])
+        #expect(empty.isEmpty)
     }
 }

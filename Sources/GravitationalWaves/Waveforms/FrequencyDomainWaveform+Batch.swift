@@ -16,7 +16,11 @@ extension FrequencyDomainWaveform {
         DispatchQueue.concurrentPerform(iterations: binaries.count) { i in
             results.set(i, Result { try polarizations(of: binaries[i], on: grid) })
         }
-        return try results.values.map { try $0!.get() }
+        // concurrentPerform has set every index exactly once.
+        return try results.values.map { result in
+            guard let result else { throw GravitationalWaveError.shapeMismatch("a waveform of the batch was not computed") }
+            return try result.get()
+        }
     }
 }
 

@@ -54,8 +54,9 @@ extension FrequencySeries {
         if let bad = delays.firstIndex(where: { !$0.isFinite }) {
             throw SpectralError.nonFiniteValue("time shift \(delays[bad]) of series \(bad)")
         }
+        guard !batch.isEmpty else { return }
         batch.withUnsafeMutableBufferPointer { series in
-            let base = series.baseAddress!
+            guard let base = series.baseAddress else { return }
             DispatchQueue.concurrentPerform(iterations: series.count) { i in
                 // Distinct elements: no two iterations touch the same series.
                 (base + i).pointee.applyDelay(delays[i])
