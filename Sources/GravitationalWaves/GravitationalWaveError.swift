@@ -22,20 +22,20 @@ public enum GravitationalWaveError: Error, Equatable, CustomStringConvertible, S
     /// A one-line description.
     public var description: String {
         switch self {
-        case let .invalidParameter(message): return "invalid parameter: \(message)"
-        case let .timeBeforeLeapSecondTable(s):
+        case .invalidParameter(let message): return "invalid parameter: \(message)"
+        case .timeBeforeLeapSecondTable(let s):
             return "GPS time \(s) s is before the leap-second table (GPS −43200 s, 1980-01-05 12:00 UTC)"
-        case let .malformedLine(line, content):
+        case .malformedLine(let line, let content):
             return "line \(line) is not two numbers (frequency, value): \"\(content)\""
-        case let .nonPositiveValue(line, value):
+        case .nonPositiveValue(let line, let value):
             return "line \(line): frequencies and spectral densities must be positive and finite, got \(value)"
-        case let .unsortedFrequencies(line, f, previous):
+        case .unsortedFrequencies(let line, let f, let previous):
             return "line \(line): frequency \(f) Hz does not increase (previous \(previous) Hz)"
-        case let .tooFewPoints(n): return "a tabulated spectrum needs at least 2 points, got \(n)"
-        case let .frequencyOutsideTable(f, lower, upper):
+        case .tooFewPoints(let n): return "a tabulated spectrum needs at least 2 points, got \(n)"
+        case .frequencyOutsideTable(let f, let lower, let upper):
             return "frequency \(f) Hz is outside the tabulated range \(lower)…\(upper) Hz"
-        case let .shapeMismatch(message): return "shape mismatch: \(message)"
-        case let .unreadableFile(path, reason): return "cannot read \(path): \(reason)"
+        case .shapeMismatch(let message): return "shape mismatch: \(message)"
+        case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GravitationalWaves
 
 @Suite struct DetectorTests {
@@ -27,9 +28,12 @@ import Testing
         #expect(abs(d[1] - d[3]) < 1e-15 && abs(d[2] - d[6]) < 1e-15 && abs(d[5] - d[7]) < 1e-15)
         #expect(abs(d[0] + d[4] + d[8]) < 1e-6)
         // LAL's frDetector keeps the same published numbers (in single precision).
-        let site = [fixture.vertexLatitudeRadians, fixture.vertexLongitudeRadians, fixture.vertexElevation,
-                    fixture.xArmAzimuthRadians, fixture.yArmAzimuthRadians]
-        print("\(name): location relative error \(locationError), response max |ΔD| \(responseError) (LAL stores REAL4)")
+        let site = [
+            fixture.vertexLatitudeRadians, fixture.vertexLongitudeRadians, fixture.vertexElevation,
+            fixture.xArmAzimuthRadians, fixture.yArmAzimuthRadians,
+        ]
+        print(
+            "\(name): location relative error \(locationError), response max |ΔD| \(responseError) (LAL stores REAL4)")
         #expect(site.allSatisfy { $0.isFinite })
     }
 
@@ -40,16 +44,19 @@ import Testing
         let fixture = try Fixtures.decode(Fixtures.Antenna.self, "antenna.json")
         let lal = try Fixtures.decode(Fixtures.Detectors.self, "detectors.json").detectors
         #expect(fixture.responses.count >= 50)
-        var worstSame = 0.0, worstOwn = 0.0
+        var worstSame = 0.0
+        var worstOwn = 0.0
         for name in Self.names {
             let own = try Detector.named(name)
-            let lalDetector = try Detector(name: name, location: lal[name]!.location,
-                                           responseTensor: lal[name]!.response.flatMap { $0 })
+            let lalDetector = try Detector(
+                name: name, location: lal[name]!.location,
+                responseTensor: lal[name]!.response.flatMap { $0 })
             for row in fixture.responses {
                 let expected = name == "H1" ? row.H1 : name == "L1" ? row.L1 : row.V1
                 for (detector, tolerance) in [(lalDetector, 1e-9), (own, 1e-6)] {
-                    let (fp, fc) = detector.antennaPattern(rightAscension: row.ra, declination: row.dec,
-                                                           polarization: row.psi, greenwichMeanSiderealTime: row.gmst)
+                    let (fp, fc) = detector.antennaPattern(
+                        rightAscension: row.ra, declination: row.dec,
+                        polarization: row.psi, greenwichMeanSiderealTime: row.gmst)
                     let error = max(abs(fp - expected[0]), abs(fc - expected[1]))
                     #expect(error < tolerance, "\(name) at \(row): (\(fp), \(fc)) vs \(expected)")
                     if tolerance < 1e-8 { worstSame = max(worstSame, error) } else { worstOwn = max(worstOwn, error) }

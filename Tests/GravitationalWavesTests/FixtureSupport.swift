@@ -17,7 +17,11 @@ enum Fixtures {
     }
 
     struct SiderealTimes: Decodable {
-        struct Entry: Decodable { let gpsSeconds: Int; let gpsNanoseconds: Int; let gmst: Double }
+        struct Entry: Decodable {
+            let gpsSeconds: Int
+            let gpsNanoseconds: Int
+            let gmst: Double
+        }
         let times: [Entry]
     }
 
@@ -74,10 +78,12 @@ enum Fixtures {
         let array = try NumPyArray(contentsOf: url(approximant + ".npy"))
         var samples = [[Sample]](repeating: [], count: meta.points.count)
         let columns = array.shape[1]
-        for row in 0 ..< array.shape[0] {
-            let v = Array(array.values[row * columns ..< (row + 1) * columns])
-            samples[Int(v[0])].append(Sample(bin: Int(v[1]), plusReal: v[2], plusImaginary: v[3],
-                                             crossReal: v[4], crossImaginary: v[5]))
+        for row in 0..<array.shape[0] {
+            let v = Array(array.values[row * columns..<(row + 1) * columns])
+            samples[Int(v[0])].append(
+                Sample(
+                    bin: Int(v[1]), plusReal: v[2], plusImaginary: v[3],
+                    crossReal: v[4], crossImaginary: v[5]))
         }
         return (meta.points, samples)
     }

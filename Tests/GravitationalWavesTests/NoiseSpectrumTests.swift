@@ -1,7 +1,8 @@
 import Foundation
 import Spectral
-import Testing
 import TensorCore
+import Testing
+
 @testable import GravitationalWaves
 
 @Suite struct NoiseSpectrumTests {
@@ -11,7 +12,9 @@ import TensorCore
         let spectrum = try NoiseSpectrum(psd: .advancedLIGODesign, grid: grid)
         var random = RandomSource(seed: 7)
         let noise: FrequencySeries<Float> = spectrum.sampleNoise(using: &random)
-        var sum = 0.0, sumSquares = 0.0, count = 0.0
+        var sum = 0.0
+        var sumSquares = 0.0
+        var count = 0.0
         for k in grid.bandBins {
             let scale = (4 * grid.spacing / spectrum.values[k]).squareRoot()
             for x in [Double(noise.real[k]) * scale, Double(noise.imaginary[k]) * scale] {
@@ -20,7 +23,8 @@ import TensorCore
                 count += 1
             }
         }
-        let mean = sum / count, variance = sumSquares / count - mean * mean
+        let mean = sum / count
+        let variance = sumSquares / count - mean * mean
         // 16,258 deviates: the standard error of the variance is √(2/n) ≈ 0.011.
         #expect(abs(mean) < 0.04 && abs(variance - 1) < 0.05, "mean \(mean), variance \(variance)")
         #expect(noise.real[grid.firstBandBin - 1] == 0 && noise.imaginary[0] == 0)
@@ -38,8 +42,9 @@ import TensorCore
         let optimal = try spectrum.optimalSNR(of: signal)
         #expect(optimal > 5)
         var random = RandomSource(seed: 11)
-        var noiseOnly: [Double] = [], withSignal: [Double] = []
-        for _ in 0 ..< 400 {
+        var noiseOnly: [Double] = []
+        var withSignal: [Double] = []
+        for _ in 0..<400 {
             let n: FrequencySeries<Double> = spectrum.sampleNoise(using: &random)
             noiseOnly.append(try spectrum.matchedFilterSNR(data: n, template: signal))
             var d = n
@@ -53,7 +58,8 @@ import TensorCore
             let m = x.reduce(0, +) / Double(x.count)
             return (m, x.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(x.count - 1))
         }
-        let (m0, v0) = meanAndVariance(noiseOnly), (m1, v1) = meanAndVariance(withSignal)
+        let (m0, v0) = meanAndVariance(noiseOnly)
+        let (m1, v1) = meanAndVariance(withSignal)
         #expect(abs(m0) < 0.2 && abs(v0 - 1) < 0.2, "noise: mean \(m0), variance \(v0)")
         #expect(abs(m1 - optimal) < 0.2 && abs(v1 - 1) < 0.2, "signal: mean \(m1) vs \(optimal), variance \(v1)")
         #expect(abs(try spectrum.mismatch(signal, signal)) < 1e-12)
@@ -61,6 +67,8 @@ import TensorCore
             try spectrum.matchedFilterSNR(data: signal, template: FrequencySeries<Double>(grid: grid))
         }
         let other = try FrequencyGrid(minimumFrequency: 20, maximumFrequency: 512, spacing: 0.25)
-        #expect(throws: GravitationalWaveError.self) { try spectrum.optimalSNR(of: FrequencySeries<Double>(grid: other)) }
+        #expect(throws: GravitationalWaveError.self) {
+            try spectrum.optimalSNR(of: FrequencySeries<Double>(grid: other))
+        }
     }
 }

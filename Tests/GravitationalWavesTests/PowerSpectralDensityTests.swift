@@ -1,7 +1,8 @@
 import Foundation
 import Spectral
-import Testing
 import TensorCore
+import Testing
+
 @testable import GravitationalWaves
 
 @Suite struct PowerSpectralDensityTests {
@@ -33,7 +34,7 @@ import TensorCore
             1000,1e-25
             """
         let psd = try PowerSpectralDensity(text: text)
-        #expect(psd.tabulatedRange == 10 ... 1000)
+        #expect(psd.tabulatedRange == 10...1000)
         for f in [10.0, 31.6, 100, 250, 999.9, 1000] {
             let expected = pow(1e-21 * pow(10 / f, 2), 2)
             #expect(abs(try psd.value(at: f) / expected - 1) < 1e-12, "f = \(f)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GravitationalWaves
 
 @Suite struct SiderealTimeTests {
@@ -28,7 +29,7 @@ import Testing
         let after = try GPSTime(seconds: 1_167_264_018).utcSecondsSinceGPSEpoch()
         #expect(during == after)
         #expect(after - (try GPSTime(seconds: 1_167_264_016).utcSecondsSinceGPSEpoch()) == 1)
-        #expect(after % 86400 == 0)   // 2017-01-01 00:00:00 UTC
+        #expect(after % 86400 == 0)  // 2017-01-01 00:00:00 UTC
         #expect(throws: GravitationalWaveError.timeBeforeLeapSecondTable(gpsSeconds: -43201)) {
             try GPSTime(seconds: -43201).greenwichMeanSiderealTime()
         }

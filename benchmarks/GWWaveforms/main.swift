@@ -16,14 +16,15 @@ let perRepeat = arguments.count > 4 ? Int(arguments[4]) : 40
 do {
     let grid = try FrequencyGrid(minimumFrequency: fMin, maximumFrequency: fMax, spacing: deltaF)
     let model = TaylorF2()
-    let binaries = try (0 ..< perRepeat).map { i in
-        try AlignedSpinBinary(mass1: 30 + Double(i % 7), mass2: 25 - Double(i % 5), spin1: 0.3, spin2: -0.2,
-                              distance: 500, inclination: 0.4, referencePhase: 1.1)
+    let binaries = try (0..<perRepeat).map { i in
+        try AlignedSpinBinary(
+            mass1: 30 + Double(i % 7), mass2: 25 - Double(i % 5), spin1: 0.3, spin2: -0.2,
+            distance: 500, inclination: 0.4, referencePhase: 1.1)
     }
     var checksum = 0.0
-    _ = try model.polarizations(of: binaries[0], on: grid)   // warm-up
+    _ = try model.polarizations(of: binaries[0], on: grid)  // warm-up
     var perWaveform: [Double] = []
-    for _ in 0 ..< repeats {
+    for _ in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
         for binary in binaries {
             let h = try model.polarizations(of: binary, on: grid)
@@ -35,7 +36,7 @@ do {
     let median = perWaveform[perWaveform.count / 2]
     // Batches on all cores (ProcessInfo.activeProcessorCount threads).
     var batchTimes: [Double] = []
-    for _ in 0 ..< repeats {
+    for _ in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
         let batch = try model.polarizations(of: binaries, on: grid)
         checksum += batch[0].plus.real[grid.binCount / 2]
@@ -43,11 +44,18 @@ do {
     }
     batchTimes.sort()
     let batchMedian = batchTimes[batchTimes.count / 2]
-    print(String(format: "swift TaylorF2: %.1f µs per waveform (median of %d × %d), %d bins (%g–%g Hz, Δf = %g Hz) [checksum %.3e]",
-                 median * 1e6, repeats, perRepeat, grid.binCount, fMin, fMax, deltaF, checksum))
-    print(String(format: "swift TaylorF2 batch on %d cores: %.1f µs per waveform (%.0f waveforms/s)",
-                 ProcessInfo.processInfo.activeProcessorCount, batchMedian * 1e6, 1 / batchMedian))
-    print("{\"swift_taylorf2_s\": \(median), \"swift_taylorf2_batch_s\": \(batchMedian), \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), \"bins\": \(grid.binCount), \"f_min\": \(fMin), \"f_max\": \(fMax), \"delta_f\": \(deltaF)}")
+    print(
+        String(
+            format:
+                "swift TaylorF2: %.1f µs per waveform (median of %d × %d), %d bins (%g–%g Hz, Δf = %g Hz) [checksum %.3e]",
+            median * 1e6, repeats, perRepeat, grid.binCount, fMin, fMax, deltaF, checksum))
+    print(
+        String(
+            format: "swift TaylorF2 batch on %d cores: %.1f µs per waveform (%.0f waveforms/s)",
+            ProcessInfo.processInfo.activeProcessorCount, batchMedian * 1e6, 1 / batchMedian))
+    print(
+        "{\"swift_taylorf2_s\": \(median), \"swift_taylorf2_batch_s\": \(batchMedian), \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), \"bins\": \(grid.binCount), \"f_min\": \(fMin), \"f_max\": \(fMax), \"delta_f\": \(deltaF)}"
+    )
 } catch {
     print("error: \(error)")
     exit(1)

@@ -23,23 +23,29 @@ extension Detector {
     /// - Returns: h̃_I on the polarisations' grid.
     /// - Throws: ``GravitationalWaveError/timeBeforeLeapSecondTable(gpsSeconds:)``,
     ///   ``GravitationalWaveError/shapeMismatch(_:)`` if h̃₊ and h̃× live on different grids.
-    public func projectedStrain(_ polarizations: Polarizations, rightAscension: Double, declination: Double,
-                                polarization: Double, geocentricTime: GPSTime,
-                                referenceTime: GPSTime) throws -> FrequencySeries<Double> {
-        let plus = polarizations.plus, cross = polarizations.cross
+    public func projectedStrain(
+        _ polarizations: Polarizations, rightAscension: Double, declination: Double,
+        polarization: Double, geocentricTime: GPSTime,
+        referenceTime: GPSTime
+    ) throws -> FrequencySeries<Double> {
+        let plus = polarizations.plus
+        let cross = polarizations.cross
         guard plus.grid == cross.grid else {
             throw GravitationalWaveError.shapeMismatch("h+ on \(plus.grid), hx on \(cross.grid)")
         }
         let gmst = try geocentricTime.greenwichMeanSiderealTime()
-        let (fPlus, fCross) = antennaPattern(rightAscension: rightAscension, declination: declination,
-                                             polarization: polarization, greenwichMeanSiderealTime: gmst)
-        let delay = timeDelayFromGeocenter(rightAscension: rightAscension, declination: declination,
-                                           greenwichMeanSiderealTime: gmst)
+        let (fPlus, fCross) = antennaPattern(
+            rightAscension: rightAscension, declination: declination,
+            polarization: polarization, greenwichMeanSiderealTime: gmst)
+        let delay = timeDelayFromGeocenter(
+            rightAscension: rightAscension, declination: declination,
+            greenwichMeanSiderealTime: gmst)
         // Whole seconds and nanoseconds apart, then one rounding to Double.
-        let offset = (Double(geocentricTime.seconds) - Double(referenceTime.seconds))
+        let offset =
+            (Double(geocentricTime.seconds) - Double(referenceTime.seconds))
             + Double(geocentricTime.nanoseconds - referenceTime.nanoseconds) * 1e-9
         var strain = plus
-        for k in 0 ..< strain.binCount {
+        for k in 0..<strain.binCount {
             strain.real[k] = fPlus * plus.real[k] + fCross * cross.real[k]
             strain.imaginary[k] = fPlus * plus.imaginary[k] + fCross * cross.imaginary[k]
         }

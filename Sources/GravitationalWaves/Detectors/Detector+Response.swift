@@ -19,20 +19,30 @@ extension Detector {
     ///   - polarization: ψ (rad).
     ///   - greenwichMeanSiderealTime: GMST (rad), e.g. from ``GPSTime/greenwichMeanSiderealTime()``.
     /// - Returns: (F₊, F×).
-    public func antennaPattern(rightAscension: Double, declination: Double, polarization: Double,
-                               greenwichMeanSiderealTime: Double) -> (plus: Double, cross: Double) {
+    public func antennaPattern(
+        rightAscension: Double, declination: Double, polarization: Double,
+        greenwichMeanSiderealTime: Double
+    ) -> (plus: Double, cross: Double) {
         let hourAngle = greenwichMeanSiderealTime - rightAscension
-        let cosH = cos(hourAngle), sinH = sin(hourAngle)
-        let cosDec = cos(declination), sinDec = sin(declination)
-        let cosPsi = cos(polarization), sinPsi = sin(polarization)
-        let x = [-cosPsi * sinH - sinPsi * cosH * sinDec,
-                 -cosPsi * cosH + sinPsi * sinH * sinDec,
-                 sinPsi * cosDec]
-        let y = [sinPsi * sinH - cosPsi * cosH * sinDec,
-                 sinPsi * cosH + cosPsi * sinH * sinDec,
-                 cosPsi * cosDec]
-        var plus = 0.0, cross = 0.0
-        for i in 0 ..< 3 {
+        let cosH = cos(hourAngle)
+        let sinH = sin(hourAngle)
+        let cosDec = cos(declination)
+        let sinDec = sin(declination)
+        let cosPsi = cos(polarization)
+        let sinPsi = sin(polarization)
+        let x = [
+            -cosPsi * sinH - sinPsi * cosH * sinDec,
+            -cosPsi * cosH + sinPsi * sinH * sinDec,
+            sinPsi * cosDec,
+        ]
+        let y = [
+            sinPsi * sinH - cosPsi * cosH * sinDec,
+            sinPsi * cosH + cosPsi * sinH * sinDec,
+            cosPsi * cosDec,
+        ]
+        var plus = 0.0
+        var cross = 0.0
+        for i in 0..<3 {
             let dx = responseTensor[3 * i] * x[0] + responseTensor[3 * i + 1] * x[1] + responseTensor[3 * i + 2] * x[2]
             let dy = responseTensor[3 * i] * y[0] + responseTensor[3 * i + 1] * y[1] + responseTensor[3 * i + 2] * y[2]
             plus += x[i] * dx - y[i] * dy
@@ -49,10 +59,13 @@ extension Detector {
     ///   - time: The GPS time.
     /// - Returns: (F₊, F×).
     /// - Throws: ``GravitationalWaveError/timeBeforeLeapSecondTable(gpsSeconds:)``.
-    public func antennaPattern(rightAscension: Double, declination: Double, polarization: Double,
-                               at time: GPSTime) throws -> (plus: Double, cross: Double) {
-        antennaPattern(rightAscension: rightAscension, declination: declination, polarization: polarization,
-                       greenwichMeanSiderealTime: try time.greenwichMeanSiderealTime())
+    public func antennaPattern(
+        rightAscension: Double, declination: Double, polarization: Double,
+        at time: GPSTime
+    ) throws -> (plus: Double, cross: Double) {
+        antennaPattern(
+            rightAscension: rightAscension, declination: declination, polarization: polarization,
+            greenwichMeanSiderealTime: try time.greenwichMeanSiderealTime())
     }
 
     /// The arrival time of a plane wave from (α, δ) at this detector minus its arrival time at
@@ -65,8 +78,10 @@ extension Detector {
     ///   - declination: δ (rad).
     ///   - greenwichMeanSiderealTime: GMST (rad).
     /// - Returns: Δt (s), |Δt| ≤ 21.3 ms.
-    public func timeDelayFromGeocenter(rightAscension: Double, declination: Double,
-                                       greenwichMeanSiderealTime: Double) -> Double {
+    public func timeDelayFromGeocenter(
+        rightAscension: Double, declination: Double,
+        greenwichMeanSiderealTime: Double
+    ) -> Double {
         let hourAngle = greenwichMeanSiderealTime - rightAscension
         let cosDec = cos(declination)
         let source = [cosDec * cos(hourAngle), -cosDec * sin(hourAngle), sin(declination)]
@@ -83,7 +98,8 @@ extension Detector {
     /// - Returns: Δt (s).
     /// - Throws: ``GravitationalWaveError/timeBeforeLeapSecondTable(gpsSeconds:)``.
     public func timeDelayFromGeocenter(rightAscension: Double, declination: Double, at time: GPSTime) throws -> Double {
-        timeDelayFromGeocenter(rightAscension: rightAscension, declination: declination,
-                               greenwichMeanSiderealTime: try time.greenwichMeanSiderealTime())
+        timeDelayFromGeocenter(
+            rightAscension: rightAscension, declination: declination,
+            greenwichMeanSiderealTime: try time.greenwichMeanSiderealTime())
     }
 }

@@ -30,7 +30,8 @@ public struct Detector: Hashable, Sendable, CustomStringConvertible {
     public init(name: String, location: [Double], responseTensor: [Double]) throws {
         guard location.count == 3, responseTensor.count == 9 else {
             throw GravitationalWaveError.shapeMismatch(
-                "a detector needs a location [3] and a response tensor [9], got [\(location.count)] and [\(responseTensor.count)]")
+                "a detector needs a location [3] and a response tensor [9], got [\(location.count)] and [\(responseTensor.count)]"
+            )
         }
         guard (location + responseTensor).allSatisfy(\.isFinite) else {
             throw GravitationalWaveError.invalidParameter("detector \(name): location and response must be finite")
@@ -54,22 +55,28 @@ public struct Detector: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// LIGO Hanford Observatory, 4 km (H1).
-    public static let hanford = Detector(name: "H1", site: DetectorSite(
-        latitude: 0.81079526383, longitude: -2.08405676917, elevation: 142.554,
-        xArmAzimuth: 5.65487724844, yArmAzimuth: 4.08408092164,
-        xArmAltitude: -0.00061950000, yArmAltitude: 0.00001250000))
+    public static let hanford = Detector(
+        name: "H1",
+        site: DetectorSite(
+            latitude: 0.81079526383, longitude: -2.08405676917, elevation: 142.554,
+            xArmAzimuth: 5.65487724844, yArmAzimuth: 4.08408092164,
+            xArmAltitude: -0.00061950000, yArmAltitude: 0.00001250000))
 
     /// LIGO Livingston Observatory, 4 km (L1).
-    public static let livingston = Detector(name: "L1", site: DetectorSite(
-        latitude: 0.53342313506, longitude: -1.58430937078, elevation: -6.574,
-        xArmAzimuth: 4.40317772346, yArmAzimuth: 2.83238139666,
-        xArmAltitude: -0.00031210000, yArmAltitude: -0.00061070000))
+    public static let livingston = Detector(
+        name: "L1",
+        site: DetectorSite(
+            latitude: 0.53342313506, longitude: -1.58430937078, elevation: -6.574,
+            xArmAzimuth: 4.40317772346, yArmAzimuth: 2.83238139666,
+            xArmAltitude: -0.00031210000, yArmAltitude: -0.00061070000))
 
     /// Virgo, 3 km (V1).
-    public static let virgo = Detector(name: "V1", site: DetectorSite(
-        latitude: 0.76151183984, longitude: 0.18333805213, elevation: 51.884,
-        xArmAzimuth: 0.33916285222, yArmAzimuth: 5.05155183261,
-        xArmAltitude: 0, yArmAltitude: 0))
+    public static let virgo = Detector(
+        name: "V1",
+        site: DetectorSite(
+            latitude: 0.76151183984, longitude: 0.18333805213, elevation: 51.884,
+            xArmAzimuth: 0.33916285222, yArmAzimuth: 5.05155183261,
+            xArmAltitude: 0, yArmAltitude: 0))
 
     /// The detectors known by name: H1, L1, V1.
     public static let builtIn: [Detector] = [hanford, livingston, virgo]

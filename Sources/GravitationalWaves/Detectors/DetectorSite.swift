@@ -31,8 +31,10 @@ public struct DetectorSite: Hashable, Sendable {
     ///   - yArmAzimuth: y-arm azimuth from North towards East (rad).
     ///   - xArmAltitude: x-arm altitude (rad).
     ///   - yArmAltitude: y-arm altitude (rad).
-    public init(latitude: Double, longitude: Double, elevation: Double, xArmAzimuth: Double,
-                yArmAzimuth: Double, xArmAltitude: Double = 0, yArmAltitude: Double = 0) {
+    public init(
+        latitude: Double, longitude: Double, elevation: Double, xArmAzimuth: Double,
+        yArmAzimuth: Double, xArmAltitude: Double = 0, yArmAltitude: Double = 0
+    ) {
         self.latitude = latitude
         self.longitude = longitude
         self.elevation = elevation
@@ -50,7 +52,8 @@ public struct DetectorSite: Hashable, Sendable {
     public var vertexPosition: [Double] {
         let a = PhysicalConstants.wgs84SemiMajorAxis
         let b = a * (1 - PhysicalConstants.wgs84Flattening)
-        let cosLat = cos(latitude), sinLat = sin(latitude)
+        let cosLat = cos(latitude)
+        let sinLat = sin(latitude)
         let denominator = (a * a * cosLat * cosLat + b * b * sinLat * sinLat).squareRoot()
         let rho = cosLat * (a * a / denominator + elevation)
         return [rho * cos(longitude), rho * sin(longitude), sinLat * (b * b / denominator + elevation)]
@@ -60,13 +63,16 @@ public struct DetectorSite: Hashable, Sendable {
     /// û = (ê_E sin ζ + ê_N cos ζ) cos A + ê_U sin A for azimuth ζ and altitude A, with the local
     /// East, North and Up vectors of the vertex (Up is the ellipsoid's normal).
     func armDirection(azimuth: Double, altitude: Double) -> [Double] {
-        let cosLat = cos(latitude), sinLat = sin(latitude)
-        let cosLon = cos(longitude), sinLon = sin(longitude)
+        let cosLat = cos(latitude)
+        let sinLat = sin(latitude)
+        let cosLon = cos(longitude)
+        let sinLon = sin(longitude)
         let east = [-sinLon, cosLon, 0]
         let north = [-sinLat * cosLon, -sinLat * sinLon, cosLat]
         let up = [cosLat * cosLon, cosLat * sinLon, sinLat]
-        let horizontal = cos(altitude), vertical = sin(altitude)
-        return (0 ..< 3).map { i in
+        let horizontal = cos(altitude)
+        let vertical = sin(altitude)
+        return (0..<3).map { i in
             (east[i] * sin(azimuth) + north[i] * cos(azimuth)) * horizontal + up[i] * vertical
         }
     }
@@ -79,10 +85,11 @@ public struct DetectorSite: Hashable, Sendable {
 
     /// The response tensor D = ½(x̂x̂ᵀ − ŷŷᵀ) of a differential-arm interferometer, row-major `[9]`.
     public var responseTensor: [Double] {
-        let x = xArmDirection, y = yArmDirection
+        let x = xArmDirection
+        let y = yArmDirection
         var d = [Double](repeating: 0, count: 9)
-        for i in 0 ..< 3 {
-            for j in 0 ..< 3 { d[3 * i + j] = 0.5 * (x[i] * x[j] - y[i] * y[j]) }
+        for i in 0..<3 {
+            for j in 0..<3 { d[3 * i + j] = 0.5 * (x[i] * x[j] - y[i] * y[j]) }
         }
         return d
     }

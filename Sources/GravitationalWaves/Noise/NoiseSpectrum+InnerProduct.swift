@@ -9,15 +9,20 @@ extension NoiseSpectrum {
     ///   - b: A series on this grid.
     /// - Returns: (real, imaginary) parts.
     /// - Throws: ``GravitationalWaveError/shapeMismatch(_:)`` if a series lives on another grid.
-    public func overlap<S, T>(_ a: FrequencySeries<S>, _ b: FrequencySeries<T>) throws -> (real: Double, imaginary: Double) {
+    public func overlap<S, T>(_ a: FrequencySeries<S>, _ b: FrequencySeries<T>) throws -> (
+        real: Double, imaginary: Double
+    ) {
         guard a.grid == grid, b.grid == grid else {
             throw GravitationalWaveError.shapeMismatch("series on \(a.grid) and \(b.grid), spectrum on \(grid)")
         }
-        var re = 0.0, im = 0.0
+        var re = 0.0
+        var im = 0.0
         for k in grid.bandBins {
             let w = inverseValues[k]
-            let ar = Double(a.real[k]), ai = Double(a.imaginary[k])
-            let br = Double(b.real[k]), bi = Double(b.imaginary[k])
+            let ar = Double(a.real[k])
+            let ai = Double(a.imaginary[k])
+            let br = Double(b.real[k])
+            let bi = Double(b.imaginary[k])
             re += (ar * br + ai * bi) * w
             im += (ai * br - ar * bi) * w
         }
@@ -66,7 +71,8 @@ extension NoiseSpectrum {
     /// - Throws: ``GravitationalWaveError/shapeMismatch(_:)``,
     ///   ``GravitationalWaveError/invalidParameter(_:)`` if either has zero norm.
     public func mismatch<S, T>(_ a: FrequencySeries<S>, _ b: FrequencySeries<T>) throws -> Double {
-        let aa = try innerProduct(a, a), bb = try innerProduct(b, b)
+        let aa = try innerProduct(a, a)
+        let bb = try innerProduct(b, b)
         guard aa > 0, bb > 0 else { throw GravitationalWaveError.invalidParameter("a waveform is zero in the band") }
         let ab = try overlap(a, b)
         return 1 - (ab.real * ab.real + ab.imaginary * ab.imaginary).squareRoot() / (aa * bb).squareRoot()

@@ -32,7 +32,8 @@ extension PowerSpectralDensity {
     ///   ``GravitationalWaveError/unsortedFrequencies(line:frequency:previous:)`` (line numbers
     ///   are the file's, 1-based), ``GravitationalWaveError/tooFewPoints(_:)``.
     public init(text: String, isAmplitude: Bool = true, name: String = "table") throws {
-        var frequencies: [Double] = [], values: [Double] = []
+        var frequencies: [Double] = []
+        var values: [Double] = []
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1

@@ -52,8 +52,9 @@ public struct PowerSpectralDensity: Sendable, CustomStringConvertible {
             }
         }
         self.name = name
-        model = .table(range: frequencies.first! ... frequencies.last!, logFrequencies: frequencies.map { log($0) },
-                       logValues: values.map { isAmplitude ? 2 * log($0) : log($0) })
+        model = .table(
+            range: frequencies.first!...frequencies.last!, logFrequencies: frequencies.map { log($0) },
+            logValues: values.map { isAmplitude ? 2 * log($0) : log($0) })
     }
 
     /// The name.
@@ -61,7 +62,7 @@ public struct PowerSpectralDensity: Sendable, CustomStringConvertible {
 
     /// The frequency range a table covers (Hz); `nil` for analytic curves (defined for f > 0).
     public var tabulatedRange: ClosedRange<Double>? {
-        if case let .table(range, _, _) = model { return range }
+        if case .table(let range, _, _) = model { return range }
         return nil
     }
 
@@ -72,19 +73,21 @@ public struct PowerSpectralDensity: Sendable, CustomStringConvertible {
     ///   ``GravitationalWaveError/frequencyOutsideTable(frequency:lower:upper:)``.
     public func value(at frequency: Double) throws -> Double {
         guard frequency.isFinite, frequency > 0 else {
-            throw GravitationalWaveError.invalidParameter("a PSD is evaluated at positive frequencies, got \(frequency) Hz")
+            throw GravitationalWaveError.invalidParameter(
+                "a PSD is evaluated at positive frequencies, got \(frequency) Hz")
         }
         switch model {
-        case let .analytic(function):
+        case .analytic(let function):
             return function(frequency)
-        case let .table(range, logF, logS):
+        case .table(let range, let logF, let logS):
             guard range.contains(frequency) else {
                 throw GravitationalWaveError.frequencyOutsideTable(
                     frequency: frequency, lower: range.lowerBound, upper: range.upperBound)
             }
             let x = min(max(log(frequency), logF.first!), logF.last!)
             // The last point with log f_i ≤ x (binary search).
-            var low = 0, high = logF.count - 1
+            var low = 0
+            var high = logF.count - 1
             while high - low > 1 {
                 let mid = (low + high) / 2
                 if logF[mid] <= x { low = mid } else { high = mid }

@@ -39,8 +39,10 @@ public struct AlignedSpinBinary: Hashable, Sendable {
     ///   - referencePhase: φ_ref (rad).
     ///   - referenceFrequency: f_ref ≥ 0 (Hz); 0 (default) for coalescence.
     /// - Throws: ``GravitationalWaveError/invalidParameter(_:)`` naming the first bad value.
-    public init(mass1: Double, mass2: Double, spin1: Double = 0, spin2: Double = 0, distance: Double,
-                inclination: Double = 0, referencePhase: Double = 0, referenceFrequency: Double = 0) throws {
+    public init(
+        mass1: Double, mass2: Double, spin1: Double = 0, spin2: Double = 0, distance: Double,
+        inclination: Double = 0, referencePhase: Double = 0, referenceFrequency: Double = 0
+    ) throws {
         func check(_ ok: Bool, _ message: @autoclosure () -> String) throws {
             if !ok { throw GravitationalWaveError.invalidParameter(message()) }
         }
@@ -51,8 +53,9 @@ public struct AlignedSpinBinary: Hashable, Sendable {
         try check(distance.isFinite && distance > 0, "distance must be a positive number of Mpc, got \(distance)")
         try check(inclination.isFinite, "inclination must be finite, got \(inclination)")
         try check(referencePhase.isFinite, "referencePhase must be finite, got \(referencePhase)")
-        try check(referenceFrequency.isFinite && referenceFrequency >= 0,
-                  "referenceFrequency must be ≥ 0 Hz (0 = coalescence), got \(referenceFrequency)")
+        try check(
+            referenceFrequency.isFinite && referenceFrequency >= 0,
+            "referenceFrequency must be ≥ 0 Hz (0 = coalescence), got \(referenceFrequency)")
         self.mass1 = mass1
         self.mass2 = mass2
         self.spin1 = spin1

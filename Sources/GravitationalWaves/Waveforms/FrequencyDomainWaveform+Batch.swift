@@ -18,7 +18,9 @@ extension FrequencyDomainWaveform {
         }
         // concurrentPerform has set every index exactly once.
         return try results.values.map { result in
-            guard let result else { throw GravitationalWaveError.shapeMismatch("a waveform of the batch was not computed") }
+            guard let result else {
+                throw GravitationalWaveError.shapeMismatch("a waveform of the batch was not computed")
+            }
             return try result.get()
         }
     }

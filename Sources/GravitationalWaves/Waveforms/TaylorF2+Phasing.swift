@@ -27,10 +27,13 @@ extension TaylorF2 {
         /// The coefficients of a binary.
         init(_ binary: AlignedSpinBinary) {
             let eta = binary.symmetricMassRatio
-            let x1 = binary.mass1 / binary.totalMass, x2 = binary.mass2 / binary.totalMass
-            let chi1 = binary.spin1, chi2 = binary.spin2
-            let pi = Double.pi, pi2 = Double.pi * Double.pi
-            let quadrupole = 1.0   // κ_i = 1 for black holes
+            let x1 = binary.mass1 / binary.totalMass
+            let x2 = binary.mass2 / binary.totalMass
+            let chi1 = binary.spin1
+            let chi2 = binary.spin2
+            let pi = Double.pi
+            let pi2 = Double.pi * Double.pi
+            let quadrupole = 1.0  // κ_i = 1 for black holes
 
             // Spin-orbit terms, Σ_i f(X_i) χ_i.
             func spinOrbit(_ f: (Double) -> Double) -> Double { f(x1) * chi1 + f(x2) * chi2 }
@@ -41,18 +44,21 @@ extension TaylorF2 {
             let so30 = spinOrbit { x in pi * x * (1490.0 / 3 + 260 * x) }
             let so35 = spinOrbit { x in
                 let e = x * (1 - x)
-                return x * (-170978035.0 / 48384 + 2876425.0 / 672 * e + 4735.0 / 144 * e * e
-                    + x * (-7189233785.0 / 1524096 + 458555.0 / 3024 * e - 5345.0 / 72 * e * e))
+                return x
+                    * (-170978035.0 / 48384 + 2876425.0 / 672 * e + 4735.0 / 144 * e * e
+                        + x * (-7189233785.0 / 1_524_096 + 458555.0 / 3024 * e - 5345.0 / 72 * e * e))
             }
             // Spin-spin terms: for aligned spins χ_i·L̂ = χ_i and |χ_i|² = χ_i².
-            let ss20 = (1235.0 / 24 - 3605.0 / 24) * eta * chi1 * chi2
+            let ss20 =
+                (1235.0 / 24 - 3605.0 / 24) * eta * chi1 * chi2
                 + [(x1, chi1), (x2, chi2)].reduce(0.0) { sum, body in
                     let (x, chi) = body
                     let alongL = (-75 * quadrupole + 5.0 / 48) * x * x
                     let magnitude = (25 * quadrupole - 35.0 / 48) * x * x
                     return sum + (alongL + magnitude) * chi * chi
                 }
-            let ss30 = (32675.0 / 112 + 5575.0 / 18 * eta) * eta * chi1 * chi2
+            let ss30 =
+                (32675.0 / 112 + 5575.0 / 18 * eta) * eta * chi1 * chi2
                 + [(x1, chi1), (x2, chi2)].reduce(0.0) { sum, body in
                     let (x, chi) = body
                     let quadrupoleTerm = (47035.0 / 84 + 2935.0 / 6 * x - 120 * x * x) * x * x * quadrupole
@@ -68,8 +74,9 @@ extension TaylorF2 {
             c5 = c5NonSpinning + so25
             c5Log = 3 * (c5NonSpinning + so25)
             c6Log = -6848.0 / 21
-            c6 = 11583231236531.0 / 4694215680 - 640.0 / 3 * pi2 - 6848.0 / 21 * PhysicalConstants.eulerGamma
-                + eta * (-15737765635.0 / 3048192 + 2255.0 / 12 * pi2)
+            c6 =
+                11583231236531.0 / 4_694_215_680 - 640.0 / 3 * pi2 - 6848.0 / 21 * PhysicalConstants.eulerGamma
+                + eta * (-15737765635.0 / 3_048_192 + 2255.0 / 12 * pi2)
                 + 76055.0 / 1728 * eta * eta - 127825.0 / 1296 * eta * eta * eta
                 + c6Log * log(4.0) + so30 + ss30
             c7 = pi * (77096675.0 / 254016 + 378515.0 / 1512 * eta - 74045.0 / 756 * eta * eta) + so35
@@ -82,7 +89,8 @@ extension TaylorF2 {
         @inline(__always)
         func phase(at v: Double, logV: Double) -> Double {
             let v2 = v * v
-            let series = 1 + v2 * (c2 + v * (c3 + v * (c4 + v * ((c5 + c5Log * logV) + v * ((c6 + c6Log * logV) + v * c7)))))
+            let series =
+                1 + v2 * (c2 + v * (c3 + v * (c4 + v * ((c5 + c5Log * logV) + v * ((c6 + c6Log * logV) + v * c7)))))
             return newtonian * series / (v2 * v2 * v)
         }
     }

@@ -40,9 +40,11 @@ public struct TaylorF2: FrequencyDomainWaveform {
         let totalMassSeconds = binary.totalMass * PhysicalConstants.solarMassSeconds
         let totalMassMetres = binary.totalMass * PhysicalConstants.solarMassMetres
         let piM = Double.pi * totalMassSeconds
-        let amplitude = -(5 * Double.pi / 24).squareRoot() * binary.symmetricMassRatio.squareRoot()
+        let amplitude =
+            -(5 * Double.pi / 24).squareRoot() * binary.symmetricMassRatio.squareRoot()
             * totalMassSeconds * totalMassMetres / (binary.distance * PhysicalConstants.megaparsec)
-        let referencePhase = binary.referenceFrequency > 0
+        let referencePhase =
+            binary.referenceFrequency > 0
             ? phasing.phase(at: cbrt(piM * binary.referenceFrequency)) : 0
         let offset = 2 * binary.referencePhase + referencePhase + Double.pi / 4
         let cosIota = cos(binary.inclination)
@@ -55,18 +57,20 @@ public struct TaylorF2: FrequencyDomainWaveform {
                 cross.real.withUnsafeMutableBufferPointer { cr in
                     cross.imaginary.withUnsafeMutableBufferPointer { ci in
                         let powers = BinPowers.of(grid)
-                        let v1 = cbrt(piM * grid.spacing), logV1 = log(v1)
+                        let v1 = cbrt(piM * grid.spacing)
+                        let logV1 = log(v1)
                         for k in grid.bandBins {
                             let index = k - grid.firstBandBin
-                            let v = v1 * powers.cubeRoots[index]              // (πMf)^{1/3}
+                            let v = v1 * powers.cubeRoots[index]  // (πMf)^{1/3}
                             let logV = logV1 + powers.logarithms[index] / 3
-                            let a = amplitude / (v * v * v * v.squareRoot())   // v^{-7/2}
+                            let a = amplitude / (v * v * v * v.squareRoot())  // v^{-7/2}
                             // h̃ = a e^{−i(Ψ − offset)} = a (cos(Ψ − offset) − i sin(Ψ − offset)).
                             let phase = phasing.phase(at: v, logV: logV) - offset
-                            let re = a * cos(phase), im = -a * sin(phase)
+                            let re = a * cos(phase)
+                            let im = -a * sin(phase)
                             pr[k] = plusFactor * re
                             pi[k] = plusFactor * im
-                            cr[k] = cosIota * im      // −i cos ι (re + i im) = cos ι (im − i re)
+                            cr[k] = cosIota * im  // −i cos ι (re + i im) = cos ι (im − i re)
                             ci[k] = -cosIota * re
                         }
                     }

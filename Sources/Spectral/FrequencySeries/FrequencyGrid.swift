@@ -69,7 +69,7 @@ public struct FrequencyGrid: Hashable, Sendable, CustomStringConvertible {
     public var bandBinCount: Int { binCount - firstBandBin }
 
     /// The bin indices of the band, ``firstBandBin``..<n.
-    public var bandBins: Range<Int> { firstBandBin ..< binCount }
+    public var bandBins: Range<Int> { firstBandBin..<binCount }
 
     /// The frequency of bin k, k·Δf (Hz).
     /// - Parameter bin: k.
@@ -78,7 +78,7 @@ public struct FrequencyGrid: Hashable, Sendable, CustomStringConvertible {
     public func frequency(ofBin bin: Int) -> Double { Double(bin) * spacing }
 
     /// The frequencies of all n bins, `[n]` (Hz).
-    public var frequencies: [Double] { (0 ..< binCount).map { Double($0) * spacing } }
+    public var frequencies: [Double] { (0..<binCount).map { Double($0) * spacing } }
 
     /// A one-line description.
     public var description: String {

@@ -66,17 +66,22 @@ extension FrequencySeries {
 
     /// Multiplies bins k = 0…n−1 of (re, im) by e^{i·k·phaseStep}.
     @usableFromInline
-    static func rotate(_ re: UnsafeMutableBufferPointer<Scalar>, _ im: UnsafeMutableBufferPointer<Scalar>,
-                       phaseStep: Double) {
+    static func rotate(
+        _ re: UnsafeMutableBufferPointer<Scalar>, _ im: UnsafeMutableBufferPointer<Scalar>,
+        phaseStep: Double
+    ) {
         let n = re.count
-        let stepCos = cos(phaseStep), stepSin = sin(phaseStep)
+        let stepCos = cos(phaseStep)
+        let stepSin = sin(phaseStep)
         var start = 0
         while start < n {
             let end = min(start + 256, n)
             let anchor = Double(start) * phaseStep
-            var c = cos(anchor), s = sin(anchor)
-            for k in start ..< end {
-                let a = Double(re[k]), b = Double(im[k])
+            var c = cos(anchor)
+            var s = sin(anchor)
+            for k in start..<end {
+                let a = Double(re[k])
+                let b = Double(im[k])
                 re[k] = Scalar(a * c - b * s)
                 im[k] = Scalar(a * s + b * c)
                 let nc = c * stepCos - s * stepSin

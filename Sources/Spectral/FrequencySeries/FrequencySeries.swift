@@ -38,7 +38,8 @@ public struct FrequencySeries<Scalar: BinaryFloatingPoint & Sendable>: Equatable
     public init(grid: FrequencyGrid, real: [Scalar], imaginary: [Scalar]) throws {
         guard real.count == grid.binCount, imaginary.count == grid.binCount else {
             throw SpectralError.shapeMismatch(
-                "a series on \(grid.binCount) bins needs \(grid.binCount) real and imaginary parts, got \(real.count) and \(imaginary.count)")
+                "a series on \(grid.binCount) bins needs \(grid.binCount) real and imaginary parts, got \(real.count) and \(imaginary.count)"
+            )
         }
         self.grid = grid
         self.real = real
@@ -50,14 +51,16 @@ public struct FrequencySeries<Scalar: BinaryFloatingPoint & Sendable>: Equatable
 
     /// |x_k|, `[n]`.
     public var magnitudes: [Scalar] {
-        (0 ..< binCount).map { (real[$0] * real[$0] + imaginary[$0] * imaginary[$0]).squareRoot() }
+        (0..<binCount).map { (real[$0] * real[$0] + imaginary[$0] * imaginary[$0]).squareRoot() }
     }
 
     /// The series with its values converted to another precision.
     /// - Returns: The same values as `FrequencySeries<Other>` (rounded if `Other` is narrower).
-    public func converted<Other: BinaryFloatingPoint & Sendable>(to _: Other.Type = Other.self) -> FrequencySeries<Other> {
+    public func converted<Other: BinaryFloatingPoint & Sendable>(to _: Other.Type = Other.self) -> FrequencySeries<
+        Other
+    > {
         var out = FrequencySeries<Other>(grid: grid)
-        for k in 0 ..< binCount {
+        for k in 0..<binCount {
             out.real[k] = Other(real[k])
             out.imaginary[k] = Other(imaginary[k])
         }
