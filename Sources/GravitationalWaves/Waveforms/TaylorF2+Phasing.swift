@@ -25,12 +25,22 @@ extension TaylorF2 {
         let c5Log, c6Log: Double
 
         /// The coefficients of a binary.
-        init(_ binary: AlignedSpinBinary) {
-            let eta = binary.symmetricMassRatio
-            let x1 = binary.mass1 / binary.totalMass
-            let x2 = binary.mass2 / binary.totalMass
-            let chi1 = binary.spin1
-            let chi2 = binary.spin2
+        /// - Parameters:
+        ///   - binary: The source.
+        ///   - includesSpinSpin3PN: Whether φ₆ carries the 3PN spin-spin terms (TaylorF2: yes;
+        ///     IMRPhenomD, calibrated before they were known, leaves them out).
+        init(_ binary: AlignedSpinBinary, includesSpinSpin3PN: Bool = true) {
+            self.init(
+                eta: binary.symmetricMassRatio, mass1Fraction: binary.mass1 / binary.totalMass,
+                mass2Fraction: binary.mass2 / binary.totalMass, spin1: binary.spin1, spin2: binary.spin2,
+                includesSpinSpin3PN: includesSpinSpin3PN)
+        }
+
+        /// The coefficients from η, the mass fractions X_i = m_i/M and the spins χ_i.
+        init(
+            eta: Double, mass1Fraction x1: Double, mass2Fraction x2: Double, spin1 chi1: Double,
+            spin2 chi2: Double, includesSpinSpin3PN: Bool
+        ) {
             let pi = Double.pi
             let pi2 = Double.pi * Double.pi
             let quadrupole = 1.0  // κ_i = 1 for black holes
@@ -78,12 +88,22 @@ extension TaylorF2 {
                 11583231236531.0 / 4_694_215_680 - 640.0 / 3 * pi2 - 6848.0 / 21 * PhysicalConstants.eulerGamma
                 + eta * (-15737765635.0 / 3_048_192 + 2255.0 / 12 * pi2)
                 + 76055.0 / 1728 * eta * eta - 127825.0 / 1296 * eta * eta * eta
-                + c6Log * log(4.0) + so30 + ss30
+                + c6Log * log(4.0) + so30 + (includesSpinSpin3PN ? ss30 : 0)
             c7 = pi * (77096675.0 / 254016 + 378515.0 / 1512 * eta - 74045.0 / 756 * eta * eta) + so35
         }
 
         /// Ψ(v).
         func phase(at v: Double) -> Double { phase(at: v, logV: log(v)) }
+
+        /// dΨ/dv.
+        func phaseDerivative(at v: Double) -> Double {
+            let logV = log(v)
+            let v2 = v * v
+            // d/dv of (φ_k + φ_k^{(l)} ln v) v^{k−5}, term by term, times v⁶.
+            let series =
+                -5 + v2 * (-3 * c2 + v * (-2 * c3 + v * (-c4 + v * (c5Log + v * ((c6 + c6Log * logV + c6Log) + v * 2 * c7)))))
+            return newtonian * series / (v2 * v2 * v2)
+        }
 
         /// Ψ(v) given ln v.
         @inline(__always)
