@@ -1,4 +1,4 @@
-"""LALSimulation's time per TaylorF2 waveform (SimInspiralChooseFDWaveform, both polarisations)
+"""LALSimulation's time per TaylorF2 and IMRPhenomD waveform (SimInspiralChooseFDWaveform, both polarisations)
 on the grid and parameters benchmarks/GWWaveforms uses; median of repeats, one thread.
 Usage: python gw_waveforms_reference.py fMin fMax deltaF repeats perRepeat; last line JSON."""
 import json

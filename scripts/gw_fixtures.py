@@ -124,14 +124,18 @@ def psd_series(f_min, delta_f, n):
     return psd
 
 
-def waveforms(approximant, name, count):
+def waveforms(approximant, name, count, corners=None):
+    """`count` random points, or the given (total mass, q, chi1, chi2) corners."""
     points, rows = [], []
-    for i in range(count):
-        total, q = mass_point(i, count)
+    for i in range(count if corners is None else len(corners)):
+        if corners is None:
+            total, q = mass_point(i, count)
+            chi1, chi2 = (float(x) for x in rng.uniform(-0.9, 0.9, 2))
+            if i % 10 == 4:
+                chi1, chi2 = 0.0, 0.0
+        else:
+            total, q, chi1, chi2 = corners[i]
         m1, m2 = total * q / (1 + q), total / (1 + q)
-        chi1, chi2 = (float(x) for x in rng.uniform(-0.9, 0.9, 2))
-        if i % 10 == 4:
-            chi1, chi2 = 0.0, 0.0
         distance = float(rng.uniform(100, 3000))
         inclination = float(rng.uniform(0, math.pi))
         phi_ref = float(rng.uniform(0, 2 * math.pi))
@@ -172,4 +176,8 @@ def waveforms(approximant, name, count):
 
 waveforms(ls.TaylorF2, "TaylorF2", 60)
 waveforms(ls.IMRPhenomD, "IMRPhenomD", 60)
+# The corners of the spin and mass-ratio ranges (final spins from -0.36 to 0.93), masses 5-80.
+CORNERS = [(total, q, chi1, chi2) for total in (5.0, 80.0) for q in (1.0, 4.0, 8.0)
+           for chi1, chi2 in ((-0.9, -0.9), (0.9, 0.9), (-0.9, 0.9))]
+waveforms(ls.IMRPhenomD, "IMRPhenomD-corners", 0, CORNERS)
 print("fixtures written to", OUT)

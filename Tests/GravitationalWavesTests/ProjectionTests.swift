@@ -69,7 +69,7 @@ import Testing
         let binary = try AlignedSpinBinary(
             mass1: 36, mass2: 29, spin1: 0.3, spin2: -0.1, distance: 410,
             inclination: 2.7, referencePhase: 1.3)
-        let h = try TaylorF2().polarizations(of: binary, on: grid)
+        let h = try IMRPhenomD().polarizations(of: binary, on: grid)
         let time = GPSTime(seconds: 1_126_259_462, nanoseconds: 400_000_000)
         let strain = try Detector.hanford.projectedStrain(
             h, rightAscension: 1.95, declination: -1.27,

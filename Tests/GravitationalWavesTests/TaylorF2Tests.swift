@@ -17,7 +17,8 @@ import Testing
             #expect(
                 r.plusMismatch < 1e-6 && r.crossMismatch < 1e-6,
                 "point \(r.index): mismatch h+ \(r.plusMismatch), hx \(r.crossMismatch)")
-            #expect(r.amplitudeError < 1e-6, "point \(r.index): amplitude error \(r.amplitudeError) at bin \(r.worstBin)")
+            #expect(
+                r.amplitudeError < 1e-6, "point \(r.index): amplitude error \(r.amplitudeError) at bin \(r.worstBin)")
             // Zero below the band and nowhere else, as LAL's.
             #expect(r.supportMismatches == 0, "point \(r.index): \(r.supportMismatches) bins zero on one side only")
         }

@@ -24,8 +24,9 @@ public struct AlignedSpinBinary: Hashable, Sendable {
     public let inclination: Double
     /// φ_ref, the orbital phase at the reference frequency (rad).
     public let referencePhase: Double
-    /// f_ref (Hz), the gravitational-wave frequency at which φ_ref is defined; 0 means
-    /// coalescence (f → ∞), as in LALSimulation.
+    /// f_ref (Hz), the gravitational-wave frequency at which φ_ref is defined; 0 means the
+    /// model's default, as in LALSimulation: coalescence (f → ∞) for ``TaylorF2``, the grid's
+    /// f_min for ``IMRPhenomD``.
     public let referenceFrequency: Double
 
     /// Creates the parameters.
@@ -37,7 +38,8 @@ public struct AlignedSpinBinary: Hashable, Sendable {
     ///   - distance: d_L > 0 (Mpc).
     ///   - inclination: ι (rad).
     ///   - referencePhase: φ_ref (rad).
-    ///   - referenceFrequency: f_ref ≥ 0 (Hz); 0 (default) for coalescence.
+    ///   - referenceFrequency: f_ref ≥ 0 (Hz); 0 (default) for the model's default (see
+    ///     ``referenceFrequency``).
     /// - Throws: ``GravitationalWaveError/invalidParameter(_:)`` naming the first bad value.
     public init(
         mass1: Double, mass2: Double, spin1: Double = 0, spin2: Double = 0, distance: Double,

@@ -93,7 +93,8 @@ extension IMRPhenomD {
         @inline(__always)
         func mergerRingdownRaw(at f: Double) -> Double {
             let threeQuarters = (f * f.squareRoot()).squareRoot()  // f^{3/4}
-            return (alpha1 * f - alpha2 / f + 4.0 / 3 * alpha3 * threeQuarters
+            return
+                (alpha1 * f - alpha2 / f + 4.0 / 3 * alpha3 * threeQuarters
                 + alpha4 * atan((f - alpha5 * ringdownFrequency) / dampingFrequency)) / eta
         }
 
@@ -101,7 +102,8 @@ extension IMRPhenomD {
         /// amplitude's peak at t = 0.
         func mergerRingdownRawSlope(at f: Double) -> Double {
             let u = (f - alpha5 * ringdownFrequency) / dampingFrequency
-            return (alpha1 + alpha2 / (f * f) + alpha3 / f.squareRoot().squareRoot()
+            return
+                (alpha1 + alpha2 / (f * f) + alpha3 / f.squareRoot().squareRoot()
                 + alpha4 / (dampingFrequency * (1 + u * u))) / eta
         }
 

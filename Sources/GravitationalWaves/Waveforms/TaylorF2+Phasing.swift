@@ -101,7 +101,8 @@ extension TaylorF2 {
             let v2 = v * v
             // d/dv of (φ_k + φ_k^{(l)} ln v) v^{k−5}, term by term, times v⁶.
             let series =
-                -5 + v2 * (-3 * c2 + v * (-2 * c3 + v * (-c4 + v * (c5Log + v * ((c6 + c6Log * logV + c6Log) + v * 2 * c7)))))
+                -5 + v2
+                * (-3 * c2 + v * (-2 * c3 + v * (-c4 + v * (c5Log + v * ((c6 + c6Log * logV + c6Log) + v * 2 * c7)))))
             return newtonian * series / (v2 * v2 * v2)
         }
 
