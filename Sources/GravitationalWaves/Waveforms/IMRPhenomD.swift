@@ -24,6 +24,8 @@ import Spectral
 ///
 /// As LALSimulation, the waveform is generated on the bins f_min ≤ f < min(f_max, 0.2/M): it is
 /// zero at and above Mf = 0.2 and in the grid's last bin (f_max), the band being half-open there.
+/// (It starts at the grid's first band bin ⌈f_min/Δf⌉; LALSimulation starts at ⌊f_min/Δf⌋, which
+/// differs only when f_min is not a multiple of Δf.)
 public struct IMRPhenomD: FrequencyDomainWaveform {
     /// "IMRPhenomD".
     public var name: String { "IMRPhenomD" }
