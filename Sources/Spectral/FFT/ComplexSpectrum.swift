@@ -12,10 +12,13 @@ public struct ComplexSpectrum: Equatable, Sendable {
     /// - Parameters:
     ///   - real: `[n/2 + 1]`.
     ///   - imaginary: `[n/2 + 1]`.
-    ///   - seriesLength: n.
-    public init(real: [Float], imaginary: [Float], seriesLength: Int) {
-        precondition(real.count == seriesLength / 2 + 1 && imaginary.count == real.count,
-                     "ComplexSpectrum: a series of length \(seriesLength) has \(seriesLength / 2 + 1) bins")
+    ///   - seriesLength: n ≥ 1.
+    /// - Throws: ``SpectralError/shapeMismatch(_:)`` unless both parts hold n/2 + 1 values.
+    public init(real: [Float], imaginary: [Float], seriesLength: Int) throws {
+        guard seriesLength >= 1, real.count == seriesLength / 2 + 1, imaginary.count == real.count else {
+            throw SpectralError.shapeMismatch(
+                "a series of length \(seriesLength) has \(max(seriesLength, 0) / 2 + 1) bins, got \(real.count) real and \(imaginary.count) imaginary parts")
+        }
         self.real = real
         self.imaginary = imaginary
         self.seriesLength = seriesLength

@@ -14,8 +14,8 @@ import Foundation
 ///
 /// ```swift
 /// let fft = try RealFFT(length: 200)
-/// let spectrum = fft.forward(series)        // 101 bins
-/// let back = fft.inverse(spectrum)          // ≈ series
+/// let spectrum = try fft.forward(series)    // 101 bins
+/// let back = try fft.inverse(spectrum)      // ≈ series
 /// ```
 public final class RealFFT: @unchecked Sendable {
     /// The series length n.
@@ -67,8 +67,11 @@ public final class RealFFT: @unchecked Sendable {
     /// The one-sided spectrum of a real series.
     /// - Parameter series: x, `[length]`.
     /// - Returns: X_k for k = 0…n/2.
-    public func forward(_ series: [Float]) -> ComplexSpectrum {
-        precondition(series.count == length, "RealFFT.forward: series of length \(series.count), planned for \(length)")
+    /// - Throws: ``SpectralError/shapeMismatch(_:)`` if `series` does not have ``length`` samples.
+    public func forward(_ series: [Float]) throws -> ComplexSpectrum {
+        guard series.count == length else {
+            throw SpectralError.shapeMismatch("a series of \(series.count) samples for an FFT planned for \(length)")
+        }
         let bins = length / 2 + 1
         var input = series
         var interleaved = [Float](repeating: 0, count: 2 * bins)
@@ -79,7 +82,7 @@ public final class RealFFT: @unchecked Sendable {
                 }
             }
         }
-        return ComplexSpectrum(
+        return try ComplexSpectrum(
             real: (0 ..< bins).map { interleaved[2 * $0] },
             imaginary: (0 ..< bins).map { interleaved[2 * $0 + 1] },
             seriesLength: length)
@@ -88,9 +91,14 @@ public final class RealFFT: @unchecked Sendable {
     /// The real series with the given one-sided spectrum (the inverse of ``forward(_:)``, scaled by 1/n).
     /// - Parameter spectrum: X, `[length/2 + 1]` bins.
     /// - Returns: x, `[length]`.
-    public func inverse(_ spectrum: ComplexSpectrum) -> [Float] {
-        precondition(spectrum.seriesLength == length, "RealFFT.inverse: spectrum of a length-\(spectrum.seriesLength) series, planned for \(length)")
+    /// - Throws: ``SpectralError/shapeMismatch(_:)`` if `spectrum` is not that of a series of
+    ///   ``length`` samples or does not hold `length/2 + 1` bins.
+    public func inverse(_ spectrum: ComplexSpectrum) throws -> [Float] {
         let bins = length / 2 + 1
+        guard spectrum.seriesLength == length, spectrum.real.count == bins, spectrum.imaginary.count == bins else {
+            throw SpectralError.shapeMismatch(
+                "a spectrum of \(spectrum.real.count) bins (series length \(spectrum.seriesLength)) for an FFT planned for \(length) samples (\(bins) bins)")
+        }
         var interleaved = [Float](repeating: 0, count: 2 * bins)
         for k in 0 ..< bins {
             interleaved[2 * k] = spectrum.real[k]
