@@ -89,6 +89,9 @@ let package = Package(
         .executableTarget(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "simulation-benchmark", dependencies: ["Inference"],
+            path: "benchmarks/SimulationBenchmark", swiftSettings: swiftSettings),
 
         // MARK: - Tests
 
