@@ -33,7 +33,8 @@ import TensorCore
             #expect(simulation == firstBad + 1)
             #expect(named.names == ["a", "b"] && named.values == theta.row(firstBad))
             #expect(kept == firstBad && npe.simulationCount == firstBad)
-            #expect(npe.parameters.storage == Array(theta.storage[..<(firstBad * 2)]))
+            let samePrefix = npe.parameters.storage == Array(theta.storage[..<(firstBad * 2)])
+            #expect(samePrefix)
             let message = error.description
             #expect(message.contains("a = ") && message.contains("b = ") && message.contains("expected 3"))
             #expect(message.contains("kept \(Count.grouped(firstBad)) simulations made before the failure"))
@@ -81,6 +82,34 @@ import TensorCore
         }
         var r = RandomSource(seed: 1)
         #expect(try plain.simulate([0.25], using: &r) == [0.25])
+    }
+
+    @Test func theMatrixInterfaceReportsThrownErrorsAsModelErrors() throws {
+        let model = try SimulationModel {
+            Parameter("a", Uniform(0, 1))
+            Simulator(outputLength: 1) { θ, _ in
+                guard θ[0] < 0.5 else { throw InvalidParameters(value: θ[0]) }
+                return [θ[0]]
+            }
+        }
+        let theta = try SampleMatrix(rows: 3, columns: 1, storage: [0.1, 0.75, 0.2])
+        var rng = RandomSource(seed: 1)
+        #expect(throws: ModelError.simulatorThrew(theta: [0.75], error: "invalid parameters (a = 0.75)")) {
+            try model.simulate(theta, using: &rng)
+        }
+        let dropped = try model.simulate(theta, using: &rng, invalid: .drop)
+        #expect(dropped.dropped.map(\.row) == [1] && dropped.data.column(0) == [0.1, 0.2])
+    }
+
+    @Test(arguments: [false, true])
+    func appendSimulationsGivesTheMatrixEnginesSimulations(batched: Bool) throws {
+        let model = batched ? try BatchSimulatorTests.model() : try SimulationTests.noisyModel()
+        var rng = RandomSource(seed: 21)
+        let expected = try model.simulateFromPrior(count: 2500, using: &rng)
+        let npe = NPE(model: model)
+        try npe.appendSimulations(count: 2500, seed: 21)
+        let identical = npe.parameters == expected.parameters && npe.data == expected.data
+        #expect(identical)
     }
 
     @Test func aSimulatorThatAlwaysThrowsStopsEarly() throws {
@@ -139,8 +168,10 @@ import TensorCore
             #expect(error.description.contains("kept the \(Count.grouped(npe.simulationCount)) simulations"))
         }
         #expect(npe.simulationCount > 0 && npe.simulationCount <= 1234)
-        #expect(npe.parameters.storage == Array(reference.parameters.storage[..<(npe.simulationCount * 3)]))
+        let samePrefix = npe.parameters.storage == Array(reference.parameters.storage[..<(npe.simulationCount * 3)])
+        #expect(samePrefix)
         #expect(try npe.appendSimulations(count: 3000, seed: 9) == 3000)
-        #expect(npe.parameters == reference.parameters && npe.data == reference.data)
+        let identical = npe.parameters == reference.parameters && npe.data == reference.data
+        #expect(identical)
     }
 }

@@ -97,6 +97,7 @@ enum Count {
 
     /// Bytes as `163 GB`, `1.2 MB`.
     static func bytes(_ b: Double) -> String {
+        guard b.isFinite, b >= 0 else { return "\(b) bytes" }
         let units = ["bytes", "kB", "MB", "GB", "TB", "PB"]
         var v = b, u = 0
         while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }

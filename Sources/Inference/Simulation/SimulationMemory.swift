@@ -57,6 +57,13 @@ enum SimulationMemory {
     ///   - purpose: What needs it, for the message.
     /// - Throws: ``SimulationError/insufficientMemory(_:)``.
     static func check(_ bytes: Double, purpose: @autoclosure () -> String) throws {
+        // Beyond what an address space can hold (and where sizes would overflow `Int`), refuse
+        // even when the available memory cannot be read.
+        if !(bytes < 1e18) {
+            throw SimulationError.insufficientMemory(
+                MemoryShortfall(purpose: purpose(), requiredBytes: bytes, availableBytes: available()?.bytes ?? 0,
+                                source: available()?.source ?? "no process can address that much"))
+        }
         guard let (available, source) = available(), bytes > available else { return }
         throw SimulationError.insufficientMemory(
             MemoryShortfall(purpose: purpose(), requiredBytes: bytes, availableBytes: available, source: source))
