@@ -90,7 +90,7 @@ let package = Package(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "simulation-benchmark", dependencies: ["Inference"],
+            name: "simulation-benchmark", dependencies: ["Inference", "TensorCore"],
             path: "benchmarks/SimulationBenchmark", swiftSettings: swiftSettings),
 
         // MARK: - Tests

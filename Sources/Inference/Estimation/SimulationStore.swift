@@ -68,7 +68,7 @@ struct SimulationStore: Sendable {
             let theta = Array(parameters.storage[(u.firstRow * p)...]), x = Array(data.storage[(u.firstRow * m)...])
             truncate(to: u.firstRow)
             if run.probeMatches(keptTheta: theta, keptData: x, processed: u.processed, droppedRows: u.droppedRows) {
-                run.restore(processed: u.processed, keptTheta: theta, keptData: x, droppedRows: u.droppedRows,
+                run.restore(processed: u.processed, keptData: x, droppedRows: u.droppedRows,
                             nonFiniteCount: u.nonFiniteCount, thrownCount: u.thrownCount)
                 nonFiniteBefore = u.nonFiniteCount
                 thrownBefore = u.thrownCount
@@ -83,7 +83,7 @@ struct SimulationStore: Sendable {
                 if let (checkpoint, theta, x) = try SimulationCheckpoint.load(for: run.identity) {
                     let folder = "kept/\(id)/"
                     if run.probeMatches(keptTheta: theta, keptData: x, processed: checkpoint.processed, droppedRows: checkpoint.droppedRows) {
-                        run.restore(processed: checkpoint.processed, keptTheta: theta, keptData: x, droppedRows: checkpoint.droppedRows,
+                        run.restore(processed: checkpoint.processed, keptData: x, droppedRows: checkpoint.droppedRows,
                                     nonFiniteCount: checkpoint.nonFiniteCount, thrownCount: checkpoint.thrownCount)
                         resumed = checkpoint
                         nonFiniteBefore = checkpoint.nonFiniteCount
@@ -113,9 +113,8 @@ struct SimulationStore: Sendable {
 
         // Keep what was done, whatever happened.
         let firstRow = self.count
-        let keptTheta = try SampleMatrix(rows: run.keptCount, columns: p, storage: run.keptTheta)
-        let keptData = try SampleMatrix(rows: run.keptCount, columns: m, storage: run.keptData)
-        store(parameters: keptTheta, data: keptData)
+        let kept = run.kept(in: 0 ..< run.processed)
+        store(parameters: kept.theta, data: kept.data)
         let newNonFinite = run.nonFiniteCount - nonFiniteBefore, newThrown = run.thrownCount - thrownBefore
         if let warning = run.dropWarning(nonFinite: newNonFinite, thrown: newThrown) {
             discard(newNonFinite + newThrown, warning: String(warning.dropFirst("warning: ".count)))
@@ -128,7 +127,7 @@ struct SimulationStore: Sendable {
         case .interrupted:
             unfinished = UnfinishedRun(id: id, firstRow: firstRow, processed: run.processed, droppedRows: run.droppedRows,
                                        nonFiniteCount: run.nonFiniteCount, thrownCount: run.thrownCount)
-            writer?.write()
+            writer?.writeIfAffordable()
             Interruption.reset()
             throw InterruptedError(location: "simulation \(Count.grouped(run.processed + 1)) of \(Count.grouped(count)); "
                 + "kept the \(Count.grouped(run.keptCount)) simulations made before; the same appendSimulations call continues the run")
@@ -209,6 +208,11 @@ struct SimulationStore: Sendable {
     }
 
     private mutating func store(parameters theta: SampleMatrix, data x: SampleMatrix) {
+        if parameters.rows == 0 {   // no copy into an empty store
+            parameters = theta
+            data = x
+            return
+        }
         // Widths are checked by the callers, so the concatenations have consistent shapes.
         parameters = try! SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
                                        storage: parameters.storage + theta.storage)

@@ -117,6 +117,13 @@ public enum SessionStore {
     /// then renamed over `url`.
     /// - Throws: ``SessionError/io(path:reason:)``.
     static func writeAtomically(_ data: Data, to url: URL) throws {
+        try writeAtomically(to: url) { write in data.withUnsafeBytes { write($0) } }
+    }
+
+    /// Writes a file with mode 0600, atomically; `body` hands its bytes to the writer it gets,
+    /// in order (so large arrays are written from their own storage, without a copy).
+    /// - Throws: ``SessionError/io(path:reason:)``.
+    static func writeAtomically(to url: URL, _ body: ((UnsafeRawBufferPointer) -> Void) -> Void) throws {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -124,9 +131,9 @@ public enum SessionStore {
             throw SessionError.io(path: url.path, reason: "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
         }
         var failure: String? = nil
-        data.withUnsafeBytes { raw in
+        body { raw in
             var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
+            while failure == nil, offset < raw.count, let base = raw.baseAddress {
                 let n = write(fd, base + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
@@ -136,12 +143,40 @@ public enum SessionStore {
                 offset += n
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        // No fsync: what is kept must survive the worker's death, not the machine's; written
+        // data is in the page cache once `write` returns (an fsync of 160 MB took seconds).
         close(fd)
         if failure == nil, rename(temporary.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary.path)
             throw SessionError.io(path: url.path, reason: failure)
+        }
+    }
+
+    /// Writes `values` as a `[rows, columns]` float64 `.npy` file (format 1.0, little-endian),
+    /// mode 0600, atomically — the format ``NumPyArray`` reads and writes, but written straight
+    /// from the array's storage (``NumPyArray/npyData(as:)`` copies value by value: several
+    /// times slower on the 160 MB of a checkpoint of 10⁵ simulations of 200 values).
+    /// - Parameters:
+    ///   - values: `rows * columns` values, row-major.
+    ///   - rows: The row count.
+    ///   - columns: The column count.
+    ///   - url: The destination.
+    /// - Throws: ``SessionError/io(path:reason:)``.
+    static func writeNumPy(_ values: ArraySlice<Double>, rows: Int, columns: Int, to url: URL) throws {
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        let total = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (total + 63) / 64 * 64 - total) + "\n"
+        let length = header.utf8.count
+        let prefix = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8))
+        try writeAtomically(to: url) { write in
+            prefix.withUnsafeBytes { write($0) }
+            #if _endian(little)
+                values.withUnsafeBytes { write($0) }
+            #else
+                let swapped = values.map { $0.bitPattern.littleEndian }
+                swapped.withUnsafeBytes { write($0) }
+            #endif
         }
     }
 

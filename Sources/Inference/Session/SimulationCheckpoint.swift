@@ -93,11 +93,26 @@ struct SimulationCheckpoint: Codable {
 
 /// Writes a run's checkpoints: every ``SessionStore/checkpointInterval`` seconds of simulation
 /// the simulations kept since the last checkpoint become a new part.
+///
+/// Writing costs time in proportion to the data; for a simulator that makes data faster than a
+/// tenth of the disk's speed, re-simulating is nearly as cheap as reading back. So a checkpoint
+/// is written only while all writes of the run stay within ``writeBudget`` of its simulation
+/// time (estimated from the data pending and the write speed measured so far): the overhead of
+/// keeping stays bounded, and slow simulators — whose runs are worth keeping — are always kept.
+/// An interval of 0 (tests) checkpoints after every block regardless.
 final class SimulationCheckpointWriter {
+    /// The largest fraction of a run's simulation time spent writing its checkpoints.
+    static let writeBudget = 0.1
+    /// The write speed assumed before the first write, bytes per second (measured here: 0.5 GB/s).
+    private var bytesPerSecond = 5e8
+    /// Seconds spent writing so far.
+    private var writeSeconds = 0.0
+
     private let run: SimulationRun
     private let folder: URL
     private let kept: URL
     private var parts: [SimulationCheckpoint.Part]
+    /// The rows (kept or dropped) the parts on disk cover.
     private var writtenRows: Int
     private var lastWrite: Date
     private let started: Date
@@ -118,7 +133,7 @@ final class SimulationCheckpointWriter {
         self.kept = kept
         folder = kept.appendingPathComponent(run.identity.id, isDirectory: true)
         parts = resumed?.parts ?? []
-        writtenRows = resumed?.kept ?? 0
+        writtenRows = resumed?.processed ?? 0
         hasCheckpoint = resumed != nil
         createdAt = resumed?.createdAt ?? SessionStore.timestamp()
         started = Date()
@@ -126,37 +141,64 @@ final class SimulationCheckpointWriter {
         interval = SessionStore.checkpointInterval
     }
 
-    /// Writes a checkpoint if an interval has passed since the last one.
+    /// Writes a checkpoint if an interval has passed since the last one (and it is affordable).
     func checkpointIfDue() {
-        if Date().timeIntervalSince(lastWrite) >= interval { write() }
+        guard Date().timeIntervalSince(lastWrite) >= interval else { return }
+        if isAffordable { write() } else { lastWrite = Date() }
     }
 
-    /// Writes the final checkpoint if the run was long enough to be kept (or continues one), or
-    /// after an interruption.
+    /// Writes the final checkpoint if the run was long enough to be kept (or continues one).
     func finish() {
-        if hasCheckpoint || Date().timeIntervalSince(started) >= interval { write() }
+        if hasCheckpoint || Date().timeIntervalSince(started) >= interval { writeIfAffordable() }
+    }
+
+    /// Writes a checkpoint now if it fits the write budget (after an interruption).
+    func writeIfAffordable() {
+        if isAffordable { write() }
+    }
+
+    /// Whether writing the pending rows keeps the run's writing within ``writeBudget``.
+    private var isAffordable: Bool {
+        guard interval > 0 else { return true }
+        let pendingBytes = Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
+        let simulationSeconds = Date().timeIntervalSince(started) - writeSeconds
+        return writeSeconds + pendingBytes / bytesPerSecond <= Self.writeBudget * simulationSeconds
     }
 
     /// Writes a checkpoint now (a new part for the rows kept since the last one, `run.json`,
     /// the sidecar); a failure is reported once on standard error and keeping stops for the run.
     func write() {
         guard !failed else { return }
-        lastWrite = Date()
+        let began = Date()
+        let bytes = Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
+        defer {
+            lastWrite = Date()
+            let seconds = lastWrite.timeIntervalSince(began)
+            writeSeconds += seconds
+            if seconds > 0.01, bytes > 1e6 { bytesPerSecond = bytes / seconds }
+        }
         do {
             try SessionStore.createDirectory(folder)
             let p = run.model.parameterCount, m = run.model.outputLength
-            let rows = run.keptCount - writtenRows
+            let range = writtenRows ..< run.processed
+            let droppedInRange = run.droppedRows.contains { range.contains($0) }
+            let rows = range.count - run.droppedRows.filter { range.contains($0) }.count
             if rows > 0 {
                 let index = String(parts.count)
                 let suffix = String(repeating: "0", count: max(0, 3 - index.count)) + index
                 let part = SimulationCheckpoint.Part(parameters: "parameters-\(suffix).npy", data: "data-\(suffix).npy", rows: rows)
-                let theta = try NumPyArray(shape: [rows, p], values: Array(run.keptTheta[writtenRows * p ..< run.keptCount * p]))
-                let x = try NumPyArray(shape: [rows, m], values: Array(run.keptData[writtenRows * m ..< run.keptCount * m]))
-                try SessionStore.writeAtomically(theta.npyData(as: .float64), to: folder.appendingPathComponent(part.parameters))
-                try SessionStore.writeAtomically(x.npyData(as: .float64), to: folder.appendingPathComponent(part.data))
+                let thetaFile = folder.appendingPathComponent(part.parameters), dataFile = folder.appendingPathComponent(part.data)
+                if droppedInRange {
+                    let kept = run.kept(in: range)
+                    try SessionStore.writeNumPy(kept.theta.storage[...], rows: rows, columns: p, to: thetaFile)
+                    try SessionStore.writeNumPy(kept.data.storage[...], rows: rows, columns: m, to: dataFile)
+                } else {   // straight from the run's buffers, no copy
+                    try SessionStore.writeNumPy(run.theta.storage[range.lowerBound * p ..< range.upperBound * p], rows: rows, columns: p, to: thetaFile)
+                    try SessionStore.writeNumPy(run.data[range.lowerBound * m ..< range.upperBound * m], rows: rows, columns: m, to: dataFile)
+                }
                 parts.append(part)
-                writtenRows = run.keptCount
             }
+            writtenRows = run.processed
             let checkpoint = SimulationCheckpoint(
                 identity: run.identity, processed: run.processed, kept: run.keptCount, droppedRows: run.droppedRows,
                 nonFiniteCount: run.nonFiniteCount, thrownCount: run.thrownCount, parts: parts, complete: run.isComplete,

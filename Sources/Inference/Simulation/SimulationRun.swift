@@ -88,10 +88,9 @@ final class SimulationRun {
 
     /// Rows done (kept or dropped), a prefix of the run.
     private(set) var processed = 0
-    /// Kept θ, `[keptCount, parameterCount]` row-major.
-    private(set) var keptTheta: [Double] = []
-    /// Kept x, `[keptCount, outputLength]` row-major.
-    private(set) var keptData: [Double] = []
+    /// x of every simulation of the run, `[count, outputLength]` row-major, by row (the rows of
+    /// dropped simulations are left at 0); the work items write into it directly.
+    private(set) var data: [Double]
     /// The dropped rows (0-based, ascending).
     private(set) var droppedRows: [Int] = []
     /// Dropped for NaN or ±∞ output.
@@ -132,32 +131,66 @@ final class SimulationRun {
         base = RandomSource(seed: rng.next())
         itemSize = model.simulator.batchFunction != nil ? SimulationModel.chunkSize : 8
         interruptionRow = Self.interruptionRowForTesting
-        keptTheta.reserveCapacity(count * model.parameterCount)
-        keptData.reserveCapacity(count * model.outputLength)
+        data = [Double](repeating: 0, count: count * model.outputLength)
     }
 
     /// The number of kept simulations.
-    var keptCount: Int { keptTheta.count / max(model.parameterCount, 1) }
+    var keptCount: Int { processed - droppedRows.count }
     /// The number of dropped simulations.
     var droppedCount: Int { droppedRows.count }
     /// Whether every simulation has been done.
     var isComplete: Bool { processed == count }
 
     /// Continues from earlier work (a checkpoint, or an interrupted run in memory).
-    func restore(processed: Int, keptTheta: [Double], keptData: [Double], droppedRows: [Int], nonFiniteCount: Int, thrownCount: Int) {
+    /// (θ is not taken: it is this run's draws, which ``probeMatches(keptTheta:keptData:processed:droppedRows:)`` checks.)
+    /// - Parameters:
+    ///   - processed: The rows done.
+    ///   - keptData: x of the kept rows among them, in order, row-major.
+    ///   - droppedRows: The dropped rows among them, ascending.
+    ///   - nonFiniteCount: How many were dropped for NaN/±∞.
+    ///   - thrownCount: How many were dropped because the simulator threw.
+    func restore(processed: Int, keptData: [Double], droppedRows: [Int], nonFiniteCount: Int, thrownCount: Int) {
+        let m = model.outputLength
+        let dropped = Set(droppedRows)
+        var k = 0
+        data.withUnsafeMutableBufferPointer { out in
+            for i in 0 ..< processed where !dropped.contains(i) {
+                for j in 0 ..< m { out[i * m + j] = keptData[k * m + j] }
+                k += 1
+            }
+        }
         self.processed = processed
-        self.keptTheta = keptTheta
-        self.keptData = keptData
         self.droppedRows = droppedRows
         self.nonFiniteCount = nonFiniteCount
         self.thrownCount = thrownCount
-        self.keptTheta.reserveCapacity(count * model.parameterCount)
-        self.keptData.reserveCapacity(count * model.outputLength)
     }
 
-    /// Forgets restored work (the simulator changed).
-    func reset() {
-        restore(processed: 0, keptTheta: [], keptData: [], droppedRows: [], nonFiniteCount: 0, thrownCount: 0)
+    /// The kept simulations among rows `range` (θ and x), without copying when none was dropped
+    /// and the range is the whole run.
+    /// - Parameter range: Rows of the run, within `0 ..< processed`.
+    /// - Returns: θ `[kept, parameterCount]` and x `[kept, outputLength]`.
+    func kept(in range: Range<Int>) -> (theta: SampleMatrix, data: SampleMatrix) {
+        let p = model.parameterCount, m = model.outputLength
+        let dropped = Set(droppedRows.filter { range.contains($0) })
+        let rows = range.count - dropped.count
+        if dropped.isEmpty, range == 0 ..< count {
+            return (theta, (try? SampleMatrix(rows: rows, columns: m, storage: data)) ?? SampleMatrix(rows: 0, columns: m))
+        }
+        var t = [Double](), x = [Double]()
+        t.reserveCapacity(rows * p)
+        x.reserveCapacity(rows * m)
+        if dropped.isEmpty {
+            t.append(contentsOf: theta.storage[range.lowerBound * p ..< range.upperBound * p])
+            x.append(contentsOf: data[range.lowerBound * m ..< range.upperBound * m])
+        } else {
+            for i in range where !dropped.contains(i) {
+                t.append(contentsOf: theta.storage[i * p ..< (i + 1) * p])
+                x.append(contentsOf: data[i * m ..< (i + 1) * m])
+            }
+        }
+        // The sizes are consistent by construction.
+        return ((try? SampleMatrix(rows: rows, columns: p, storage: t)) ?? SampleMatrix(rows: 0, columns: p),
+                (try? SampleMatrix(rows: rows, columns: m, storage: x)) ?? SampleMatrix(rows: 0, columns: m))
     }
 
     /// Whether earlier work belongs to this run: its θ are this run's draws, and re-simulating
@@ -214,15 +247,13 @@ final class SimulationRun {
     func run(crash: SimulationCrashReport?, afterBlock: () -> Void) -> Stop {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var blockRows = itemSize * cores * 4
-        let m = model.outputLength
         while processed < count {
             let start = processed
             let end = min(count, start + blockRows)
             let began = DispatchTime.now().uptimeNanoseconds
-            var output = [Double](repeating: 0, count: (end - start) * m)
             var status = [Status](repeating: .pending, count: end - start)
             let items = (end - start + itemSize - 1) / itemSize
-            output.withUnsafeMutableBufferPointer { out in
+            data.withUnsafeMutableBufferPointer { out in
                 status.withUnsafeMutableBufferPointer { st in
                     let outPtr = out, stPtr = st
                     DispatchQueue.concurrentPerform(iterations: items) { item in
@@ -234,7 +265,7 @@ final class SimulationRun {
                     }
                 }
             }
-            absorb(blockStart: start, output: output, status: status)
+            absorb(blockStart: start, status: status)
             afterBlock()
             let stop = Stop(rawValue: stopReason.load(ordering: .relaxed)) ?? .none
             if stop != .none { return stop }
@@ -248,9 +279,8 @@ final class SimulationRun {
         return .none
     }
 
-    /// Moves the finished prefix of a block into the kept arrays and collects its problems.
-    private func absorb(blockStart start: Int, output: [Double], status: [Status]) {
-        let p = model.parameterCount, m = model.outputLength
+    /// Extends `processed` over the finished prefix of a block and collects its problems.
+    private func absorb(blockStart start: Int, status: [Status]) {
         var done = 0
         for s in status {
             if s == .pending || s == .wrongLength { break }
@@ -259,9 +289,7 @@ final class SimulationRun {
         for r in 0 ..< done {
             let i = start + r
             switch status[r] {
-            case .kept:
-                for j in 0 ..< p { keptTheta.append(theta[i, j]) }
-                keptData.append(contentsOf: output[r * m ..< (r + 1) * m])
+            case .kept: break
             case .nonFinite: droppedRows.append(i); nonFiniteCount += 1
             case .threw: droppedRows.append(i); thrownCount += 1
             case .pending, .wrongLength: break
@@ -288,7 +316,8 @@ final class SimulationRun {
         }
     }
 
-    /// Simulates `rows` into the block's buffers (row `i` at `i - blockStart`).
+    /// Simulates `rows`: x of row `i` goes to `output[i * outputLength ..< (i + 1) * outputLength]`
+    /// (the run's buffer), its status to `status[i - blockStart]`.
     private func simulateItem(rows: Range<Int>, blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
                               status: UnsafeMutableBufferPointer<Status>, slot: CrashSlot?, stop: borrowing Atomic<Int>, collect: Bool) {
         let m = model.outputLength
@@ -367,7 +396,7 @@ final class SimulationRun {
             if collect { note(.nonFinite, SimulationProblem(row: i, theta: theta.row(i), reason: "\(Count.short(x[bad])) at output index \(bad)")) }
             return
         }
-        let offset = (i - blockStart) * m
+        let offset = i * m
         for j in 0 ..< m { output[offset + j] = x[j] }
         status[i - blockStart] = .kept
     }
