@@ -96,6 +96,51 @@ import TensorCore
         try Self.expectPrivateFiles(in: directory)
     }
 
+    @Test func aBatchSimulatorsRunResumesAtAChunkBoundaryBitIdentically() throws {
+        let model = try BatchSimulatorTests.model()
+        let reference = NPE(model: model)
+        try reference.appendSimulations(count: 3000, seed: 12)
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try SessionStore.withDirectory(directory, checkpointInterval: 0) {
+            let first = NPE(model: model)
+            #expect(throws: InterruptedError.self) {
+                try SimulationRun.$interruptionRowForTesting.withValue(2000) { try first.appendSimulations(count: 3000, seed: 12) }
+            }
+            // Chunks of 64 rows draw from one stream each: the run stops at a chunk boundary.
+            #expect(first.simulationCount % 64 == 0 && first.simulationCount <= 2000)
+            let second = NPE(model: model)
+            let kept = try second.appendSimulations(count: 3000, seed: 12)
+            let identical = second.parameters == reference.parameters && second.data == reference.data
+            #expect(kept == 3000 && identical)
+        }
+    }
+
+    @Test func aRunStoppedByAWrongLengthIsReplacedOnceTheSimulatorIsFixed() throws {
+        let broken = try SimulationModel {
+            Parameter("a", Uniform(0, 1))
+            Simulator(outputLength: 2) { θ, _ in θ[0] > 0.95 ? [θ[0]] : [θ[0], 2] }
+        }
+        let fixed = try SimulationModel {
+            Parameter("a", Uniform(0, 1))
+            Simulator(outputLength: 2) { θ, _ in [θ[0], 1] }
+        }
+        let npe = NPE(model: broken)
+        #expect(throws: SimulationError.self) { try npe.appendSimulations(count: 2000, seed: 1) }
+        #expect(npe.simulationCount > 0)
+        // The same estimator's store continues only a run whose first simulations still match:
+        // the fixed simulator gives other output, so the stopped run's simulations are replaced.
+        let other = NPE(model: fixed)
+        try other.appendSimulations(count: 2000, seed: 1)
+        try SessionStore.withDirectory(nil) {
+            var store = npe.simulations
+            let kept = try store.simulate(fixed, count: 2000, seed: 1)
+            #expect(kept == 2000)
+            let identical = store.data == other.data && store.parameters == other.parameters
+            #expect(identical)
+        }
+    }
+
     @Test func aChangedSimulatorInvalidatesTheCheckpoint() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
