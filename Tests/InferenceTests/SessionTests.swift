@@ -79,7 +79,9 @@ import TensorCore
         #expect(sameParameters && sameData)
         let item = try #require(try Self.sidecars(in: directory).first { $0.kind == "simulations" })
         #expect(item.summary.contains("\(Count.grouped(done)) of 6,000 done") && item.path == folder.path)
-        #expect(item.restore == "let simulations = try SimulationBatch(sessionCheckpoint: URL(fileURLWithPath: \"\(folder.path)\"))")
+        #expect(item.restore == "let simulations = try SimulationBatch(sessionCheckpointPath: \"\(folder.path)\")")
+        let viaRestoreLine = try SimulationBatch(sessionCheckpointPath: folder.path)
+        #expect(viaRestoreLine.data == partial.data)
         // A new worker (a fresh estimator) resumes: only the missing 1,000 simulations run.
         try SessionStore.withDirectory(directory, checkpointInterval: 0) {
             let second = NPE(model: model)
@@ -199,12 +201,12 @@ import TensorCore
             let item = try #require(items.first)
             #expect(items.count == 1)
             #expect(item.path.hasSuffix(".npe") && FileManager.default.fileExists(atPath: item.path))
-            #expect(item.restore == "let npe = try NPE.load(from: URL(fileURLWithPath: \"\(item.path)\"))")
+            #expect(item.restore == "let npe = try NPE.load(fromPath: \"\(item.path)\")")
             #expect(item.summary.hasPrefix("NPE, 3 parameters (omega0, beta, t0), trained on 1,000 simulations, best validation loss"))
             #expect(ISO8601DateFormatter().date(from: item.createdAt) != nil)
             let raw = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: item.path.replacingOccurrences(of: ".npe", with: ".json"))))
             #expect(Set((raw as? [String: Any])?.keys.map { $0 } ?? []) == ["kind", "summary", "restore", "path", "createdAt"])
-            let loaded = try NPE.load(from: URL(fileURLWithPath: item.path))
+            let loaded = try NPE.load(fromPath: item.path)   // the restore line's call
             #expect(try loaded.posterior.sample(count: 50, given: observation, seed: 5) == samples)
 
             // Same simulations and settings in a new estimator: restored, no epoch runs, same samples.
@@ -243,8 +245,8 @@ import TensorCore
             try gnpe.appendSimulations(count: 400, seed: 4)
             try gnpe.train()
             let item = try #require(try Self.sidecars(in: directory).first { $0.kind == "estimator" })
-            #expect(item.restore == "let gnpe = try GNPEEstimator.load(from: URL(fileURLWithPath: \"\(item.path)\"), model: model)")
-            let loaded = try GNPEEstimator.load(from: URL(fileURLWithPath: item.path), model: model)
+            #expect(item.restore == "let gnpe = try GNPEEstimator.load(fromPath: \"\(item.path)\", model: model)")
+            let loaded = try GNPEEstimator.load(fromPath: item.path, model: model)
             let a = try gnpe.posterior.sample(count: 20, given: observation, seed: 6)
             let b = try loaded.posterior.sample(count: 20, given: observation, seed: 6)
             #expect(a == b)

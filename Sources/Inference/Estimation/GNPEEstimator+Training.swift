@@ -143,7 +143,7 @@ extension GNPEEstimator {
             let summary = KeptEstimator.summary(name: "GNPE", parameterNames: parameterNames, simulations: simulationCount, history: result)
                 + " (load it with your SimulationModel as `model`)"
             KeptEstimator.keep({ try self.archive() }, id: keptID, fileExtension: Self.archiveKind, summary: summary) { path in
-                "let gnpe = try GNPEEstimator.load(from: URL(fileURLWithPath: \(path)), model: model)"
+                "let gnpe = try GNPEEstimator.load(fromPath: \(path), model: model)"
             }
         }
         return result

@@ -162,7 +162,7 @@ public final class NPE: PosteriorEstimator {
             // A user-defined prior distribution is stored by description only: loading needs the prior.
             let needsPrior = prior.storedComponents.contains { $0.prior.distribution == nil }
             KeptEstimator.keep({ try self.archive() }, id: keptID, fileExtension: Self.archiveKind, summary: summary) { path in
-                "let npe = try NPE.load(from: URL(fileURLWithPath: \(path))" + (needsPrior ? ", prior: model.prior)" : ")")
+                "let npe = try NPE.load(fromPath: \(path)" + (needsPrior ? ", prior: model.prior)" : ")")
             }
         }
         return result

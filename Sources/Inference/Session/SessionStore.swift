@@ -244,7 +244,7 @@ public enum SessionStore {
 ///
 /// ```json
 /// {"createdAt":"2026-11-27T14:03:12Z","kind":"estimator","path":"/…/kept/npe-3f2a….npe",
-///  "restore":"let npe = try NPE.load(from: URL(fileURLWithPath: \"/…/kept/npe-3f2a….npe\"))",
+///  "restore":"let npe = try NPE.load(fromPath: \"/…/kept/npe-3f2a….npe\")",
 ///  "summary":"NPE, 3 parameters (omega0, beta, t0), trained on 10,000 simulations, best validation loss -1.234"}
 /// ```
 public struct KeptItem: Codable, Equatable, Sendable {

@@ -225,7 +225,7 @@ final class SimulationCheckpointWriter {
             + (run.isComplete ? "re-running it restores them" : "re-running it resumes the run")
         return KeptItem(
             kind: "simulations", summary: summary,
-            restore: "let simulations = try SimulationBatch(sessionCheckpoint: URL(fileURLWithPath: \(SessionStore.swiftLiteral(folder.path))))",
+            restore: "let simulations = try SimulationBatch(sessionCheckpointPath: \(SessionStore.swiftLiteral(folder.path)))",
             path: folder.path, createdAt: createdAt)
     }
 }
