@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Inference
 
 /// Keeping work in the session directory: checkpoints and resumption of simulation runs, kept
@@ -10,7 +11,7 @@ import TensorCore
 @Suite struct SessionTests {
     /// A damped oscillator on 40 points with Gaussian noise (3 parameters with names).
     static func model(frequencyScale: Double = 1) throws -> SimulationModel {
-        let times = (0 ..< 40).map { -1 + 0.1 * Double($0) }
+        let times = (0..<40).map { -1 + 0.1 * Double($0) }
         return try SimulationModel {
             Parameter("omega0", Uniform(1, 5))
             Parameter("beta", Uniform(0.05, 0.5))
@@ -23,8 +24,10 @@ import TensorCore
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gnpe-session-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gnpe-session-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
     }
 
@@ -40,14 +43,17 @@ import TensorCore
         for file in files {
             let path = kept.appendingPathComponent(file).path
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             #expect(try permissions(path) == 0o600, "\(file)")
         }
     }
 
     static func sidecars(in directory: URL) throws -> [KeptItem] {
         let kept = directory.appendingPathComponent("kept")
-        return try FileManager.default.contentsOfDirectory(atPath: kept.path).filter { $0.hasSuffix(".json") }.map { name in
+        return try FileManager.default.contentsOfDirectory(atPath: kept.path).filter { $0.hasSuffix(".json") }.map {
+            name in
             try JSONDecoder().decode(KeptItem.self, from: Data(contentsOf: kept.appendingPathComponent(name)))
         }
     }
@@ -63,7 +69,9 @@ import TensorCore
         let done = try SessionStore.withDirectory(directory, checkpointInterval: 0) { () throws -> Int in
             let first = NPE(model: model)
             #expect(throws: InterruptedError.self) {
-                try SimulationRun.$interruptionRowForTesting.withValue(5000) { try first.appendSimulations(count: 6000, seed: 3) }
+                try SimulationRun.$interruptionRowForTesting.withValue(5000) {
+                    try first.appendSimulations(count: 6000, seed: 3)
+                }
             }
             return first.simulationCount
         }
@@ -72,7 +80,7 @@ import TensorCore
         let folder = directory.appendingPathComponent("kept/\(identity.id)")
         let (checkpoint, _, _) = try SimulationCheckpoint.read(folder)
         #expect(checkpoint.processed == done && checkpoint.kept == done && !checkpoint.complete)
-        #expect(checkpoint.parts.count >= 3)   // spans several checkpoints
+        #expect(checkpoint.parts.count >= 3)  // spans several checkpoints
         let partial = try SimulationBatch(sessionCheckpoint: folder)
         let sameParameters = partial.parameters.storage == Array(reference.parameters.storage[..<(done * 3)])
         let sameData = partial.data.storage == Array(reference.data.storage[..<(done * 40)])
@@ -107,7 +115,9 @@ import TensorCore
         try SessionStore.withDirectory(directory, checkpointInterval: 0) {
             let first = NPE(model: model)
             #expect(throws: InterruptedError.self) {
-                try SimulationRun.$interruptionRowForTesting.withValue(2000) { try first.appendSimulations(count: 3000, seed: 12) }
+                try SimulationRun.$interruptionRowForTesting.withValue(2000) {
+                    try first.appendSimulations(count: 3000, seed: 12)
+                }
             }
             // Chunks of 64 rows draw from one stream each: the run stops at a chunk boundary.
             #expect(first.simulationCount % 64 == 0 && first.simulationCount <= 2000)
@@ -146,7 +156,8 @@ import TensorCore
     @Test func aChangedSimulatorInvalidatesTheCheckpoint() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let old = try Self.model(), changed = try Self.model(frequencyScale: 1.01)
+        let old = try Self.model()
+        let changed = try Self.model(frequencyScale: 1.01)
         try SessionStore.withDirectory(directory, checkpointInterval: 0) {
             try NPE(model: old).appendSimulations(count: 2000, seed: 8)
             let npe = NPE(model: changed)
@@ -157,7 +168,8 @@ import TensorCore
             #expect(identical)
         }
         // The checkpoint now holds the changed simulator's output.
-        let folder = directory.appendingPathComponent("kept/\(SimulationRunIdentity(model: changed, count: 2000, seed: 8).id)")
+        let folder = directory.appendingPathComponent(
+            "kept/\(SimulationRunIdentity(model: changed, count: 2000, seed: 8).id)")
         let kept = try SimulationBatch(sessionCheckpoint: folder)
         let fresh = NPE(model: changed)
         try fresh.appendSimulations(count: 2000, seed: 8)
@@ -202,11 +214,17 @@ import TensorCore
             #expect(items.count == 1)
             #expect(item.path.hasSuffix(".npe") && FileManager.default.fileExists(atPath: item.path))
             #expect(item.restore == "let npe = try NPE.load(fromPath: \"\(item.path)\")")
-            #expect(item.summary.hasPrefix("NPE, 3 parameters (omega0, beta, t0), trained on 1,000 simulations, best validation loss"))
+            #expect(
+                item.summary.hasPrefix(
+                    "NPE, 3 parameters (omega0, beta, t0), trained on 1,000 simulations, best validation loss"))
             #expect(ISO8601DateFormatter().date(from: item.createdAt) != nil)
-            let raw = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: item.path.replacingOccurrences(of: ".npe", with: ".json"))))
-            #expect(Set((raw as? [String: Any])?.keys.map { $0 } ?? []) == ["kind", "summary", "restore", "path", "createdAt"])
-            let loaded = try NPE.load(fromPath: item.path)   // the restore line's call
+            let raw = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: item.path.replacingOccurrences(of: ".npe", with: ".json"))))
+            #expect(
+                Set((raw as? [String: Any])?.keys.map { $0 } ?? []) == [
+                    "kind", "summary", "restore", "path", "createdAt",
+                ])
+            let loaded = try NPE.load(fromPath: item.path)  // the restore line's call
             #expect(try loaded.posterior.sample(count: 50, given: observation, seed: 5) == samples)
 
             // Same simulations and settings in a new estimator: restored, no epoch runs, same samples.
@@ -282,7 +300,7 @@ import TensorCore
             Simulator(outputLength: 2) { θ, _ in
                 if let target, θ[0] == target {
                     let values: [Double] = []
-                    return [values[Int(θ[1])]]   // index out of range: a trap (SIGILL)
+                    return [values[Int(θ[1])]]  // index out of range: a trap (SIGILL)
                 }
                 return [θ[0], θ[1]]
             }
@@ -311,14 +329,16 @@ import TensorCore
         let text = try String(contentsOf: file, encoding: .utf8)
         var rng = RandomSource(seed: 11)
         let theta = Self.crashModel(trapAt: nil).prior.sample(count: 5000, using: &rng).row(row)
-        let expected = "the simulator trapped while simulating θ = (omega₀ = \(Count.short(theta[0])), beta = \(Count.short(theta[1]))) "
+        let expected =
+            "the simulator trapped while simulating θ = (omega₀ = \(Count.short(theta[0])), beta = \(Count.short(theta[1]))) "
             + "(simulation 3,211 of 5,000, seed 11)\n"
         #expect(text == expected)
         #expect(try Self.permissions(file.path) == 0o600)
     }
 
     @Test(arguments: [
-        (2.314, "2.314"), (-0.5, "-0.5"), (0, "0"), (1e-7, "1e-07"), (123456789, "1.23457e+08"), (123456, "123456"), (1.5e12, "1.5e+12"),
+        (2.314, "2.314"), (-0.5, "-0.5"), (0, "0"), (1e-7, "1e-07"), (123_456_789, "1.23457e+08"), (123456, "123456"),
+        (1.5e12, "1.5e+12"),
         (0.000123, "0.000123"), (3.0, "3"), (99999.4, "99999.4"), (Double.nan, "nan"), (-Double.infinity, "-inf"),
         (0.1, "0.1"), (4.9999999, "5"),
     ])

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TensorCore
+import Testing
+
 @testable import Inference
 
 /// `appendSimulations(count:seed:)` with simulators that fail: wrong lengths, NaN, thrown
@@ -21,13 +22,16 @@ import TensorCore
         let npe = NPE(model: model)
         var rng = RandomSource(seed: 1)
         let theta = model.prior.sample(count: 2000, using: &rng)
-        let firstBad = try #require((0 ..< 2000).first { theta[$0, 0] > 0.9 })
+        let firstBad = try #require((0..<2000).first { theta[$0, 0] > 0.9 })
         do {
             try npe.appendSimulations(count: 2000, seed: 1)
             Issue.record("no error")
         } catch let error as SimulationError {
-            guard case let .wrongOutputLength(expected, found, named, simulation, count, kept) = error else {
-                Issue.record("\(error)"); return
+            guard
+                case .wrongOutputLength(let expected, let found, let named, let simulation, let count, let kept) = error
+            else {
+                Issue.record("\(error)")
+                return
             }
             #expect(expected == 3 && found == 1 && count == 2000)
             #expect(simulation == firstBad + 1)
@@ -49,7 +53,7 @@ import TensorCore
         let npe = NPE(model: model)
         var rng = RandomSource(seed: 4)
         let theta = model.prior.sample(count: 3000, using: &rng)
-        let bad = (0 ..< 3000).filter { theta[$0, 0] > 0.7 }
+        let bad = (0..<3000).filter { theta[$0, 0] > 0.7 }
         let kept = try npe.appendSimulations(count: 3000, seed: 4)
         #expect(kept == 3000 - bad.count && npe.simulationCount == kept)
         #expect(npe.discardedSimulationCount == bad.count)
@@ -70,7 +74,7 @@ import TensorCore
         let npe = NPE(model: model)
         var rng = RandomSource(seed: 5)
         let theta = model.prior.sample(count: 1000, using: &rng)
-        let bad = (0 ..< 1000).filter { theta[$0, 0] >= 0.5 }
+        let bad = (0..<1000).filter { theta[$0, 0] >= 0.5 }
         #expect(try npe.appendSimulations(count: 1000, seed: 5) == 1000 - bad.count)
         #expect(npe.discardedSimulationCount == bad.count)
         let warning = try #require(npe.warnings.last)
@@ -126,7 +130,9 @@ import TensorCore
         #expect {
             try npe.appendSimulations(count: 100_000, seed: 2)
         } throws: { error in
-            guard let e = error as? SimulationError, case let .everySimulationThrew(attempts, theta, message, _) = e else { return false }
+            guard let e = error as? SimulationError,
+                case .everySimulationThrew(let attempts, let theta, let message, _) = e
+            else { return false }
             return attempts >= 100 && theta.names == ["a"] && message.contains("invalid parameters")
         }
         #expect(calls.value.load(ordering: .relaxed) < 10_000)
@@ -139,7 +145,8 @@ import TensorCore
             Simulator(outputLength: 200) { _, _ in [Double](repeating: 0, count: 200) }
         }
         let npe = NPE(model: model)
-        let required = SimulationMemory.requiredBytes(count: 100_000_000, existing: 0, parameterCount: 1, outputLength: 200)
+        let required = SimulationMemory.requiredBytes(
+            count: 100_000_000, existing: 0, parameterCount: 1, outputLength: 200)
         #expect(required > 2 * 8 * 100_000_000 * 200)
         guard let (available, _) = SimulationMemory.available() else { return }
         #expect(available > 0)
@@ -147,7 +154,7 @@ import TensorCore
         #expect {
             try npe.appendSimulations(count: 10_000_000_000_000, seed: 1)
         } throws: { error in
-            guard let e = error as? SimulationError, case let .insufficientMemory(shortfall) = e else { return false }
+            guard let e = error as? SimulationError, case .insufficientMemory(let shortfall) = e else { return false }
             return shortfall.requiredBytes > shortfall.availableBytes && e.description.contains("need about")
                 && e.description.contains("are available")
         }

@@ -41,17 +41,20 @@ while let flag = arguments.popFirst() {
     }
 }
 
-let model = repeats == 1 ? try DampedOscillator.model() : try SimulationModel {
-    Parameter("omega0", Uniform(1, 5))
-    Parameter("beta", Uniform(0.05, 0.5))
-    Parameter("t0", Uniform(-2, 2))
-    Simulator(outputLength: 200) { θ, _ in
-        var x = DampedOscillator.signal(omega0: θ[0], beta: θ[1], t0: θ[2])
-        for _ in 1 ..< repeats { x[0] += 0 * DampedOscillator.signal(omega0: θ[0], beta: θ[1], t0: θ[2])[0] }
-        return x
+let model =
+    repeats == 1
+    ? try DampedOscillator.model()
+    : try SimulationModel {
+        Parameter("omega0", Uniform(1, 5))
+        Parameter("beta", Uniform(0.05, 0.5))
+        Parameter("t0", Uniform(-2, 2))
+        Simulator(outputLength: 200) { θ, _ in
+            var x = DampedOscillator.signal(omega0: θ[0], beta: θ[1], t0: θ[2])
+            for _ in 1..<repeats { x[0] += 0 * DampedOscillator.signal(omega0: θ[0], beta: θ[1], t0: θ[2])[0] }
+            return x
+        }
+        NoiseModel.gaussian(sigma: DampedOscillator.noiseSigma)
     }
-    NoiseModel.gaussian(sigma: DampedOscillator.noiseSigma)
-}
 enum Mode: String, CaseIterable { case matrix, off, crash, checkpoint }
 
 /// The checkpoint parts the last `checkpoint` run wrote.
@@ -59,7 +62,8 @@ var partsWritten = 0
 
 /// Seconds for one run in `mode`.
 func time(_ mode: Mode) throws -> Double {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simulation-benchmark-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "simulation-benchmark-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let npe = NPE(model: model)
@@ -69,8 +73,14 @@ func time(_ mode: Mode) throws -> Double {
         var rng = RandomSource(seed: 1)
         _ = try model.simulateFromPrior(count: count, using: &rng)
     case .off: try SessionStore.withDirectory(nil) { _ = try npe.appendSimulations(count: count, seed: 1) }
-    case .crash: try SessionStore.withDirectory(directory, checkpointInterval: .infinity) { _ = try npe.appendSimulations(count: count, seed: 1) }
-    case .checkpoint: try SessionStore.withDirectory(directory, checkpointInterval: 0.2) { _ = try npe.appendSimulations(count: count, seed: 1) }
+    case .crash:
+        try SessionStore.withDirectory(directory, checkpointInterval: .infinity) {
+            _ = try npe.appendSimulations(count: count, seed: 1)
+        }
+    case .checkpoint:
+        try SessionStore.withDirectory(directory, checkpointInterval: 0.2) {
+            _ = try npe.appendSimulations(count: count, seed: 1)
+        }
     }
     let seconds = Date().timeIntervalSince(start)
     if mode == .checkpoint {
@@ -81,18 +91,23 @@ func time(_ mode: Mode) throws -> Double {
     return seconds
 }
 
-_ = try time(.off)   // warm up
+_ = try time(.off)  // warm up
 var times: [Mode: [Double]] = [:]
-for run in 1 ... runs {
+for run in 1...runs {
     for mode in Mode.allCases {
         let t = try time(mode)
         times[mode, default: []].append(t)
         let parts = mode == .checkpoint ? ", \(partsWritten) checkpoint parts" : ""
-        print("run \(run) \(mode.rawValue): \(String(format: "%.3f", t)) s (\(String(format: "%.2f", t / Double(count) * 1e6)) µs per simulation\(parts))")
+        print(
+            "run \(run) \(mode.rawValue): \(String(format: "%.3f", t)) s (\(String(format: "%.2f", t / Double(count) * 1e6)) µs per simulation\(parts))"
+        )
     }
 }
-func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
-let base = median(times[.off] ?? [1])   // overheads are against `off`
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    return s[s.count / 2]
+}
+let base = median(times[.off] ?? [1])  // overheads are against `off`
 var json: [String] = ["\"count\": \(count)", "\"runs\": \(runs)", "\"repeats\": \(repeats)"]
 for mode in Mode.allCases {
     let m = median(times[mode] ?? [0])

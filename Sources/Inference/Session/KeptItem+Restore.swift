@@ -17,7 +17,9 @@ extension NPE {
     ///   - embedding: A fresh network of the saved type, required for a custom embedding.
     /// - Returns: The trained estimator.
     /// - Throws: As ``load(from:prior:embedding:)``.
-    public static func load(fromPath path: String, prior: JointPrior? = nil, embedding: (any EmbeddingNetwork)? = nil) throws -> NPE {
+    public static func load(fromPath path: String, prior: JointPrior? = nil, embedding: (any EmbeddingNetwork)? = nil)
+        throws -> NPE
+    {
         try load(from: URL(fileURLWithPath: path), prior: prior, embedding: embedding)
     }
 }

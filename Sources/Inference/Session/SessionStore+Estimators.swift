@@ -16,7 +16,9 @@ enum KeptEstimator {
     ///   - data: The stored x.
     /// - Returns: `<kind>-` and 20 hexadecimal digits, or `nil` if the configuration cannot be
     ///   encoded.
-    static func id<C: Encodable>(kind: String, configuration: C, parameters: SampleMatrix, data: SampleMatrix) -> String? {
+    static func id<C: Encodable>(kind: String, configuration: C, parameters: SampleMatrix, data: SampleMatrix)
+        -> String?
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let encoded = try? encoder.encode(configuration) else { return nil }
@@ -53,15 +55,18 @@ enum KeptEstimator {
     ///   - fileExtension: `npe` or `gnpe`.
     ///   - summary: The sidecar's summary.
     ///   - restore: Makes the restore line from the file's path literal.
-    static func keep(_ archive: () throws -> EstimatorArchive, id: String, fileExtension: String, summary: String,
-                     restore: (String) -> String) {
+    static func keep(
+        _ archive: () throws -> EstimatorArchive, id: String, fileExtension: String, summary: String,
+        restore: (String) -> String
+    ) {
         do {
             guard let kept = try SessionStore.keptDirectory() else { return }
             let file = kept.appendingPathComponent("\(id).\(fileExtension)")
             try SessionStore.writeAtomically(archive().encoded(), to: file)
             try SessionStore.writeSidecar(
-                KeptItem(kind: "estimator", summary: summary, restore: restore(SessionStore.swiftLiteral(file.path)),
-                         path: file.path, createdAt: SessionStore.timestamp()),
+                KeptItem(
+                    kind: "estimator", summary: summary, restore: restore(SessionStore.swiftLiteral(file.path)),
+                    path: file.path, createdAt: SessionStore.timestamp()),
                 id: id, in: kept)
         } catch {
             SessionStore.warn("warning: could not keep the trained estimator in the session directory: \(error)")
@@ -70,7 +75,8 @@ enum KeptEstimator {
 
     /// `"NPE, 3 parameters (a, b, c), trained on 10,000 simulations, best validation loss -1.234"`.
     static func summary(name: String, parameterNames: [String], simulations: Int, history: TrainingHistory?) -> String {
-        var text = "\(name), \(parameterNames.count) parameter\(parameterNames.count == 1 ? "" : "s") "
+        var text =
+            "\(name), \(parameterNames.count) parameter\(parameterNames.count == 1 ? "" : "s") "
             + "(\(parameterNames.joined(separator: ", "))), trained on \(Count.grouped(simulations)) simulations"
         if let best = history?.bestValidationLoss, best.isFinite {
             text += ", best validation loss " + String(format: "%.4g", best)

@@ -85,7 +85,9 @@ public enum SessionStore {
     ///   - body: The work.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
-    public static func withDirectory<T>(_ directory: URL?, checkpointInterval: Double? = nil, _ body: () throws -> T) rethrows -> T {
+    public static func withDirectory<T>(_ directory: URL?, checkpointInterval: Double? = nil, _ body: () throws -> T)
+        rethrows -> T
+    {
         var s = Settings(directory: directory)
         s.checkpointInterval = checkpointInterval.map { $0.isNaN ? 5 : max(0, $0) } ?? self.checkpointInterval
         s.restoresTrainedEstimators = restoresTrainedEstimators
@@ -106,8 +108,9 @@ public enum SessionStore {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue { return }
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw SessionError.io(path: url.path, reason: "cannot create the directory: \(error.localizedDescription)")
         }
@@ -128,7 +131,8 @@ public enum SessionStore {
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SessionError.io(path: url.path, reason: "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+            throw SessionError.io(
+                path: url.path, reason: "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
         }
         var failure: String? = nil
         body { raw in
@@ -168,7 +172,8 @@ public enum SessionStore {
         let total = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (total + 63) / 64 * 64 - total) + "\n"
         let length = header.utf8.count
-        let prefix = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8))
+        let prefix = Data(
+            [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8))
         try writeAtomically(to: url) { write in
             prefix.withUnsafeBytes { write($0) }
             #if _endian(little)
@@ -203,7 +208,9 @@ public enum SessionStore {
         let kept = root.appendingPathComponent("kept", isDirectory: true)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: kept.path) else { return [] }
         let items = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.compactMap { name -> KeptItem? in
-            guard let data = FileManager.default.contents(atPath: kept.appendingPathComponent(name).path) else { return nil }
+            guard let data = FileManager.default.contents(atPath: kept.appendingPathComponent(name).path) else {
+                return nil
+            }
             return try? JSONDecoder().decode(KeptItem.self, from: data)
         }
         return items.sorted { $0.createdAt > $1.createdAt }
@@ -286,8 +293,8 @@ public enum SessionError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A one-line description.
     public var description: String {
         switch self {
-        case let .io(path, reason): return "session file \(path): \(reason)"
-        case let .malformed(path, reason): return "session file \(path) is not valid: \(reason)"
+        case .io(let path, let reason): return "session file \(path): \(reason)"
+        case .malformed(let path, let reason): return "session file \(path) is not valid: \(reason)"
         }
     }
 }

@@ -35,7 +35,9 @@ struct SimulationCheckpoint: Codable {
     /// - Returns: The checkpoint, θ and x (row-major), or `nil` when keeping is off or there is
     ///   none.
     /// - Throws: ``SessionError`` if it exists but cannot be read.
-    static func load(for identity: SimulationRunIdentity) throws -> (SimulationCheckpoint, theta: [Double], data: [Double])? {
+    static func load(for identity: SimulationRunIdentity) throws -> (
+        SimulationCheckpoint, theta: [Double], data: [Double]
+    )? {
         guard let kept = try SessionStore.keptDirectory() else { return nil }
         let folder = kept.appendingPathComponent(identity.id, isDirectory: true)
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("run.json").path) else { return nil }
@@ -58,27 +60,39 @@ struct SimulationCheckpoint: Codable {
         do { checkpoint = try JSONDecoder().decode(SimulationCheckpoint.self, from: bytes) } catch {
             throw SessionError.malformed(path: file.path, reason: "\(error)")
         }
-        let p = checkpoint.identity.parameters.count, m = checkpoint.identity.outputLength
-        var theta: [Double] = [], data: [Double] = []
+        let p = checkpoint.identity.parameters.count
+        let m = checkpoint.identity.outputLength
+        var theta: [Double] = []
+        var data: [Double] = []
         theta.reserveCapacity(checkpoint.kept * p)
         data.reserveCapacity(checkpoint.kept * m)
         for part in checkpoint.parts {
             for (name, width, isParameters) in [(part.parameters, p, true), (part.data, m, false)] {
-                guard !name.contains("/") else { throw SessionError.malformed(path: file.path, reason: "part name \(name)") }
+                guard !name.contains("/") else {
+                    throw SessionError.malformed(path: file.path, reason: "part name \(name)")
+                }
                 let url = folder.appendingPathComponent(name)
                 let array: NumPyArray
                 do { array = try NumPyArray(contentsOf: url) } catch {
                     throw SessionError.malformed(path: url.path, reason: "\(error)")
                 }
                 guard array.shape == [part.rows, width] else {
-                    throw SessionError.malformed(path: url.path, reason: "shape \(array.shape), expected [\(part.rows), \(width)]")
+                    throw SessionError.malformed(
+                        path: url.path, reason: "shape \(array.shape), expected [\(part.rows), \(width)]")
                 }
-                if isParameters { theta.append(contentsOf: array.values) } else { data.append(contentsOf: array.values) }
+                if isParameters {
+                    theta.append(contentsOf: array.values)
+                } else {
+                    data.append(contentsOf: array.values)
+                }
             }
         }
         guard theta.count == checkpoint.kept * p, data.count == checkpoint.kept * m,
-              checkpoint.kept + checkpoint.droppedRows.count == checkpoint.processed else {
-            throw SessionError.malformed(path: file.path, reason: "the parts hold \(theta.count / max(p, 1)) rows, run.json says \(checkpoint.kept)")
+            checkpoint.kept + checkpoint.droppedRows.count == checkpoint.processed
+        else {
+            throw SessionError.malformed(
+                path: file.path,
+                reason: "the parts hold \(theta.count / max(p, 1)) rows, run.json says \(checkpoint.kept)")
         }
         return (checkpoint, theta, data)
     }
@@ -160,7 +174,8 @@ final class SimulationCheckpointWriter {
     /// Whether writing the pending rows keeps the run's writing within ``writeBudget``.
     private var isAffordable: Bool {
         guard interval > 0 else { return true }
-        let pendingBytes = Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
+        let pendingBytes =
+            Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
         let simulationSeconds = Date().timeIntervalSince(started) - writeSeconds
         return writeSeconds + pendingBytes / bytesPerSecond <= Self.writeBudget * simulationSeconds
     }
@@ -179,29 +194,36 @@ final class SimulationCheckpointWriter {
         }
         do {
             try SessionStore.createDirectory(folder)
-            let p = run.model.parameterCount, m = run.model.outputLength
-            let range = writtenRows ..< run.processed
+            let p = run.model.parameterCount
+            let m = run.model.outputLength
+            let range = writtenRows..<run.processed
             let droppedInRange = run.droppedRows.contains { range.contains($0) }
             let rows = range.count - run.droppedRows.filter { range.contains($0) }.count
             if rows > 0 {
                 let index = String(parts.count)
                 let suffix = String(repeating: "0", count: max(0, 3 - index.count)) + index
-                let part = SimulationCheckpoint.Part(parameters: "parameters-\(suffix).npy", data: "data-\(suffix).npy", rows: rows)
-                let thetaFile = folder.appendingPathComponent(part.parameters), dataFile = folder.appendingPathComponent(part.data)
+                let part = SimulationCheckpoint.Part(
+                    parameters: "parameters-\(suffix).npy", data: "data-\(suffix).npy", rows: rows)
+                let thetaFile = folder.appendingPathComponent(part.parameters)
+                let dataFile = folder.appendingPathComponent(part.data)
                 if droppedInRange {
                     let kept = run.kept(in: range)
                     try SessionStore.writeNumPy(kept.theta.storage[...], rows: rows, columns: p, to: thetaFile)
                     try SessionStore.writeNumPy(kept.data.storage[...], rows: rows, columns: m, to: dataFile)
-                } else {   // straight from the run's buffers, no copy
-                    try SessionStore.writeNumPy(run.theta.storage[range.lowerBound * p ..< range.upperBound * p], rows: rows, columns: p, to: thetaFile)
-                    try SessionStore.writeNumPy(run.data[range.lowerBound * m ..< range.upperBound * m], rows: rows, columns: m, to: dataFile)
+                } else {  // straight from the run's buffers, no copy
+                    try SessionStore.writeNumPy(
+                        run.theta.storage[range.lowerBound * p..<range.upperBound * p], rows: rows, columns: p,
+                        to: thetaFile)
+                    try SessionStore.writeNumPy(
+                        run.data[range.lowerBound * m..<range.upperBound * m], rows: rows, columns: m, to: dataFile)
                 }
                 parts.append(part)
             }
             writtenRows = run.processed
             let checkpoint = SimulationCheckpoint(
                 identity: run.identity, processed: run.processed, kept: run.keptCount, droppedRows: run.droppedRows,
-                nonFiniteCount: run.nonFiniteCount, thrownCount: run.thrownCount, parts: parts, complete: run.isComplete,
+                nonFiniteCount: run.nonFiniteCount, thrownCount: run.thrownCount, parts: parts,
+                complete: run.isComplete,
                 createdAt: createdAt)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -216,16 +238,19 @@ final class SimulationCheckpointWriter {
 
     private func sidecar() -> KeptItem {
         let names = run.model.parameterNames.joined(separator: ", ")
-        let what = run.isComplete
+        let what =
+            run.isComplete
             ? "\(Count.grouped(run.keptCount)) simulations"
             : "\(Count.grouped(run.keptCount)) simulations (\(Count.grouped(run.processed)) of \(Count.grouped(run.count)) done)"
         let dropped = run.droppedCount > 0 ? ", \(Count.grouped(run.droppedCount)) dropped" : ""
         let call = "appendSimulations(count: \(run.count), seed: \(run.seed))"
-        let summary = "\(what)\(dropped) of θ = (\(names)) with x of \(run.model.outputLength) values, from \(call); "
+        let summary =
+            "\(what)\(dropped) of θ = (\(names)) with x of \(run.model.outputLength) values, from \(call); "
             + (run.isComplete ? "re-running it restores them" : "re-running it resumes the run")
         return KeptItem(
             kind: "simulations", summary: summary,
-            restore: "let simulations = try SimulationBatch(sessionCheckpointPath: \(SessionStore.swiftLiteral(folder.path)))",
+            restore:
+                "let simulations = try SimulationBatch(sessionCheckpointPath: \(SessionStore.swiftLiteral(folder.path)))",
             path: folder.path, createdAt: createdAt)
     }
 }
@@ -239,10 +264,12 @@ extension SimulationBatch {
     /// - Throws: ``SessionError`` if it is missing or inconsistent.
     public init(sessionCheckpoint folder: URL) throws {
         let (checkpoint, theta, data) = try SimulationCheckpoint.read(folder)
-        let p = checkpoint.identity.parameters.count, m = checkpoint.identity.outputLength
+        let p = checkpoint.identity.parameters.count
+        let m = checkpoint.identity.outputLength
         do {
-            self.init(parameters: try SampleMatrix(rows: checkpoint.kept, columns: p, storage: theta),
-                      data: try SampleMatrix(rows: checkpoint.kept, columns: m, storage: data), dropped: [])
+            self.init(
+                parameters: try SampleMatrix(rows: checkpoint.kept, columns: p, storage: theta),
+                data: try SampleMatrix(rows: checkpoint.kept, columns: m, storage: data), dropped: [])
         } catch {
             throw SessionError.malformed(path: folder.path, reason: "\(error)")
         }

@@ -47,7 +47,7 @@ struct StableHash {
                 i += 8
             }
             var tail: UInt64 = 0
-            for k in 0 ..< (raw.count - i) { tail |= UInt64(raw[i + k]) << (8 * UInt64(k)) }
+            for k in 0..<(raw.count - i) { tail |= UInt64(raw[i + k]) << (8 * UInt64(k)) }
             combine(tail)
         }
         combine(UInt64(data.count))
@@ -55,8 +55,10 @@ struct StableHash {
 
     /// 32 hexadecimal digits.
     var hexDigest: String {
-        let x = Self.mix(a ^ length), y = Self.mix(b ^ (length &* 0x9E37_79B9_7F4A_7C15))
-        let hx = String(x, radix: 16), hy = String(y, radix: 16)
+        let x = Self.mix(a ^ length)
+        let y = Self.mix(b ^ (length &* 0x9E37_79B9_7F4A_7C15))
+        let hx = String(x, radix: 16)
+        let hy = String(y, radix: 16)
         return String(repeating: "0", count: 16 - hx.count) + hx + String(repeating: "0", count: 16 - hy.count) + hy
     }
 }

@@ -42,18 +42,19 @@ final class SimulationCrashReport {
         let pieces = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(p, 1))
         for (k, name) in parameterNames.enumerated() { pieces[k] = strdup((k > 0 ? ", " : "") + name + " = ") }
         let claims = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: Self.slotCount)
-        for s in 0 ..< Self.slotCount { (claims + s).initialize(to: Atomic(0)) }
+        for s in 0..<Self.slotCount { (claims + s).initialize(to: Atomic(0)) }
         let outputCapacity = 1024 + 64 * p + parameterNames.reduce(0) { $0 + $1.utf8.count }
         layout = .allocate(capacity: 1)
-        layout.initialize(to: CrashRunLayout(
-            path: strdup(directory.appendingPathComponent("crash-context.txt").path),
-            names: pieces, parameterCount: p,
-            suffix: strdup(" of \(Count.grouped(count)), seed \(seed))\n"),
-            claims: claims,
-            threads: .allocate(capacity: Self.slotCount),
-            rows: .allocate(capacity: Self.slotCount),
-            thetas: .allocate(capacity: Self.slotCount * max(p, 1)),
-            output: .allocate(capacity: outputCapacity), outputCapacity: outputCapacity))
+        layout.initialize(
+            to: CrashRunLayout(
+                path: strdup(directory.appendingPathComponent("crash-context.txt").path),
+                names: pieces, parameterCount: p,
+                suffix: strdup(" of \(Count.grouped(count)), seed \(seed))\n"),
+                claims: claims,
+                threads: .allocate(capacity: Self.slotCount),
+                rows: .allocate(capacity: Self.slotCount),
+                thetas: .allocate(capacity: Self.slotCount * max(p, 1)),
+                output: .allocate(capacity: outputCapacity), outputCapacity: outputCapacity))
         layout.pointee.threads.initialize(repeating: 0, count: Self.slotCount)
         layout.pointee.rows.initialize(repeating: 0, count: Self.slotCount)
         layout.pointee.thetas.initialize(repeating: 0, count: Self.slotCount * max(p, 1))
@@ -64,7 +65,7 @@ final class SimulationCrashReport {
         let l = layout.pointee
         free(l.path)
         free(l.suffix)
-        for k in 0 ..< l.parameterCount { free(l.names[k]) }
+        for k in 0..<l.parameterCount { free(l.names[k]) }
         l.names.deallocate()
         l.claims.deinitialize(count: Self.slotCount)
         l.claims.deallocate()
@@ -85,7 +86,8 @@ final class SimulationCrashReport {
     /// Stops reporting this run.
     func deactivate() {
         guard isActive else { return }
-        _ = activeRun.compareExchange(expected: Int(bitPattern: UInt(bitPattern: layout)), desired: 0, ordering: .acquiringAndReleasing)
+        _ = activeRun.compareExchange(
+            expected: Int(bitPattern: UInt(bitPattern: layout)), desired: 0, ordering: .acquiringAndReleasing)
         isActive = false
     }
 
@@ -94,10 +96,12 @@ final class SimulationCrashReport {
     @inline(__always)
     func claimSlot() -> CrashSlot? {
         let l = layout.pointee
-        for s in 0 ..< Self.slotCount where l.claims[s].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+        for s in 0..<Self.slotCount
+        where l.claims[s].compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
             l.threads[s] = UInt(pthread_self())
-            return CrashSlot(index: s, row: l.rows + s, theta: l.thetas + s * max(l.parameterCount, 1),
-                             parameterCount: l.parameterCount, claim: l.claims + s)
+            return CrashSlot(
+                index: s, row: l.rows + s, theta: l.thetas + s * max(l.parameterCount, 1),
+                parameterCount: l.parameterCount, claim: l.claims + s)
         }
         return nil
     }
@@ -115,7 +119,7 @@ struct CrashSlot {
     @inline(__always)
     func record(row index: Int, theta values: UnsafeBufferPointer<Double>) {
         let n = min(parameterCount, values.count)
-        for k in 0 ..< n { theta[k] = values[k] }
+        for k in 0..<n { theta[k] = values[k] }
         row.pointee = index
     }
 
@@ -156,7 +160,7 @@ private let previousActions: UnsafeMutablePointer<sigaction> = {
 /// Installs the handler once per process.
 enum SimulationCrashHandler {
     private static let installed: Bool = {
-        _ = activeRun.load(ordering: .relaxed)   // initialise the globals before any signal
+        _ = activeRun.load(ordering: .relaxed)  // initialise the globals before any signal
         _ = previousActions
         for sig in reportedSignals {
             var action = sigaction()
@@ -170,23 +174,24 @@ enum SimulationCrashHandler {
 
     /// Installs the handler (the first call does it; later calls do nothing).
     static func installOnce() { _ = installed }
-
-    /// Whether a run is being reported (for tests).
-    static var hasActiveRun: Bool { activeRun.load(ordering: .relaxed) != 0 }
 }
 
 /// The handler: reports the active run if any, restores the previous action, and lets the
 /// signal end the process (re-raised if it was sent, re-triggered by the faulting instruction
 /// otherwise). Async-signal-safe: no allocation, no locks, only `open`/`write`/`close`/
 /// `sigaction`/`raise`/`pthread_self`.
-private func simulationCrashHandler(_ sig: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
+private func simulationCrashHandler(
+    _ sig: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
+) {
     let address = activeRun.load(ordering: .acquiring)
     if address != 0, let run = UnsafeMutablePointer<CrashRunLayout>(bitPattern: address) {
         writeCrashContext(run.pointee, signal: sig)
     }
     let previous = previousActions + Int(sig)
     // SIG_IGN (1) would let a faulting instruction run again forever: fall back to the default.
-    if previous.pointee.sa_flags & SA_SIGINFO == 0, unsafeBitCast(previous.pointee.__sigaction_handler, to: Int.self) == 1 {
+    if previous.pointee.sa_flags & SA_SIGINFO == 0,
+        unsafeBitCast(previous.pointee.__sigaction_handler, to: Int.self) == 1
+    {
         var fallback = sigaction()
         fallback.__sigaction_handler.sa_handler = SIG_DFL
         sigaction(sig, &fallback, nil)
@@ -201,13 +206,14 @@ private func writeCrashContext(_ run: CrashRunLayout, signal sig: Int32) {
     var out = SignalSafeBuffer(base: run.output, capacity: run.outputCapacity)
     let me = UInt(pthread_self())
     var own = -1
-    for s in 0 ..< SimulationCrashReport.slotCount where run.claims[s].load(ordering: .relaxed) == 1 && run.threads[s] == me {
+    for s in 0..<SimulationCrashReport.slotCount
+    where run.claims[s].load(ordering: .relaxed) == 1 && run.threads[s] == me {
         own = s
         break
     }
     let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     guard fd >= 0 else { return }
-    for s in 0 ..< SimulationCrashReport.slotCount {
+    for s in 0..<SimulationCrashReport.slotCount {
         guard own < 0 ? run.claims[s].load(ordering: .relaxed) == 1 : s == own else { continue }
         out.reset()
         switch sig {
@@ -218,7 +224,7 @@ private func writeCrashContext(_ run: CrashRunLayout, signal sig: Int32) {
         }
         if own < 0 { out.append(" (on another thread)") }
         out.append(" while simulating θ = (")
-        for k in 0 ..< run.parameterCount {
+        for k in 0..<run.parameterCount {
             out.append(cString: run.names[k])
             out.append(number: run.thetas[s * max(run.parameterCount, 1) + k])
         }
@@ -251,7 +257,7 @@ struct SignalSafeBuffer {
 
     mutating func append(_ text: StaticString) {
         let p = text.utf8Start
-        for i in 0 ..< text.utf8CodeUnitCount { append(byte: p[i]) }
+        for i in 0..<text.utf8CodeUnitCount { append(byte: p[i]) }
     }
 
     mutating func append(cString: UnsafeMutablePointer<CChar>?) {
@@ -265,10 +271,14 @@ struct SignalSafeBuffer {
 
     /// A non-negative integer with thousands separators (`40,321`).
     mutating func append(grouped n: Int) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var v = n.magnitude, length = 0
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = n.magnitude
+        var length = 0
         withUnsafeMutableBytes(of: &digits) { d in
             repeat {
                 d[length] = UInt8(v % 10) + 48
@@ -286,39 +296,64 @@ struct SignalSafeBuffer {
     /// A double to 6 significant digits as `%.6g` writes it (`2.314`, `-0.5`, `1.5e-07`,
     /// `nan`), by arithmetic only.
     mutating func append(number value: Double) {
-        if value.isNaN { append("nan"); return }
-        if value.isInfinite { append(value > 0 ? "inf" : "-inf"); return }
+        if value.isNaN {
+            append("nan")
+            return
+        }
+        if value.isInfinite {
+            append(value > 0 ? "inf" : "-inf")
+            return
+        }
         var x = value
-        if x < 0 { append(byte: 45); x = -x }
-        if x == 0 { append(byte: 48); return }
+        if x < 0 {
+            append(byte: 45)
+            x = -x
+        }
+        if x == 0 {
+            append(byte: 48)
+            return
+        }
         var exponent = 0
-        while x >= 10 { x /= 10; exponent += 1 }
-        while x < 1 { x *= 10; exponent -= 1 }
-        var mantissa = Int((x * 100_000).rounded())   // 6 digits: 100000 ... 1000000
-        if mantissa >= 1_000_000 { mantissa /= 10; exponent += 1 }
+        while x >= 10 {
+            x /= 10
+            exponent += 1
+        }
+        while x < 1 {
+            x *= 10
+            exponent -= 1
+        }
+        var mantissa = Int((x * 100_000).rounded())  // 6 digits: 100000 ... 1000000
+        if mantissa >= 1_000_000 {
+            mantissa /= 10
+            exponent += 1
+        }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
             var m = mantissa
-            for i in stride(from: 5, through: 0, by: -1) { d[i] = UInt8(m % 10); m /= 10 }
+            for i in stride(from: 5, through: 0, by: -1) {
+                d[i] = UInt8(m % 10)
+                m /= 10
+            }
             var last = 5
             while last > 0 && d[last] == 0 { last -= 1 }
-            if exponent >= -4 && exponent < 6 {   // as printf's %.6g
+            if exponent >= -4 && exponent < 6 {  // as printf's %.6g
                 if exponent < 0 {
-                    append(byte: 48); append(byte: 46)
-                    for _ in 0 ..< (-exponent - 1) { append(byte: 48) }
-                    for i in 0 ... last { append(byte: d[i] + 48) }
+                    append(byte: 48)
+                    append(byte: 46)
+                    for _ in 0..<(-exponent - 1) { append(byte: 48) }
+                    for i in 0...last { append(byte: d[i] + 48) }
                 } else {
-                    for i in 0 ... exponent { append(byte: i < 6 ? d[i] + 48 : 48) }
+                    for i in 0...exponent { append(byte: i < 6 ? d[i] + 48 : 48) }
                     if last > exponent {
                         append(byte: 46)
-                        for i in (exponent + 1) ... last { append(byte: d[i] + 48) }
+                        for i in (exponent + 1)...last { append(byte: d[i] + 48) }
                     }
                 }
             } else {
                 append(byte: d[0] + 48)
                 if last > 0 {
                     append(byte: 46)
-                    for i in 1 ... last { append(byte: d[i] + 48) }
+                    for i in 1...last { append(byte: d[i] + 48) }
                 }
                 append(byte: 101)
                 append(byte: exponent < 0 ? 45 : 43)

@@ -16,14 +16,17 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
     /// A one-line description for the user.
     public var description: String {
         switch self {
-        case let .wrongOutputLength(expected, found, theta, simulation, count, kept):
-            return "the simulator returned \(found) value\(found == 1 ? "" : "s"), expected \(expected) (Simulator(outputLength: \(expected))), "
+        case .wrongOutputLength(let expected, let found, let theta, let simulation, let count, let kept):
+            return
+                "the simulator returned \(found) value\(found == 1 ? "" : "s"), expected \(expected) (Simulator(outputLength: \(expected))), "
                 + "at θ = \(theta) (simulation \(Count.grouped(simulation)) of \(Count.grouped(count))); the run stopped; "
                 + "kept \(Count.grouped(kept)) simulation\(kept == 1 ? "" : "s") made before the failure"
-        case let .everySimulationThrew(attempts, theta, error, kept):
-            return "the simulator threw for each of the first \(Count.grouped(attempts)) simulations, so the run stopped; "
-                + "first at θ = \(theta): \(error)" + (kept > 0 ? "; kept \(Count.grouped(kept)) simulations made before" : "")
-        case let .insufficientMemory(shortfall):
+        case .everySimulationThrew(let attempts, let theta, let error, let kept):
+            return
+                "the simulator threw for each of the first \(Count.grouped(attempts)) simulations, so the run stopped; "
+                + "first at θ = \(theta): \(error)"
+                + (kept > 0 ? "; kept \(Count.grouped(kept)) simulations made before" : "")
+        case .insufficientMemory(let shortfall):
             return shortfall.description
         }
     }
@@ -99,8 +102,12 @@ enum Count {
     static func bytes(_ b: Double) -> String {
         guard b.isFinite, b >= 0 else { return "\(b) bytes" }
         let units = ["bytes", "kB", "MB", "GB", "TB", "PB"]
-        var v = b, u = 0
-        while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
+        var v = b
+        var u = 0
+        while v >= 1000, u < units.count - 1 {
+            v /= 1000
+            u += 1
+        }
         return u == 0 ? "\(Int(v)) bytes" : String(format: v < 10 ? "%.1f" : "%.0f", v) + " " + units[u]
     }
 }

@@ -16,10 +16,13 @@ enum SimulationMemory {
     ///   - outputLength: x's length.
     /// - Returns: Bytes (a `Double`, so that absurd requests do not overflow).
     static func requiredBytes(count: Int, existing: Int, parameterCount: Int, outputLength: Int) -> Double {
-        let n = Double(count), old = Double(existing), p = Double(parameterCount), m = Double(outputLength)
-        let draws = n * p                       // θ for the whole run
-        let run = n * (p + m)                   // kept θ and x of the run
-        let appended = (old + n) * (p + m)      // the store after appending (old arrays copied into new ones)
+        let n = Double(count)
+        let old = Double(existing)
+        let p = Double(parameterCount)
+        let m = Double(outputLength)
+        let draws = n * p  // θ for the whole run
+        let run = n * (p + m)  // kept θ and x of the run
+        let appended = (old + n) * (p + m)  // the store after appending (old arrays copied into new ones)
         return 8 * (draws + run + appended)
     }
 
@@ -30,18 +33,22 @@ enum SimulationMemory {
     static func available() -> (bytes: Double, source: String)? {
         var best: (Double, String)? = nil
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        {
             best = (kb * 1024, "MemAvailable in /proc/meminfo")
         }
-        let pairs = [("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                     ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")]
+        let pairs = [
+            ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+            ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+        ]
         for (limitFile, usageFile) in pairs {
             guard let limitText = try? String(contentsOfFile: limitFile, encoding: .utf8),
-                  let limit = Double(limitText.trimmingCharacters(in: .whitespacesAndNewlines)),
-                  limit < 1e18,
-                  let usageText = try? String(contentsOfFile: usageFile, encoding: .utf8),
-                  let usage = Double(usageText.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
+                let limit = Double(limitText.trimmingCharacters(in: .whitespacesAndNewlines)),
+                limit < 1e18,
+                let usageText = try? String(contentsOfFile: usageFile, encoding: .utf8),
+                let usage = Double(usageText.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { continue }
             let left = max(0, limit - usage)
             if left < (best?.0 ?? .infinity) {
                 best = (left, "the memory cgroup's limit \(Count.bytes(limit)) less \(Count.bytes(usage)) in use")
@@ -61,8 +68,9 @@ enum SimulationMemory {
         // even when the available memory cannot be read.
         if !(bytes < 1e18) {
             throw SimulationError.insufficientMemory(
-                MemoryShortfall(purpose: purpose(), requiredBytes: bytes, availableBytes: available()?.bytes ?? 0,
-                                source: available()?.source ?? "no process can address that much"))
+                MemoryShortfall(
+                    purpose: purpose(), requiredBytes: bytes, availableBytes: available()?.bytes ?? 0,
+                    source: available()?.source ?? "no process can address that much"))
         }
         guard let (available, source) = available(), bytes > available else { return }
         throw SimulationError.insufficientMemory(

@@ -70,9 +70,15 @@ struct SimulationProblem: Sendable {
 /// simulation throwing); only the prefix of finished rows is kept, so the run can continue from
 /// `processed` later.
 final class SimulationRun {
-    enum Status: UInt8 { case pending = 0, kept, nonFinite, threw, wrongLength }
+    enum Status: UInt8 {
+        case pending = 0
+        case kept, nonFinite, threw, wrongLength
+    }
     /// Why a run stopped before its end.
-    enum Stop: Int { case none = 0, interrupted, wrongLength, everyThrew }
+    enum Stop: Int {
+        case none = 0
+        case interrupted, wrongLength, everyThrew
+    }
 
     let model: SimulationModel
     let count: Int
@@ -154,8 +160,8 @@ final class SimulationRun {
         let dropped = Set(droppedRows)
         var k = 0
         data.withUnsafeMutableBufferPointer { out in
-            for i in 0 ..< processed where !dropped.contains(i) {
-                for j in 0 ..< m { out[i * m + j] = keptData[k * m + j] }
+            for i in 0..<processed where !dropped.contains(i) {
+                for j in 0..<m { out[i * m + j] = keptData[k * m + j] }
                 k += 1
             }
         }
@@ -170,27 +176,33 @@ final class SimulationRun {
     /// - Parameter range: Rows of the run, within `0 ..< processed`.
     /// - Returns: θ `[kept, parameterCount]` and x `[kept, outputLength]`.
     func kept(in range: Range<Int>) -> (theta: SampleMatrix, data: SampleMatrix) {
-        let p = model.parameterCount, m = model.outputLength
+        let p = model.parameterCount
+        let m = model.outputLength
         let dropped = Set(droppedRows.filter { range.contains($0) })
         let rows = range.count - dropped.count
-        if dropped.isEmpty, range == 0 ..< count {
-            return (theta, (try? SampleMatrix(rows: rows, columns: m, storage: data)) ?? SampleMatrix(rows: 0, columns: m))
+        if dropped.isEmpty, range == 0..<count {
+            return (
+                theta, (try? SampleMatrix(rows: rows, columns: m, storage: data)) ?? SampleMatrix(rows: 0, columns: m)
+            )
         }
-        var t = [Double](), x = [Double]()
+        var t = [Double]()
+        var x = [Double]()
         t.reserveCapacity(rows * p)
         x.reserveCapacity(rows * m)
         if dropped.isEmpty {
-            t.append(contentsOf: theta.storage[range.lowerBound * p ..< range.upperBound * p])
-            x.append(contentsOf: data[range.lowerBound * m ..< range.upperBound * m])
+            t.append(contentsOf: theta.storage[range.lowerBound * p..<range.upperBound * p])
+            x.append(contentsOf: data[range.lowerBound * m..<range.upperBound * m])
         } else {
             for i in range where !dropped.contains(i) {
-                t.append(contentsOf: theta.storage[i * p ..< (i + 1) * p])
-                x.append(contentsOf: data[i * m ..< (i + 1) * m])
+                t.append(contentsOf: theta.storage[i * p..<(i + 1) * p])
+                x.append(contentsOf: data[i * m..<(i + 1) * m])
             }
         }
         // The sizes are consistent by construction.
-        return ((try? SampleMatrix(rows: rows, columns: p, storage: t)) ?? SampleMatrix(rows: 0, columns: p),
-                (try? SampleMatrix(rows: rows, columns: m, storage: x)) ?? SampleMatrix(rows: 0, columns: m))
+        return (
+            (try? SampleMatrix(rows: rows, columns: p, storage: t)) ?? SampleMatrix(rows: 0, columns: p),
+            (try? SampleMatrix(rows: rows, columns: m, storage: x)) ?? SampleMatrix(rows: 0, columns: m)
+        )
     }
 
     /// Whether earlier work belongs to this run: its θ are this run's draws, and re-simulating
@@ -203,16 +215,21 @@ final class SimulationRun {
     ///   - droppedRows: Its dropped rows.
     /// - Returns: `true` if it can be continued.
     func probeMatches(keptTheta: [Double], keptData: [Double], processed: Int, droppedRows: [Int]) -> Bool {
-        let p = model.parameterCount, m = model.outputLength
-        guard processed >= 0, processed <= count, !model.simulator.isBatched || processed % itemSize == 0 || processed == count,
-              keptTheta.count % max(p, 1) == 0, keptTheta.count / max(p, 1) + droppedRows.count == processed,
-              keptData.count == keptTheta.count / max(p, 1) * m else { return false }
+        let p = model.parameterCount
+        let m = model.outputLength
+        guard processed >= 0, processed <= count,
+            !model.simulator.isBatched || processed % itemSize == 0 || processed == count,
+            keptTheta.count % max(p, 1) == 0, keptTheta.count / max(p, 1) + droppedRows.count == processed,
+            keptData.count == keptTheta.count / max(p, 1) * m
+        else { return false }
         let dropped = Set(droppedRows)
-        guard dropped.count == droppedRows.count, dropped.allSatisfy({ $0 >= 0 && $0 < processed }) else { return false }
+        guard dropped.count == droppedRows.count, dropped.allSatisfy({ $0 >= 0 && $0 < processed }) else {
+            return false
+        }
         // θ: the kept rows must be this run's draws, bit for bit.
         var k = 0
-        for i in 0 ..< processed where !dropped.contains(i) {
-            for j in 0 ..< p where theta[i, j].bitPattern != keptTheta[k * p + j].bitPattern { return false }
+        for i in 0..<processed where !dropped.contains(i) {
+            for j in 0..<p where theta[i, j].bitPattern != keptTheta[k * p + j].bitPattern { return false }
             k += 1
         }
         // x: re-simulate the first rows.
@@ -223,17 +240,18 @@ final class SimulationRun {
         let stop = Atomic<Int>(0)
         output.withUnsafeMutableBufferPointer { out in
             status.withUnsafeMutableBufferPointer { st in
-                simulateItem(rows: 0 ..< probe, blockStart: 0, output: out, status: st, slot: nil, stop: stop, collect: false)
+                simulateItem(
+                    rows: 0..<probe, blockStart: 0, output: out, status: st, slot: nil, stop: stop, collect: false)
             }
         }
         k = 0
-        for i in 0 ..< probe {
+        for i in 0..<probe {
             if dropped.contains(i) {
                 guard status[i] == .nonFinite || status[i] == .threw else { return false }
                 continue
             }
             guard status[i] == .kept else { return false }
-            for j in 0 ..< m where output[i * m + j].bitPattern != keptData[k * m + j].bitPattern { return false }
+            for j in 0..<m where output[i * m + j].bitPattern != keptData[k * m + j].bitPattern { return false }
             k += 1
         }
         return true
@@ -255,12 +273,15 @@ final class SimulationRun {
             let items = (end - start + itemSize - 1) / itemSize
             data.withUnsafeMutableBufferPointer { out in
                 status.withUnsafeMutableBufferPointer { st in
-                    let outPtr = out, stPtr = st
+                    let outPtr = out
+                    let stPtr = st
                     DispatchQueue.concurrentPerform(iterations: items) { item in
                         if stopReason.load(ordering: .relaxed) != 0 { return }
-                        let rows = start + item * itemSize ..< min(end, start + (item + 1) * itemSize)
+                        let rows = start + item * itemSize..<min(end, start + (item + 1) * itemSize)
                         let slot = crash?.claimSlot()
-                        simulateItem(rows: rows, blockStart: start, output: outPtr, status: stPtr, slot: slot, stop: stopReason, collect: true)
+                        simulateItem(
+                            rows: rows, blockStart: start, output: outPtr, status: stPtr, slot: slot, stop: stopReason,
+                            collect: true)
                         slot?.release()
                     }
                 }
@@ -273,7 +294,8 @@ final class SimulationRun {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
             let target = 0.25
             let scaled = seconds > 0 ? Double(blockRows) * target / seconds : Double(blockRows) * 4
-            let bounded = min(max(scaled, Double(itemSize * cores)), Double(max(itemSize * cores, 1 << 16)), Double(blockRows) * 4)
+            let bounded = min(
+                max(scaled, Double(itemSize * cores)), Double(max(itemSize * cores, 1 << 16)), Double(blockRows) * 4)
             blockRows = max(itemSize, Int(bounded) / itemSize * itemSize)
         }
         return .none
@@ -286,12 +308,16 @@ final class SimulationRun {
             if s == .pending || s == .wrongLength { break }
             done += 1
         }
-        for r in 0 ..< done {
+        for r in 0..<done {
             let i = start + r
             switch status[r] {
             case .kept: break
-            case .nonFinite: droppedRows.append(i); nonFiniteCount += 1
-            case .threw: droppedRows.append(i); thrownCount += 1
+            case .nonFinite:
+                droppedRows.append(i)
+                nonFiniteCount += 1
+            case .threw:
+                droppedRows.append(i)
+                thrownCount += 1
             case .pending, .wrongLength: break
             }
         }
@@ -304,7 +330,9 @@ final class SimulationRun {
             switch status {
             case .nonFinite where problem.row < processed && nonFiniteExamples.count < Self.examplesKept:
                 nonFiniteExamples.append(problem)
-            case .threw where thrownExamples.count < Self.examplesKept && (problem.row < processed || stopReason.load(ordering: .relaxed) == Stop.everyThrew.rawValue):
+            case .threw
+            where thrownExamples.count < Self.examplesKept
+                && (problem.row < processed || stopReason.load(ordering: .relaxed) == Stop.everyThrew.rawValue):
                 thrownExamples.append(problem)
             case .wrongLength where stopProblem == nil:
                 stopProblem = problem
@@ -318,8 +346,10 @@ final class SimulationRun {
 
     /// Simulates `rows`: x of row `i` goes to `output[i * outputLength ..< (i + 1) * outputLength]`
     /// (the run's buffer), its status to `status[i - blockStart]`.
-    private func simulateItem(rows: Range<Int>, blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
-                              status: UnsafeMutableBufferPointer<Status>, slot: CrashSlot?, stop: borrowing Atomic<Int>, collect: Bool) {
+    private func simulateItem(
+        rows: Range<Int>, blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
+        status: UnsafeMutableBufferPointer<Status>, slot: CrashSlot?, stop: borrowing Atomic<Int>, collect: Bool
+    ) {
         let m = model.outputLength
         if let batch = model.simulator.batchFunction {
             if stop.load(ordering: .relaxed) != 0 { return }
@@ -334,7 +364,9 @@ final class SimulationRun {
             do { x = try batch(thetaRows, &local) } catch {
                 for (r, i) in rows.enumerated() {
                     status[i - blockStart] = .threw
-                    if collect, r == 0 { note(.threw, SimulationProblem(row: i, theta: thetaRows.row(r), reason: "\(error)")) }
+                    if collect, r == 0 {
+                        note(.threw, SimulationProblem(row: i, theta: thetaRows.row(r), reason: "\(error)"))
+                    }
                 }
                 noteThrows(rows.count, stop: stop)
                 return
@@ -343,8 +375,11 @@ final class SimulationRun {
                 let found = x.rows == thetaRows.rows ? x.columns : x.storage.count / max(thetaRows.rows, 1)
                 for i in rows { status[i - blockStart] = .wrongLength }
                 if collect {
-                    note(.wrongLength, SimulationProblem(row: rows.lowerBound, theta: thetaRows.row(0),
-                                                         reason: "returned \(x.rows) × \(x.columns) for \(thetaRows.rows) θ", foundLength: found))
+                    note(
+                        .wrongLength,
+                        SimulationProblem(
+                            row: rows.lowerBound, theta: thetaRows.row(0),
+                            reason: "returned \(x.rows) × \(x.columns) for \(thetaRows.rows) θ", foundLength: found))
                 }
                 stop.store(Stop.wrongLength.rawValue, ordering: .relaxed)
                 return
@@ -378,7 +413,11 @@ final class SimulationRun {
             }
             guard x.count == m else {
                 status[i - blockStart] = .wrongLength
-                if collect { note(.wrongLength, SimulationProblem(row: i, theta: t, reason: "returned \(x.count) values", foundLength: x.count)) }
+                if collect {
+                    note(
+                        .wrongLength,
+                        SimulationProblem(row: i, theta: t, reason: "returned \(x.count) values", foundLength: x.count))
+                }
                 stop.store(Stop.wrongLength.rawValue, ordering: .relaxed)
                 return
             }
@@ -388,16 +427,23 @@ final class SimulationRun {
     }
 
     @inline(__always)
-    private func finish(row i: Int, x: [Double], blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
-                        status: UnsafeMutableBufferPointer<Status>, collect: Bool) {
+    private func finish(
+        row i: Int, x: [Double], blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
+        status: UnsafeMutableBufferPointer<Status>, collect: Bool
+    ) {
         let m = model.outputLength
         if let bad = x.firstIndex(where: { !$0.isFinite }) {
             status[i - blockStart] = .nonFinite
-            if collect { note(.nonFinite, SimulationProblem(row: i, theta: theta.row(i), reason: "\(Count.short(x[bad])) at output index \(bad)")) }
+            if collect {
+                note(
+                    .nonFinite,
+                    SimulationProblem(
+                        row: i, theta: theta.row(i), reason: "\(Count.short(x[bad])) at output index \(bad)"))
+            }
             return
         }
         let offset = i * m
-        for j in 0 ..< m { output[offset + j] = x[j] }
+        for j in 0..<m { output[offset + j] = x[j] }
         status[i - blockStart] = .kept
     }
 
@@ -430,7 +476,8 @@ final class SimulationRun {
         var parts: [String] = []
         if nonFinite > 0 {
             let examples = nonFiniteExamples.map { "θ = \(named($0.theta)) (\($0.reason))" }.joined(separator: "; ")
-            parts.append("\(Count.grouped(nonFinite)) returned NaN or ±∞" + (examples.isEmpty ? "" : ", first at \(examples)"))
+            parts.append(
+                "\(Count.grouped(nonFinite)) returned NaN or ±∞" + (examples.isEmpty ? "" : ", first at \(examples)"))
         }
         if thrown > 0 {
             let examples = thrownExamples.map { "θ = \(named($0.theta)): \($0.reason)" }.joined(separator: "; ")
