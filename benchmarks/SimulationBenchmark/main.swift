@@ -12,8 +12,9 @@
 // - `checkpoint`: a session directory with a 0.2 s checkpoint interval (crash context and `.npy`
 //                 checkpoints, 25 times as often as the default 5 s: the worst case of a long run).
 //
-// Prints each run, the median per mode, the overhead of each mode against `off`, and as its last
-// line one JSON object. Build in release: `swift build -c release --product simulation-benchmark`.
+// Prints each run, the median wall and CPU (user + system) time per mode, the overhead of each
+// mode against `off` (CPU time is the steadier figure on a shared machine), and as its last line
+// one JSON object. Build in release: `swift build -c release --product simulation-benchmark`.
 //
 // `--repeats K` makes the simulator K times slower (it computes the signal K times), to see the
 // checkpoints of a simulator slow enough to be worth keeping: for the plain oscillator (a few µs
@@ -60,13 +61,27 @@ enum Mode: String, CaseIterable { case matrix, off, crash, checkpoint }
 /// The checkpoint parts the last `checkpoint` run wrote.
 var partsWritten = 0
 
-/// Seconds for one run in `mode`.
+/// CPU seconds (user + system) of the process so far: less sensitive than wall time to other
+/// processes on a shared machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
+}
+
+/// The CPU seconds of the last run.
+var lastCPU = 0.0
+
+/// Wall seconds for one run in `mode` (its CPU seconds go to `lastCPU`).
 func time(_ mode: Mode) throws -> Double {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
         "simulation-benchmark-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let npe = NPE(model: model)
+    let cpuStart = cpuSeconds()
     let start = Date()
     switch mode {
     case .matrix:
@@ -83,6 +98,7 @@ func time(_ mode: Mode) throws -> Double {
         }
     }
     let seconds = Date().timeIntervalSince(start)
+    lastCPU = cpuSeconds() - cpuStart
     if mode == .checkpoint {
         let kept = directory.appendingPathComponent("kept")
         let files = (try? FileManager.default.subpathsOfDirectory(atPath: kept.path)) ?? []
@@ -93,10 +109,12 @@ func time(_ mode: Mode) throws -> Double {
 
 _ = try time(.off)  // warm up
 var times: [Mode: [Double]] = [:]
+var cpuTimes: [Mode: [Double]] = [:]
 for run in 1...runs {
     for mode in Mode.allCases {
         let t = try time(mode)
         times[mode, default: []].append(t)
+        cpuTimes[mode, default: []].append(lastCPU)
         let parts = mode == .checkpoint ? ", \(partsWritten) checkpoint parts" : ""
         print(
             "run \(run) \(mode.rawValue): \(String(format: "%.3f", t)) s (\(String(format: "%.2f", t / Double(count) * 1e6)) µs per simulation\(parts))"
@@ -108,11 +126,15 @@ func median(_ v: [Double]) -> Double {
     return s[s.count / 2]
 }
 let base = median(times[.off] ?? [1])  // overheads are against `off`
+let cpuBase = median(cpuTimes[.off] ?? [1])
 var json: [String] = ["\"count\": \(count)", "\"runs\": \(runs)", "\"repeats\": \(repeats)"]
 for mode in Mode.allCases {
     let m = median(times[mode] ?? [0])
-    let overhead = (m / base - 1) * 100
-    print("median \(mode.rawValue): \(String(format: "%.3f", m)) s, \(String(format: "%+.2f", overhead)) % against off")
+    let c = median(cpuTimes[mode] ?? [0])
+    print(
+        "median \(mode.rawValue): \(String(format: "%.3f", m)) s wall (\(String(format: "%+.2f", (m / base - 1) * 100)) %), "
+            + "\(String(format: "%.3f", c)) s CPU (\(String(format: "%+.2f", (c / cpuBase - 1) * 100)) %) against off")
     json.append("\"\(mode.rawValue)_s\": \(String(format: "%.4f", m))")
+    json.append("\"\(mode.rawValue)_cpu_s\": \(String(format: "%.4f", c))")
 }
 print("{" + json.joined(separator: ", ") + "}")

@@ -94,8 +94,9 @@ final class SimulationRun {
 
     /// Rows done (kept or dropped), a prefix of the run.
     private(set) var processed = 0
-    /// x of every simulation of the run, `[count, outputLength]` row-major, by row (the rows of
-    /// dropped simulations are left at 0); the work items write into it directly.
+    /// x of the simulations run so far, `[rows, outputLength]` row-major, by row (the rows of
+    /// dropped simulations are left at 0; capacity for the whole run is reserved up front); the
+    /// work items write into it directly.
     private(set) var data: [Double]
     /// The dropped rows (0-based, ascending).
     private(set) var droppedRows: [Int] = []
@@ -137,7 +138,10 @@ final class SimulationRun {
         base = RandomSource(seed: rng.next())
         itemSize = model.simulator.batchFunction != nil ? SimulationModel.chunkSize : 8
         interruptionRow = Self.interruptionRowForTesting
-        data = [Double](repeating: 0, count: count * model.outputLength)
+        // Reserved, not filled: the pages are touched block by block, so a run that stops early
+        // (a wrong length in the first simulation) does not first write zeros over gigabytes.
+        data = []
+        data.reserveCapacity(count * model.outputLength)
     }
 
     /// The number of kept simulations.
@@ -159,6 +163,7 @@ final class SimulationRun {
         let m = model.outputLength
         let dropped = Set(droppedRows)
         var k = 0
+        data.append(contentsOf: repeatElement(0, count: max(0, processed * m - data.count)))
         data.withUnsafeMutableBufferPointer { out in
             for i in 0..<processed where !dropped.contains(i) {
                 for j in 0..<m { out[i * m + j] = keptData[k * m + j] }
@@ -271,6 +276,7 @@ final class SimulationRun {
             let began = DispatchTime.now().uptimeNanoseconds
             var status = [Status](repeating: .pending, count: end - start)
             let items = (end - start + itemSize - 1) / itemSize
+            data.append(contentsOf: repeatElement(0, count: max(0, end * model.outputLength - data.count)))
             data.withUnsafeMutableBufferPointer { out in
                 status.withUnsafeMutableBufferPointer { st in
                     let outPtr = out
