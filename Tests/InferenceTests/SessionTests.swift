@@ -276,6 +276,33 @@ import Testing
     /// The environment variables of the child process below.
     static let crashDirectoryVariable = "GNPE_TEST_CRASH_DIRECTORY"
     static let crashRowVariable = "GNPE_TEST_CRASH_ROW"
+    static let crashKindVariable = "GNPE_TEST_CRASH_KIND"
+
+    /// How the child's simulator crashes.
+    enum CrashKind: String, CaseIterable, Sendable {
+        /// Index out of range: a Swift trap (SIGILL on x86-64, SIGTRAP on arm64).
+        case trap
+        /// A store through a null pointer (SIGSEGV).
+        case memoryFault
+        /// `abort()` (SIGABRT).
+        case abort
+
+        var signals: [Int32] {
+            switch self {
+            case .trap: return [SIGILL, SIGTRAP]
+            case .memoryFault: return [SIGSEGV, SIGBUS]
+            case .abort: return [SIGABRT]
+            }
+        }
+
+        var verb: String {
+            switch self {
+            case .trap: return "the simulator trapped"
+            case .memoryFault: return "the simulator crashed with a memory fault"
+            case .abort: return "the simulator aborted"
+            }
+        }
+    }
 
     /// Runs in a child process only (see the next test): simulates with a simulator that traps
     /// at one θ, under the crash handler. The process dies; the parent checks what it left.
@@ -284,30 +311,39 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         let directory = URL(fileURLWithPath: try #require(environment[Self.crashDirectoryVariable]))
         let row = try #require(Int(environment[Self.crashRowVariable] ?? ""))
+        let kind = try #require(CrashKind(rawValue: environment[Self.crashKindVariable] ?? ""))
         var rng = RandomSource(seed: 11)
         let target = Self.crashModel(trapAt: nil).prior.sample(count: 5000, using: &rng)[row, 0]
         try SessionStore.withDirectory(directory) {
-            try NPE(model: Self.crashModel(trapAt: target)).appendSimulations(count: 5000, seed: 11)
+            try NPE(model: Self.crashModel(trapAt: target, kind: kind)).appendSimulations(count: 5000, seed: 11)
         }
         Issue.record("the simulator did not trap")
     }
 
-    static func crashModel(trapAt target: Double?) -> SimulationModel {
+    static func crashModel(trapAt target: Double?, kind: CrashKind = .trap) -> SimulationModel {
         // The declarations are valid; `try?` keeps the helper non-throwing.
         (try? SimulationModel {
             Parameter("omega₀", Uniform(1, 5))
             Parameter("beta", Uniform(0.05, 0.5))
             Simulator(outputLength: 2) { θ, _ in
                 if let target, θ[0] == target {
-                    let values: [Double] = []
-                    return [values[Int(θ[1])]]  // index out of range: a trap (SIGILL)
+                    switch kind {
+                    case .trap:
+                        let values: [Double] = []
+                        return [values[Int(θ[1])]]  // index out of range
+                    case .memoryFault:
+                        UnsafeMutablePointer<Double>(bitPattern: Int(θ[1]) + 8)?.pointee = 1
+                    case .abort:
+                        abort()
+                    }
                 }
                 return [θ[0], θ[1]]
             }
         })!
     }
 
-    @Test func aTrappingSimulatorLeavesTheCrashContext() throws {
+    @Test(arguments: CrashKind.allCases)
+    func aCrashingSimulatorLeavesTheCrashContext(kind: CrashKind) throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let row = 3210
@@ -317,6 +353,7 @@ import Testing
         var environment = ProcessInfo.processInfo.environment
         environment[Self.crashDirectoryVariable] = directory.path
         environment[Self.crashRowVariable] = String(row)
+        environment[Self.crashKindVariable] = kind.rawValue
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
@@ -324,13 +361,13 @@ import Testing
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
-        #expect(process.terminationStatus == SIGILL || process.terminationStatus == SIGTRAP)
+        #expect(kind.signals.contains(process.terminationStatus))
         let file = directory.appendingPathComponent("crash-context.txt")
         let text = try String(contentsOf: file, encoding: .utf8)
         var rng = RandomSource(seed: 11)
         let theta = Self.crashModel(trapAt: nil).prior.sample(count: 5000, using: &rng).row(row)
         let expected =
-            "the simulator trapped while simulating θ = (omega₀ = \(Count.short(theta[0])), beta = \(Count.short(theta[1]))) "
+            "\(kind.verb) while simulating θ = (omega₀ = \(Count.short(theta[0])), beta = \(Count.short(theta[1]))) "
             + "(simulation 3,211 of 5,000, seed 11)\n"
         #expect(text == expected)
         #expect(try Self.permissions(file.path) == 0o600)
