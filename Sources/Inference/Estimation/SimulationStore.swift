@@ -114,7 +114,7 @@ struct SimulationStore: Sendable {
         // Keep what was done, whatever happened.
         let firstRow = self.count
         let kept = run.kept(in: 0 ..< run.processed)
-        store(parameters: kept.theta, data: kept.data)
+        try store(parameters: kept.theta, data: kept.data)
         let newNonFinite = run.nonFiniteCount - nonFiniteBefore, newThrown = run.thrownCount - thrownBefore
         if let warning = run.dropWarning(nonFinite: newNonFinite, thrown: newThrown) {
             discard(newNonFinite + newThrown, warning: String(warning.dropFirst("warning: ".count)))
@@ -168,11 +168,11 @@ struct SimulationStore: Sendable {
         unfinished = nil
         let keep = (0..<theta.rows).filter { i in theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy(\.isFinite) }
         if keep.count == theta.rows {
-            store(parameters: theta, data: x)
+            try store(parameters: theta, data: x)
         } else {
             let dropped = theta.rows - keep.count
             discard(dropped, warning: "\(dropped) of \(theta.rows) appended simulation(s) contain NaN or infinite values and were dropped")
-            store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
+            try store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
         }
         return keep.count
     }
@@ -207,15 +207,17 @@ struct SimulationStore: Sendable {
         warnings.append(warning)
     }
 
-    private mutating func store(parameters theta: SampleMatrix, data x: SampleMatrix) {
+    /// Appends rows (widths are checked by the callers; a mismatch would throw, never trap).
+    private mutating func store(parameters theta: SampleMatrix, data x: SampleMatrix) throws {
         if parameters.rows == 0 {   // no copy into an empty store
             parameters = theta
             data = x
             return
         }
-        // Widths are checked by the callers, so the concatenations have consistent shapes.
-        parameters = try! SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
-                                       storage: parameters.storage + theta.storage)
-        data = try! SampleMatrix(rows: data.rows + x.rows, columns: data.columns, storage: data.storage + x.storage)
+        let newParameters = try SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
+                                             storage: parameters.storage + theta.storage)
+        let newData = try SampleMatrix(rows: data.rows + x.rows, columns: data.columns, storage: data.storage + x.storage)
+        parameters = newParameters
+        data = newData
     }
 }
