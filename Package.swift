@@ -94,6 +94,9 @@ let package = Package(
             name: "conv-benchmark", dependencies: ["Flows"], path: "benchmarks/conv-benchmark",
             swiftSettings: swiftSettings),
         .executableTarget(
+            name: "simulation-benchmark", dependencies: ["Inference", "TensorCore"],
+            path: "benchmarks/SimulationBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
         .executableTarget(

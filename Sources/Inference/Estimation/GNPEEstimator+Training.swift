@@ -86,9 +86,70 @@ extension GNPEEstimator {
     /// - Throws: ``EstimatorError/noSimulations``, ``EstimatorError/shapeMismatch(_:)``,
     ///   ``TrainingError``, ``FlowError``, `InterruptedError` (the estimator keeps its previous
     ///   networks).
+    ///
+    /// With a session directory (``SessionStore``), the trained estimator is kept there, and a
+    /// later call on the same simulations with the same architectures, settings and
+    /// equivariance loads it instead of training again (saying so in one line);
+    /// ``train(force:progress:initialNetworkProgress:)`` with `force: true` always trains.
     @discardableResult
     public func train(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
+        try train(force: false, progress: progress, initialNetworkProgress: initialNetworkProgress)
+    }
+
+    /// What a kept estimator's id depends on besides the simulations.
+    private struct KeptConfiguration: Encodable {
+        var prior: [StoredPriorComponent]
+        var observationLength: Int
+        var architecture: FlowArchitecture
+        var initialNetworkArchitecture: FlowArchitecture?
+        var trainsInitialNetwork: Bool
+        var settings: TrainingSettings
+        var iterations: Int
+        var equivariance: StoredEquivariance
+    }
+
+    /// Trains both networks, or (unless `force`) loads the estimator kept in the session
+    /// directory for the same simulations, architectures, settings and equivariance.
+    /// - Parameters:
+    ///   - force: Train even if a kept estimator matches.
+    ///   - progress: Called after every epoch of the GNPE flow (not when a kept one is loaded).
+    ///   - initialNetworkProgress: Called after every epoch of the initialisation network.
+    /// - Returns: The GNPE flow's history.
+    /// - Throws: As ``train(progress:initialNetworkProgress:)``.
+    @discardableResult
+    public func train(force: Bool, progress: ((EpochReport) -> Void)? = nil,
+                      initialNetworkProgress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
         guard simulationCount > 0 else { throw EstimatorError.noSimulations }
+        let keptID = SessionStore.directory == nil ? nil : KeptEstimator.id(
+            kind: Self.archiveKind,
+            configuration: KeptConfiguration(
+                prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
+                initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
+                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance.declaration)),
+            parameters: parameters, data: data)
+        if !force, SessionStore.restoresTrainedEstimators, let keptID,
+           let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
+           let restored = try? GNPEEstimator(archive: archive, model: model), let restoredHistory = restored.history {
+            flow = restored.flow
+            history = restoredHistory
+            initialNetwork = restored.initialNetwork
+            initialNetworkHistory = restored.initialNetworkHistory
+            SessionStore.note("restored the GNPE estimator trained earlier in this session on the same simulations and settings "
+                + "(kept/\(file.lastPathComponent)); train(force: true) retrains")
+            return restoredHistory
+        }
+        let result = try trainNetworks(progress: progress, initialNetworkProgress: initialNetworkProgress)
+        if let keptID {
+            let summary = KeptEstimator.summary(name: "GNPE", parameterNames: parameterNames, simulations: simulationCount, history: result)
+                + " (load it with your SimulationModel as `model`)"
+            KeptEstimator.keep({ try self.archive() }, id: keptID, fileExtension: Self.archiveKind, summary: summary) { path in
+                "let gnpe = try GNPEEstimator.load(fromPath: \(path), model: model)"
+            }
+        }
+        return result
+    }
+
+    private func trainNetworks(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
         let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in

@@ -138,12 +138,14 @@ public final class GNPEEstimator: PosteriorEstimator {
     public var contextFeatures: Int { model.outputLength + (equivariance.isExact ? 0 : equivariance.group.dimension) }
 
     /// Draws `count` parameter vectors from the prior, simulates them on all cores and stores the
-    /// valid pairs (invalid simulations are dropped and counted, as sbi does).
+    /// valid pairs; failures, interrupts, memory and checkpoints are handled as in
+    /// ``NPE/appendSimulations(count:seed:)``.
     /// - Parameters:
     ///   - count: The number of simulations.
     ///   - seed: The seed (same seed, same simulations).
-    /// - Returns: The number of simulations kept.
-    /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count, ``InterruptedError``.
+    /// - Returns: The number of simulations the run kept.
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count, ``SimulationError``,
+    ///   ``InterruptedError``.
     @discardableResult
     public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
         try simulations.simulate(model, count: count, seed: seed)

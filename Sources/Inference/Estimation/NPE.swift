@@ -46,9 +46,9 @@ public final class NPE: PosteriorEstimator {
     /// Messages about dropped simulations, in order.
     public var warnings: [String] { simulations.warnings }
     /// The trained flow, `nil` before training.
-    public private(set) var flow: ConditionalFlow?
+    public internal(set) var flow: ConditionalFlow?
     /// The history of the last training run.
-    public private(set) var history: TrainingHistory?
+    public internal(set) var history: TrainingHistory?
 
     /// The prior's bounded (uniform, log-uniform) parameters, for
     /// ``FlowArchitecture/parameterSupport`` (off by default, as in sbi): the flow then models
@@ -109,12 +109,66 @@ public final class NPE: PosteriorEstimator {
     ///
     /// The flow's z-scoring is fitted on the training split; training follows ``settings``
     /// (early stopping, best weights restored). Polls `Interruption` every batch.
+    ///
+    /// With a session directory (``SessionStore``), the trained estimator is kept there, and a
+    /// later `train()` on the same simulations with the same prior, architecture and settings
+    /// (training is deterministic: same data and seed, same weights) loads it instead of
+    /// training again — e.g. after a crash, when the notebook's cells run again. It says so in
+    /// one line; ``train(force:progress:)`` with `force: true` always trains.
     /// - Parameter progress: Called after every epoch.
     /// - Returns: The history, with ``TrainingHistory/discardedSimulationCount`` and warnings.
     /// - Throws: ``EstimatorError/noSimulations``, ``TrainingError``, ``FlowError``, `InterruptedError`.
     @discardableResult
     public func train(progress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
+        try train(force: false, progress: progress)
+    }
+
+    /// What a kept estimator's id depends on besides the simulations.
+    private struct KeptConfiguration: Encodable {
+        var prior: [StoredPriorComponent]
+        var observationLength: Int
+        var architecture: FlowArchitecture
+        var settings: TrainingSettings
+    }
+
+    /// Trains a fresh flow on all stored simulations, or (unless `force`) loads the one kept in
+    /// the session directory for the same simulations, architecture and settings.
+    /// - Parameters:
+    ///   - force: Train even if a kept estimator matches.
+    ///   - progress: Called after every epoch (not called when a kept estimator is loaded).
+    /// - Returns: The history.
+    /// - Throws: As ``train(progress:)``.
+    @discardableResult
+    public func train(force: Bool, progress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
         guard simulationCount > 0 else { throw EstimatorError.noSimulations }
+        // A custom embedding is code: it cannot be identified, so it is neither kept nor restored.
+        let keptID = SessionStore.directory == nil || customEmbedding != nil ? nil : KeptEstimator.id(
+            kind: Self.archiveKind,
+            configuration: KeptConfiguration(prior: prior.storedComponents, observationLength: observationLength,
+                                             architecture: architecture, settings: settings),
+            parameters: parameters, data: data)
+        if !force, SessionStore.restoresTrainedEstimators, let keptID,
+           let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
+           let restored = try? NPE(archive: archive, prior: prior), let restoredHistory = restored.history {
+            flow = restored.flow
+            history = restoredHistory
+            SessionStore.note("restored the NPE trained earlier in this session on the same simulations and settings "
+                + "(kept/\(file.lastPathComponent)); train(force: true) retrains")
+            return restoredHistory
+        }
+        let result = try trainFlow(progress: progress)
+        if let keptID {
+            let summary = KeptEstimator.summary(name: "NPE", parameterNames: parameterNames, simulations: simulationCount, history: result)
+            // A user-defined prior distribution is stored by description only: loading needs the prior.
+            let needsPrior = prior.storedComponents.contains { $0.prior.distribution == nil }
+            KeptEstimator.keep({ try self.archive() }, id: keptID, fileExtension: Self.archiveKind, summary: summary) { path in
+                "let npe = try NPE.load(fromPath: \(path)" + (needsPrior ? ", prior: model.prior)" : ")")
+            }
+        }
+        return result
+    }
+
+    private func trainFlow(progress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
         let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
         let newFlow = try makeFlow()

@@ -31,6 +31,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     case nonFiniteOutput(index: Int, theta: [Double], value: Double)
     /// A parameter vector has the wrong length.
     case wrongParameterCount(expected: Int, found: Int)
+    /// The simulator threw an error at θ (its description is kept).
+    case simulatorThrew(theta: [Double], error: String)
 
     /// A one-line description naming the problem.
     public var description: String {
@@ -55,6 +57,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .nonFiniteOutput(index, theta, value):
             return "the simulator returned \(value) at output index \(index), at θ = \(theta)"
         case let .wrongParameterCount(expected, found): return "θ has \(found) values, expected \(expected)"
+        case let .simulatorThrew(theta, error): return "the simulator threw at θ = \(theta): \(error)"
         }
     }
 }

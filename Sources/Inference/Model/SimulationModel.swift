@@ -99,18 +99,19 @@ public struct SimulationModel: Sendable {
     /// - Returns: x, `[outputLength]`.
     /// - Throws: ``ModelError/wrongParameterCount(expected:found:)``,
     ///   ``ModelError/wrongOutputLength(expected:found:theta:)`` or
-    ///   ``ModelError/nonFiniteOutput(index:theta:value:)``.
+    ///   ``ModelError/nonFiniteOutput(index:theta:value:)``, or the simulator's own error.
     public func simulate(_ theta: [Double], using rng: inout RandomSource, includeNoise: Bool = true) throws -> [Double] {
         guard theta.count == parameterCount else { throw ModelError.wrongParameterCount(expected: parameterCount, found: theta.count) }
-        let x = uncheckedSimulation(theta, using: &rng, includeNoise: includeNoise)
+        let x = try uncheckedSimulation(theta, using: &rng, includeNoise: includeNoise)
         if let problem = check(x, theta: theta) { throw problem }
         return x
     }
 
     /// Runs the simulator and noise models without checks.
+    /// - Throws: The simulator's own error.
     @usableFromInline
-    func uncheckedSimulation(_ theta: [Double], using rng: inout RandomSource, includeNoise: Bool) -> [Double] {
-        var x = simulator.function(theta, &rng)
+    func uncheckedSimulation(_ theta: [Double], using rng: inout RandomSource, includeNoise: Bool) throws -> [Double] {
+        var x = try simulator.function(theta, &rng)
         if includeNoise, x.count == outputLength {
             for n in noiseModels { n.apply(&x, &rng) }
         }

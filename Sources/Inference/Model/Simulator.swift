@@ -6,19 +6,30 @@ import TensorCore
 /// from several threads at once (it is run on all cores); it gets its own random source per
 /// simulation, so results do not depend on the thread count.
 ///
+/// The closure may throw: a thrown error means "no simulation at this θ" (e.g. invalid
+/// parameters); `appendSimulations` drops that simulation, counts it and reports the first θ
+/// and error, as for NaN output — and stops early with the first error if every simulation
+/// throws. Returning the wrong number of values is a bug and stops the run.
+///
 /// ```swift
 /// Simulator(outputLength: 200) { θ, rng in
 ///     times.map { t in sin(θ[0] * t) }
 /// }
+/// Simulator(outputLength: 200) { θ, rng in
+///     guard θ[1] > 0 else { throw MyError.negativeDamping }
+///     return times.map { t in exp(-θ[1] * t) }
+/// }
 /// ```
 public struct Simulator: ModelComponent, @unchecked Sendable {
-    /// The signature of a simulator: `(θ [parameterCount], rng) -> x [outputLength]`.
-    public typealias Function = (_ theta: [Double], _ rng: inout RandomSource) -> [Double]
+    /// The signature of a simulator: `(θ [parameterCount], rng) throws -> x [outputLength]`
+    /// (a non-throwing closure is accepted as well).
+    public typealias Function = (_ theta: [Double], _ rng: inout RandomSource) throws -> [Double]
 
     /// The number of values a simulation returns.
     public let outputLength: Int
-    /// The signature of a batch simulator: `(θ [batch, parameterCount], rng) -> x [batch, outputLength]`.
-    public typealias BatchFunction = (_ theta: SampleMatrix, _ rng: inout RandomSource) -> SampleMatrix
+    /// The signature of a batch simulator: `(θ [batch, parameterCount], rng) throws -> x [batch, outputLength]`
+    /// (a non-throwing closure is accepted as well; a thrown error drops the whole batch).
+    public typealias BatchFunction = (_ theta: SampleMatrix, _ rng: inout RandomSource) throws -> SampleMatrix
 
     /// The simulator function for one θ (for a batch simulator: the batch function on one row).
     public let function: Function
@@ -28,7 +39,7 @@ public struct Simulator: ModelComponent, @unchecked Sendable {
     /// Declares the simulator on one parameter vector at a time.
     /// - Parameters:
     ///   - outputLength: The length of each data vector (checked on every simulation).
-    ///   - function: `(θ, rng) -> x`.
+    ///   - function: `(θ, rng) throws -> x`; throwing or not.
     public init(outputLength: Int, _ function: @escaping Function) {
         self.outputLength = outputLength
         self.function = function
@@ -59,7 +70,7 @@ public struct Simulator: ModelComponent, @unchecked Sendable {
             let one = SampleMatrix(rows: 0, columns: theta.count)
             var m = one
             m.append(row: theta)
-            let out = batch(m, &rng)
+            let out = try batch(m, &rng)
             return out.rows == 1 ? out.row(0) : out.storage
         }
     }

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import TensorCore
 
-/// What to do with a simulation that returns NaN, ±∞ or the wrong number of values.
+/// What to do with a simulation that returns NaN, ±∞ or the wrong number of values, or throws.
 public enum InvalidSimulationPolicy: Sendable {
     /// Throw ``ModelError`` naming the first offending θ (in row order).
     case throwError
@@ -71,7 +71,12 @@ extension SimulationModel {
                     if let batch = simulator.batchFunction {
                         var local = base.stream(c)
                         let theta = parameters.selecting(rows: Array(rowRange))
-                        let x = batch(theta, &local)
+                        let x: SampleMatrix
+                        do { x = try batch(theta, &local) } catch {
+                            let reason = String(describing: error)
+                            for (r, i) in rowRange.enumerated() { probPtr[i] = .simulatorThrew(theta: theta.row(r), error: reason) }
+                            return
+                        }
                         for (r, i) in rowRange.enumerated() {
                             let t = theta.row(r)
                             guard x.rows == theta.rows, x.columns == m else {
@@ -91,7 +96,11 @@ extension SimulationModel {
                     for i in rowRange {
                         let theta = parameters.row(i)
                         var local = base.stream(i)
-                        let x = uncheckedSimulation(theta, using: &local, includeNoise: includeNoise)
+                        let x: [Double]
+                        do { x = try uncheckedSimulation(theta, using: &local, includeNoise: includeNoise) } catch {
+                            probPtr[i] = .simulatorThrew(theta: theta, error: String(describing: error))
+                            continue
+                        }
                         if let problem = check(x, theta: theta) {
                             probPtr[i] = problem
                         } else {

@@ -1,0 +1,79 @@
+import Foundation
+
+/// The memory a simulation run needs and the memory the process may still use, checked before
+/// anything is allocated so that an impossible request is refused with the figures instead of
+/// ending the worker (the kernel's out-of-memory killer gives no message).
+///
+/// (Kept small and internal so it can be switched to a shared memory-budget utility.)
+enum SimulationMemory {
+    /// The estimated peak bytes of simulating `count` new simulations into a store that holds
+    /// `existing`: θ of the whole run drawn up front, the kept θ and x of the run, and the
+    /// store's arrays copied once when the run is appended (all as 64-bit numbers).
+    /// - Parameters:
+    ///   - count: New simulations.
+    ///   - existing: Simulations already stored.
+    ///   - parameterCount: θ's length.
+    ///   - outputLength: x's length.
+    /// - Returns: Bytes (a `Double`, so that absurd requests do not overflow).
+    static func requiredBytes(count: Int, existing: Int, parameterCount: Int, outputLength: Int) -> Double {
+        let n = Double(count)
+        let old = Double(existing)
+        let p = Double(parameterCount)
+        let m = Double(outputLength)
+        let draws = n * p  // θ for the whole run
+        let run = n * (p + m)  // kept θ and x of the run
+        let appended = (old + n) * (p + m)  // the store after appending (old arrays copied into new ones)
+        return 8 * (draws + run + appended)
+    }
+
+    /// The bytes this process can still allocate: the smaller of `MemAvailable` in
+    /// `/proc/meminfo` and the cgroup's limit minus its usage (v2 `memory.max`/`memory.current`,
+    /// or v1 `memory.limit_in_bytes`/`memory.usage_in_bytes`), with where the figure comes from;
+    /// `nil` where neither can be read.
+    static func available() -> (bytes: Double, source: String)? {
+        var best: (Double, String)? = nil
+        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            best = (kb * 1024, "MemAvailable in /proc/meminfo")
+        }
+        let pairs = [
+            ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+            ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+        ]
+        for (limitFile, usageFile) in pairs {
+            guard let limitText = try? String(contentsOfFile: limitFile, encoding: .utf8),
+                let limit = Double(limitText.trimmingCharacters(in: .whitespacesAndNewlines)),
+                limit < 1e18,
+                let usageText = try? String(contentsOfFile: usageFile, encoding: .utf8),
+                let usage = Double(usageText.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { continue }
+            let left = max(0, limit - usage)
+            if left < (best?.0 ?? .infinity) {
+                best = (left, "the memory cgroup's limit \(Count.bytes(limit)) less \(Count.bytes(usage)) in use")
+            }
+            break
+        }
+        return best
+    }
+
+    /// Throws if `bytes` exceed what is available.
+    /// - Parameters:
+    ///   - bytes: The estimate.
+    ///   - purpose: What needs it, for the message.
+    /// - Throws: ``SimulationError/insufficientMemory(_:)``.
+    static func check(_ bytes: Double, purpose: @autoclosure () -> String) throws {
+        // Beyond what an address space can hold (and where sizes would overflow `Int`), refuse
+        // even when the available memory cannot be read.
+        if !(bytes < 1e18) {
+            throw SimulationError.insufficientMemory(
+                MemoryShortfall(
+                    purpose: purpose(), requiredBytes: bytes, availableBytes: available()?.bytes ?? 0,
+                    source: available()?.source ?? "no process can address that much"))
+        }
+        guard let (available, source) = available(), bytes > available else { return }
+        throw SimulationError.insufficientMemory(
+            MemoryShortfall(purpose: purpose(), requiredBytes: bytes, availableBytes: available, source: source))
+    }
+}
