@@ -29,10 +29,19 @@ def svg_outputs(notebook) -> list[str]:
     return found
 
 
+def expects_error(cell) -> bool:
+    """Whether the cell is tagged `raises-exception` (nbclient's tag for a cell that shows an
+    error on purpose, e.g. the tour's crash)."""
+    return "raises-exception" in cell.get("metadata", {}).get("tags", [])
+
+
 def error_outputs(notebook) -> list[str]:
-    """A readable line for each `error` output: the cell's first line, the error name and value."""
+    """A readable line for each `error` output of a cell not tagged `raises-exception`: the
+    cell's first line, the error name and value."""
     errors = []
     for index, cell in enumerate(notebook.cells):
+        if expects_error(cell):
+            continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 first_line = cell.source.splitlines()[0] if cell.source else ""
@@ -70,6 +79,10 @@ def test_notebook_executes_without_errors_and_shows_svg(path, executed_notebook)
     run = executed_notebook(path)
     errors = error_outputs(run.notebook)
     assert not errors, "error outputs:\n" + "\n".join(errors)
+    for index, cell in enumerate(run.notebook.cells):
+        if expects_error(cell):
+            kinds = [o.get("output_type") for o in cell.get("outputs", [])]
+            assert "error" in kinds, f"cell {index} is tagged raises-exception but showed no error: {kinds}"
 
     svgs = svg_outputs(run.notebook)
     assert svgs, f"{path.name} produced no image/svg+xml output"
