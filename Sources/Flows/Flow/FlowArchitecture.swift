@@ -111,11 +111,14 @@ public struct FlowArchitecture: Codable, Sendable, Equatable {
     public func validate() throws {
         if parameterFeatures < 1 { throw FlowError.invalidArchitecture("parameterFeatures must be ≥ 1, got \(parameterFeatures)") }
         if contextFeatures < 0 { throw FlowError.invalidArchitecture("observation features must be ≥ 0") }
+        try embedding.validate()
         if transformCount < 1 { throw FlowError.invalidArchitecture("transformCount must be ≥ 1, got \(transformCount)") }
         if hiddenFeatures < 1 { throw FlowError.invalidArchitecture("hiddenFeatures must be ≥ 1, got \(hiddenFeatures)") }
         if hiddenLayerCount < 1 { throw FlowError.invalidArchitecture("hiddenLayerCount must be ≥ 1, got \(hiddenLayerCount)") }
         if kind == .neuralSpline && binCount < 2 { throw FlowError.invalidArchitecture("binCount must be ≥ 2, got \(binCount)") }
-        if kind == .neuralSpline && !(tailBound > 0) { throw FlowError.invalidArchitecture("tailBound must be > 0") }
+        if kind == .neuralSpline && !(tailBound > 0 && tailBound.isFinite) {
+            throw FlowError.invalidArchitecture("tailBound must be positive and finite, got \(tailBound)")
+        }
         try parameterSupport?.validate(parameterFeatures: parameterFeatures)
     }
 }

@@ -84,16 +84,32 @@ extension GNPEEstimator {
     ///   - initialNetworkProgress: Called after every epoch of the initialisation network.
     /// - Returns: The GNPE flow's history (with the dropped-simulation count and warnings).
     /// - Throws: ``EstimatorError/noSimulations``, ``EstimatorError/shapeMismatch(_:)``,
-    ///   ``TrainingError``, ``FlowError``, `InterruptedError` (the estimator keeps its previous
-    ///   networks).
+    ///   ``TrainingError``, ``FlowError``, `InsufficientMemoryError` (before allocating) when the
+    ///   training copies cannot fit in memory, `InterruptedError` (its `partialResult` is the
+    ///   ``TrainingHistory`` of the network being trained). An interrupt keeps the estimator
+    ///   usable: once an epoch of the GNPE flow has completed, that flow with its best weights so
+    ///   far is kept (with the previous initialisation network, if any); an interrupt while the
+    ///   initialisation network trains keeps the finished GNPE flow and, after at least one
+    ///   epoch, the new initialisation network's best weights. Before that, the previous
+    ///   networks stay.
     @discardableResult
     public func train(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         guard simulationCount > 0 else { throw EstimatorError.noSimulations }
+        try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
-        let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
-            Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
-        } progress: { report in progress?(report) }
+        let trained: TrainingHistory
+        do {
+            trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
+                Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
+            } progress: { report in progress?(report) }
+        } catch let error as InterruptedError {
+            if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+                flow = newFlow
+                history = simulations.reporting(in: partial)
+            }
+            throw error
+        }
         let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil
@@ -101,9 +117,19 @@ extension GNPEEstimator {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
             let poses = Tensor(shape: [theta.rows, eq.poseIndices.count], scalars: theta.selecting(columns: eq.poseIndices).floatStorage)
             let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
-            initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
-                (poses.gatheringRows(rows), raw.gatheringRows(rows))
-            } progress: { report in initialNetworkProgress?(report) }
+            do {
+                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
+                    (poses.gatheringRows(rows), raw.gatheringRows(rows))
+                } progress: { report in initialNetworkProgress?(report) }
+            } catch let error as InterruptedError {
+                flow = newFlow
+                history = result
+                if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+                    initialNetwork = network
+                    initialNetworkHistory = partial
+                }
+                throw error
+            }
             newInitial = network
         }
         flow = newFlow

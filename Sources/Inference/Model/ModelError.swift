@@ -31,6 +31,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     case nonFiniteOutput(index: Int, theta: [Double], value: Double)
     /// A parameter vector has the wrong length.
     case wrongParameterCount(expected: Int, found: Int)
+    /// A parameter vector holds NaN or ±∞ at `index` (parameter `name`).
+    case nonFiniteParameter(index: Int, name: String, value: Double)
 
     /// A one-line description naming the problem.
     public var description: String {
@@ -55,6 +57,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .nonFiniteOutput(index, theta, value):
             return "the simulator returned \(value) at output index \(index), at θ = \(theta)"
         case let .wrongParameterCount(expected, found): return "θ has \(found) values, expected \(expected)"
+        case let .nonFiniteParameter(index, name, value):
+            return "θ[\(index)] (parameter '\(name)') is \(value); parameter values must be finite"
         }
     }
 }
