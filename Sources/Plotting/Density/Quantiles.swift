@@ -12,6 +12,9 @@ public enum Quantiles {
         let lower = Int(position.rounded(.down))
         let upper = min(lower + 1, sorted.count - 1)
         let t = position - Double(lower)
+        // Exact order statistics (and equal neighbours) need no interpolation, which would
+        // compute 0 · ∞ = NaN next to an infinite value.
+        if t == 0 || sorted[upper] == sorted[lower] { return sorted[lower] }
         return sorted[lower] + t * (sorted[upper] - sorted[lower])
     }
 

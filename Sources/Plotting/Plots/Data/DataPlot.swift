@@ -99,7 +99,7 @@ public struct DataPlot: Plot {
                 )
             }
         }
-        guard width >= 200, channelHeight >= 50 else {
+        guard width >= 200, channelHeight >= 50, width <= 20_000, channelHeight <= 20_000 else {
             throw PlottingError.invalidOption(
                 "a data plot needs a width of at least 200 and panels of at least 50 pixels")
         }
