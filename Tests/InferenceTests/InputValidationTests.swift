@@ -89,6 +89,9 @@ import TensorCore
 
     @Test(arguments: hostileObservations)
     func theGibbsSamplerRefusesAHostileObservation(_ hostile: HostileObservation) throws {
+        // The bare sampler does not know the data length (its conditional does); a wrong length
+        // is caught one level up, by GNPEPosterior (tested above). It checks the values itself.
+        guard hostile.position != nil || hostile.name == "empty" else { return }
         let model = GaussianLocationModel()
         let simulationModel = try model.model()
         var rng = RandomSource(seed: 1)
@@ -98,9 +101,7 @@ import TensorCore
                 conditional: LocationModelConditional(model: model, kernelSigma: 0.2),
                 initialPoses: try GibbsSampler.initialPoses(fixed: [0], count: 3), using: &rng)
         }
-        if hostile.name != "one value short" && hostile.name != "one value too many" {
-            Self.expectNamesPosition(error, hostile)
-        }
+        Self.expectNamesPosition(error, hostile)
     }
 
     @Test(arguments: hostileObservations)
