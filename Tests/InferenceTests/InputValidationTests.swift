@@ -338,3 +338,35 @@ import TensorCore
         #expect(error?.description.contains("'broken'") == true, "\(name): \(String(describing: error))")
     }
 }
+
+/// Poses, times and rates far outside anything sensible reach `Int(_:)` conversions inside the
+/// models and groups; they must give values (or NaN), not traps.
+@Suite struct ExtremeValueTests {
+    @Test(arguments: [Double.nan, .infinity, -.infinity, 1e300, -1e300, 1e18])
+    func theOscillatorSurvivesAnyOnsetTime(t0: Double) {
+        let x = DampedOscillator.signal(omega0: 2, beta: 0.2, t0: 0)
+        let logL = DampedOscillator.logLikelihood(of: [2, 0.2, t0], observation: x)
+        #expect(!(logL == .infinity))
+        #expect(DampedOscillator.logLikelihood(of: [2, 0.2], observation: x).isNaN)
+        #expect(DampedOscillator.logLikelihood(of: [2, 0.2, 0], observation: [1, 2]).isNaN)
+    }
+
+    @Test(arguments: [Double.nan, 1e300, -1e300, 1e18, -7.3])
+    func timeTranslationSurvivesAnyProxy(proxy: Double) throws {
+        for interpolation in [TimeTranslation.Interpolation.linear, .cubic, .wholeSamples] {
+            let model = try DampedOscillator.model(interpolation: interpolation)
+            let equivariance = model.equivariances[0]
+            let x = DampedOscillator.signal(omega0: 2, beta: 0.2, t0: 0)
+            let standardized = equivariance.standardising(x, proxy: [proxy])
+            #expect(standardized.count == x.count)
+            if proxy.isFinite { #expect(standardized.allSatisfy { $0.isFinite }) }
+        }
+    }
+
+    @Test(arguments: [0.0, -1, .nan, 2])
+    func anImpossibleAcceptanceRateIsRefused(rate: Double) throws {
+        let posterior = try InputValidationTests.npe.get().posterior
+        posterior.minimumAcceptanceRate = rate
+        #expect(throws: EstimatorError.self) { try posterior.sample(count: 10, given: [0.5, 0.5], seed: 1) }
+    }
+}

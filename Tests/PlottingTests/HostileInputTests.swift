@@ -138,4 +138,31 @@ import Testing
         let interval = Quantiles.medianAndInterval(of: [.nan], level: 0.9)
         #expect(interval.median.isNaN)
     }
+
+    @Test func progressCardsSurviveImpossibleCounts() throws {
+        var task = TaskProgress(title: "t", total: 10)
+        task.total = -5
+        task.completed = 3
+        var training = TrainingProgress(title: "t", totalEpochs: 10)
+        training.totalEpochs = 0
+        training.epoch = -1
+        for plot in [task as any Plot, training] {
+            #expect(try svgProblems(plot.svg).isEmpty)
+        }
+        #expect(!task.textLine.isEmpty && !training.textLine.isEmpty)
+        #expect((0...1).contains(task.fractionDone) && (0...1).contains(training.fractionDone))
+    }
+
+    @Test func ticksAndDecimationSurviveNonFiniteValues() {
+        for range in [1...Double.infinity, 1e-300...1e300, 0...0] {
+            let ticks = Ticks.logarithmic(in: range)
+            #expect(ticks.values.allSatisfy { $0.isFinite })
+        }
+        var xs = (0..<10_000).map(Double.init)
+        xs[500] = .nan
+        xs[600] = -.infinity
+        let ys = xs.map { $0.isFinite ? sin($0 / 100) : 0 }
+        let (outX, outY) = decimated(xs: xs, ys: ys, buckets: 100)
+        #expect(outX.count == outY.count && outX.count < xs.count)
+    }
 }

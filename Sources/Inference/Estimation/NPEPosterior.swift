@@ -67,6 +67,9 @@ public final class NPEPosterior {
     /// - Throws: As ``sample(count:given:seed:)``.
     public func sample(count: Int, given observation: [Double], using rng: inout RandomSource) throws -> SampleMatrix {
         let d = prior.dimension
+        guard minimumAcceptanceRate > 0, minimumAcceptanceRate <= 1 else {
+            throw EstimatorError.invalidArgument("minimumAcceptanceRate must lie in (0, 1], got \(minimumAcceptanceRate)")
+        }
         let x = try observationTensor(observation)
         // The kept Doubles, plus a batch of Float proposals and their base draws.
         try InputValidation.checkCount(count, columns: d, bytesPerValue: 16, purpose: "sample(count: \(count))")

@@ -75,8 +75,8 @@ public struct DataPlot: Plot {
     ///   - theme: The theme.
     ///   - width: The width in pixels (default 720).
     ///   - channelHeight: The height of each panel (default 150).
-    /// - Throws: ``PlottingError`` for no channels, an empty channel, or series whose lengths
-    ///   differ from `x`.
+    /// - Throws: ``PlottingError`` for no channels, an empty channel, series whose lengths
+    ///   differ from `x`, or a NaN or ±∞ in `x` (named by index; NaN in the series is drawn as a gap).
     public init(
         channels: [Channel], x: [Double]? = nil, xLabel: String = "time", title: String? = nil,
         theme: Theme = .default, width: Double = 720, channelHeight: Double = 150
@@ -104,6 +104,9 @@ public struct DataPlot: Plot {
                 "a data plot needs a width of at least 200 and panels of at least 50 pixels")
         }
         self.channels = channels
+        if let x, let bad = x.firstIndex(where: { !$0.isFinite }) {
+            throw PlottingError.invalidOption("x[\(bad)] is \(x[bad]); the x values must be finite")
+        }
         self.x = x ?? (0..<count).map(Double.init)
         self.xLabel = xLabel
         self.title = title
