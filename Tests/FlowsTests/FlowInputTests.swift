@@ -75,4 +75,18 @@ import TensorCore
         let samples = try flow.sample(count: 3, given: Tensor(shape: [1, 8], scalars: Array(repeating: 0.5, count: 8)), using: &rng)
         #expect(samples.shape == [3, 2] && samples.isFinite)
     }
+
+    /// A diverged network (NaN weights) used to trap in `FastMath.exp`; now its samples are NaN.
+    @Test(arguments: [FlowArchitecture.Kind.maskedAutoregressive, .neuralSpline])
+    func aFlowWithNaNWeightsDoesNotTrap(kind: FlowArchitecture.Kind) throws {
+        let flow = try ConditionalFlow(architecture: FlowArchitecture(
+            kind: kind, parameterFeatures: 2, embedding: .identity(features: 3), transformCount: 2, hiddenFeatures: 8))
+        for parameter in flow.parameters { parameter.value.scalars[0] = .nan }
+        var rng = RandomSource(seed: 1)
+        let x = Tensor(shape: [1, 3], scalars: [0.1, 0.2, 0.3])
+        let samples = try flow.sample(count: 8, given: x, using: &rng)
+        #expect(samples.shape == [8, 2])
+        let density = try flow.logProbability(of: Tensor(shape: [1, 2], scalars: [0, 0]), given: x)
+        #expect(density.count == 1)
+    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import TensorCore
 
 @Suite struct MemoryBudgetTests {
@@ -79,5 +80,21 @@ import Testing
         }
         #expect(passed == 3)
         #expect(error?.location == "lap 3")
+    }
+}
+
+@Suite struct FastMathEdgeTests {
+    /// NaN used to reach `Int32(_:)` inside `FastMath.exp` and trap (a NaN observation given to
+    /// an NPE posterior crashed the notebook worker this way).
+    @Test(arguments: [Float.nan, .infinity, -.infinity, 1e30, -1e30, 0, 1])
+    func expNeverTraps(x: Float) {
+        let y = FastMath.exp(x)
+        if x.isNaN {
+            #expect(y.isNaN)
+        } else {
+            #expect(y.isFinite && y >= 0)
+            if abs(x) <= 1 { #expect(abs(y - Float(Foundation.exp(Double(x)))) < 1e-6) }
+        }
+        #expect(!FastMath.tanh(x).isInfinite)
     }
 }
