@@ -49,8 +49,13 @@ extension GNPEEstimator {
     ///   - rng: The random source (advanced by one draw).
     /// - Returns: Relative parameters `[rows.count, parameterCount]` and the context
     ///   `[rows.count, contextFeatures]`.
-    public func trainingExamples(rows: [Int], using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
-        Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` naming the first row outside
+    ///   `0..<simulationCount`.
+    public func trainingExamples(rows: [Int], using rng: inout RandomSource) throws -> (parameters: Tensor, context: Tensor) {
+        if let bad = rows.first(where: { $0 < 0 || $0 >= simulationCount }) {
+            throw EstimatorError.invalidArgument("row \(bad) is outside the \(simulationCount) stored simulations")
+        }
+        return Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
     }
 
     static func trainingExamples(rows: [Int], parameters: SampleMatrix, data x: SampleMatrix, equivariance eq: ResolvedEquivariance,

@@ -113,6 +113,11 @@ public final class InterruptionSource: Sendable {
     /// Marks an interruption as pending for the tasks that poll this source.
     public func request() { flag.store(true, ordering: .relaxed) }
 
+    /// Whether a request is pending (without consuming it). Worker threads do not see task-local
+    /// values: capture `Interruption.localSource` on the calling thread and poll this, next to
+    /// `Interruption.isRequested`.
+    public var isRequested: Bool { flag.load(ordering: .relaxed) || countdown.load(ordering: .relaxed) == 0 }
+
     /// Whether the request is pending; clears it when it is (one interruption per request).
     func consume() -> Bool {
         let left = countdown.load(ordering: .relaxed)
