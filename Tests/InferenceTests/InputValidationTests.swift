@@ -263,6 +263,22 @@ import TensorCore
         }
     }
 
+    @Test func extremeButValidSettingsDoNotOverflow() throws {
+        let npe = NPE(model: try NPETests.boxModel())
+        NPETests.configureSmall(npe, epochs: 2)
+        try npe.appendSimulations(count: 200, seed: 1)
+        npe.settings.batchSize = Int.max  // one batch per epoch; `n + batchSize − 1` used to overflow
+        #expect(try npe.train().epochCount == 2)
+        // maximumEpochs × steps per epoch used to overflow in the cosine schedule.
+        npe.settings.batchSize = 50
+        npe.settings.maximumEpochs = Int.max
+        npe.settings.learningRateSchedule = .cosine()
+        #expect(throws: InterruptedError.self) {
+            try Interruption.withLocalSource(InterruptionSource(afterCheckpoints: 8)) { try npe.train() }
+        }
+        #expect(npe.history?.epochCount == 1)
+    }
+
     @Test func anInterruptDuringTrainingKeepsTheBestWeightsAndTheHistory() throws {
         let npe = NPE(model: try NPETests.boxModel())
         NPETests.configureSmall(npe, epochs: 10)

@@ -90,7 +90,8 @@ public struct FlowTrainer: Sendable {
         let parameters = flow.parameters
         let optimizer = Adam(parameters: parameters, learningRate: Float(settings.learningRate),
                              weightDecay: Float(settings.weightDecay), decoupledWeightDecay: true)
-        let stepsPerEpoch = (trainingCount + settings.batchSize - 1) / settings.batchSize
+        // Not `(n + batchSize - 1) / batchSize`: that overflows for batchSize = Int.max.
+        let stepsPerEpoch = trainingCount / settings.batchSize + (trainingCount % settings.batchSize == 0 ? 0 : 1)
         var schedule = ScheduleState(settings.learningRateSchedule, initial: settings.learningRate,
                                      maximumEpochs: settings.maximumEpochs, stepsPerEpoch: stepsPerEpoch)
         let clip = settings.gradientClipNorm.map { Float($0) }
