@@ -105,70 +105,70 @@ public struct GibbsSampler: Sendable {
         var history: [SampleMatrix] = []
         var drift: [[Double]] = []
         var drawn = 0, accepted = 0
-        /// The state after the last complete iteration, attached to an interruption.
+        // The state after the last complete iteration, attached to an interruption.
         func partial() -> Result? {
             guard let theta else { return nil }
             return Result(samples: theta, proxies: history.last ?? proxies, diagnostics: GibbsDiagnostics(
                 poseNames: names, chainCount: chains, drift: drift, recentDrift: drift.last ?? Array(repeating: 0, count: d),
                 window: 1, acceptanceRate: Double(accepted) / Double(max(drawn, 1))))
         }
-        for iteration in 1 ... iterations {
-          do {
-            try Interruption.checkpoint("Gibbs sampling, iteration \(iteration) of \(iterations)")
-            // ĝ = g(θ)·ε, one stream per chain so the result does not depend on threads.
-            let base = RandomSource(seed: rng.next())
-            for i in 0 ..< chains {
-                var local = base.stream(i)
-                proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
-            }
-            let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
-                equivariance.standardising(observation, proxy: proxies.row(i))
-            }
-            var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
-            drawn += chains
-            if let prior {
-                var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
-                accepted += chains - pending.count
-                var round = 0
-                while !pending.isEmpty && round < maximumRedraws {
-                    round += 1
-                    try Interruption.checkpoint("Gibbs sampling, iteration \(iteration), redrawing outside the prior")
-                    let redraw = try conditional.sampleParameters(
-                        standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
-                        using: &rng)
-                    drawn += pending.count
-                    var still: [Int] = []
-                    for (k, i) in pending.enumerated() {
-                        let row = redraw.row(k)
-                        if prior.contains(row) {
-                            next.setRow(i, to: row)
-                            accepted += 1
-                        } else {
-                            still.append(i)
-                        }
-                    }
-                    pending = still
+        do {
+            for iteration in 1 ... iterations {
+                try Interruption.checkpoint("Gibbs sampling, iteration \(iteration) of \(iterations)")
+                // ĝ = g(θ)·ε, one stream per chain so the result does not depend on threads.
+                let base = RandomSource(seed: rng.next())
+                for i in 0 ..< chains {
+                    var local = base.stream(i)
+                    proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
                 }
-                let rate = Double(accepted) / Double(drawn)
-                if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
-                if let theta { for i in pending { next.setRow(i, to: theta.row(i)) } }  // stuck chains stay put
-            } else {
-                accepted += chains
+                let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
+                    equivariance.standardising(observation, proxy: proxies.row(i))
+                }
+                var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
+                drawn += chains
+                if let prior {
+                    var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
+                    accepted += chains - pending.count
+                    var round = 0
+                    while !pending.isEmpty && round < maximumRedraws {
+                        round += 1
+                        try Interruption.checkpoint("Gibbs sampling, iteration \(iteration), redrawing outside the prior")
+                        let redraw = try conditional.sampleParameters(
+                            standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
+                            using: &rng)
+                        drawn += pending.count
+                        var still: [Int] = []
+                        for (k, i) in pending.enumerated() {
+                            let row = redraw.row(k)
+                            if prior.contains(row) {
+                                next.setRow(i, to: row)
+                                accepted += 1
+                            } else {
+                                still.append(i)
+                            }
+                        }
+                        pending = still
+                    }
+                    let rate = Double(accepted) / Double(drawn)
+                    if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
+                    if let theta { for i in pending { next.setRow(i, to: theta.row(i)) } }  // stuck chains stay put
+                } else {
+                    accepted += chains
+                }
+                theta = next
+                poses = next.selecting(columns: equivariance.poseIndices)
+                var step: [Double] = []
+                if let previousProxies {
+                    step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
+                    drift.append(step)
+                }
+                history.append(proxies)
+                if history.count > driftWindow + 1 { history.removeFirst() }
+                previousProxies = proxies
+                progress?(iteration, step)
             }
-            theta = next
-            poses = next.selecting(columns: equivariance.poseIndices)
-            var step: [Double] = []
-            if let previousProxies {
-                step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
-                drift.append(step)
-            }
-            history.append(proxies)
-            if history.count > driftWindow + 1 { history.removeFirst() }
-            previousProxies = proxies
-            progress?(iteration, step)
-          } catch let error as InterruptedError {
+        } catch let error as InterruptedError {
             throw error.keeping(partial())
-          }
         }
         let window = max(1, min(driftWindow, history.count - 1))
         let recent: [Double] = history.count < 2
