@@ -89,4 +89,14 @@ import TensorCore
         let density = try flow.logProbability(of: Tensor(shape: [1, 2], scalars: [0, 0]), given: x)
         #expect(density.count == 1)
     }
+
+    @Test func anArchitectureTooLargeForMemoryIsRefusedBeforeAllocating() {
+        var architecture = FlowArchitecture(kind: .maskedAutoregressive, parameterFeatures: 2, embedding: .identity(features: 3))
+        #expect(architecture.estimatedTrainingBytes < 10 << 20)
+        architecture.hiddenFeatures = 5_000_000  // 25 TB of hidden-to-hidden weights per transform
+        #expect(throws: InsufficientMemoryError.self) { try ConditionalFlow(architecture: architecture) }
+        architecture.hiddenFeatures = Int.max
+        #expect(architecture.estimatedTrainingBytes == Int.max)
+        #expect(throws: InsufficientMemoryError.self) { try ConditionalFlow(architecture: architecture) }
+    }
 }
