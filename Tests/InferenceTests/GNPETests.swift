@@ -123,7 +123,9 @@ import TensorCore
         let posterior = try gnpe.posterior
         #expect(posterior.initialization == .prior)  // no network trained
         let x = Array(repeating: 1.0, count: 10)
-        #expect(throws: GNPEError.noChains) { try posterior.sample(count: 0, given: x, seed: 1) }
+        let none = try posterior.sample(count: 0, given: x, seed: 1)
+        #expect(none.rows == 0 && none.columns == 2)
+        #expect(throws: GNPEError.invalidCount(-1)) { try posterior.sample(count: -1, given: x, seed: 1) }
         #expect(throws: GNPEError.self) { try posterior.sample(count: 5, given: [1, 2], seed: 1) }
         posterior.initialization = .fixed([0, 1])
         #expect(throws: GNPEError.initialPoseShape(expected: 1, found: 2)) { try posterior.sample(count: 5, given: x, seed: 1) }

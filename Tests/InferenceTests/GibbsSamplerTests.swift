@@ -66,7 +66,7 @@ struct LocationModelConditional: GibbsConditional {
         let x = Self.observation(mu: 3.7, a: -0.4, seed: 5)
         var rng = RandomSource(seed: 11)
         let chains = 4000
-        let start = GibbsSampler.initialPoses(fromPrior: simulationModel.prior, equivariance: equivariance, count: chains, using: &rng)
+        let start = try GibbsSampler.initialPoses(fromPrior: simulationModel.prior, equivariance: equivariance, count: chains, using: &rng)
         let result = try GibbsSampler().sample(
             observation: x, equivariance: equivariance, conditional: LocationModelConditional(model: Self.model, kernelSigma: kernel),
             initialPoses: start, prior: simulationModel.prior, poseNames: ["mu"], using: &rng)
@@ -95,7 +95,7 @@ struct LocationModelConditional: GibbsConditional {
         var rng = RandomSource(seed: 12)
         let chains = 2000
         let wide = try Self.model.model(kernel: .gaussian(sigma: 0.2))
-        let start = GibbsSampler.initialPoses(fromPrior: wide.prior, equivariance: wide.equivariances[0], count: chains, using: &rng)
+        let start = try GibbsSampler.initialPoses(fromPrior: wide.prior, equivariance: wide.equivariances[0], count: chains, using: &rng)
         let settled = try GibbsSampler().sample(
             observation: x, equivariance: wide.equivariances[0], conditional: LocationModelConditional(model: Self.model, kernelSigma: 0.2),
             initialPoses: start, prior: wide.prior, using: &rng)
@@ -106,7 +106,7 @@ struct LocationModelConditional: GibbsConditional {
         #expect(settled.diagnostics.warning == nil)
 
         let narrow = try Self.model.model(kernel: .gaussian(sigma: 0.02))
-        let far = GibbsSampler.initialPoses(fixed: [x.reduce(0, +) / 10 + 1.5], count: chains)
+        let far = try GibbsSampler.initialPoses(fixed: [x.reduce(0, +) / 10 + 1.5], count: chains)
         let crawling = try GibbsSampler().sample(
             observation: x, equivariance: narrow.equivariances[0], conditional: LocationModelConditional(model: Self.model, kernelSigma: 0.02),
             initialPoses: far, prior: narrow.prior, poseNames: ["mu"], using: &rng)
@@ -126,7 +126,7 @@ struct LocationModelConditional: GibbsConditional {
         let result = try GibbsSampler().sample(
             observation: x, equivariance: simulationModel.equivariances[0],
             conditional: LocationModelConditional(model: bounded, kernelSigma: 0.2),
-            initialPoses: GibbsSampler.initialPoses(fixed: [0], count: chains), prior: simulationModel.prior, using: &rng)
+            initialPoses: try GibbsSampler.initialPoses(fixed: [0], count: chains), prior: simulationModel.prior, using: &rng)
         let mu = result.samples.column(0)
         #expect(mu.allSatisfy { abs($0) <= 1 })
         let sp = bounded.posteriorStandardDeviations[0]
@@ -149,17 +149,17 @@ struct LocationModelConditional: GibbsConditional {
         }
         #expect(throws: GNPEError.invalidIterations(0)) {
             try GibbsSampler(iterations: 0).sample(observation: x, equivariance: eq, conditional: conditional,
-                                                   initialPoses: GibbsSampler.initialPoses(fixed: [0], count: 3), using: &rng)
+                                                   initialPoses: try GibbsSampler.initialPoses(fixed: [0], count: 3), using: &rng)
         }
         #expect(throws: GNPEError.initialPoseShape(expected: 1, found: 2)) {
             try GibbsSampler().sample(observation: x, equivariance: eq, conditional: conditional,
-                                      initialPoses: GibbsSampler.initialPoses(fixed: [0, 0], count: 3), using: &rng)
+                                      initialPoses: try GibbsSampler.initialPoses(fixed: [0, 0], count: 3), using: &rng)
         }
         var bad = x
         bad[4] = .nan
         #expect(throws: GNPEError.self) {
             try GibbsSampler().sample(observation: bad, equivariance: eq, conditional: conditional,
-                                      initialPoses: GibbsSampler.initialPoses(fixed: [0], count: 3), using: &rng)
+                                      initialPoses: try GibbsSampler.initialPoses(fixed: [0], count: 3), using: &rng)
         }
         #expect(throws: GNPEError.self) { try GibbsSampler.initialPoses(resampling: SampleMatrix(rows: 0, columns: 1), count: 3, using: &rng) }
         #expect(GNPEError.noChains.description.contains("at least one chain"))

@@ -109,7 +109,7 @@ import TensorCore
                     #expect(abs(wm[j] - m[j]) < 0.1 * s[j])
                     #expect(abs(wc[j][j].squareRoot() / s[j] - 1) < 0.1)
                 }
-                let idx = isr.resampledIndices(count: 4000, using: &rng)
+                let idx = try isr.resampledIndices(count: 4000, using: &rng)
                 let res = samples.selecting(rows: idx).columnMeans
                 #expect(abs(res[0] - m[0]) < 0.15 * s[0])
             }

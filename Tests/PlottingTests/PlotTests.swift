@@ -4,6 +4,15 @@ import Testing
 @testable import Plotting
 
 @Suite struct PlotTests {
+    /// The median line's legend entry says what the line is.
+    @Test func dataPlotLabelsItsMedianLine() throws {
+        let channel = DataPlot.Channel("H1", observed: [0, 1, 0, -1], median: [0, 0.8, 0, -0.8])
+        let predictive = try DataPlot(channels: [channel]).svg
+        #expect(predictive.contains(">predictive median<"))
+        let signal = try DataPlot(channels: [channel], medianLabel: "whitened signal").svg
+        #expect(signal.contains(">whitened signal<") && !signal.contains("predictive median"))
+    }
+
     @Test func cornerPlotRejectsBadInput() {
         #expect(throws: PlottingError.self) {
             try CornerPlot(sets: [.init("a", samples: [[1, 2], [3]])], parameters: [.init("x"), .init("y")])

@@ -74,6 +74,50 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
         }
     }
 
+    /// Checks every size of the description, so that building and running the network cannot
+    /// trap (negative widths, a kernel longer than the padded data, a dropout rate outside [0, 1)).
+    /// - Throws: ``FlowError/invalidArchitecture(_:)`` naming the field and its value.
+    public func validate() throws {
+        func positive(_ value: Int, _ name: String) throws {
+            guard value >= 1 else { throw FlowError.invalidArchitecture("embedding \(name) must be ≥ 1, got \(value)") }
+        }
+        switch self {
+        case .identity(let n):
+            guard n >= 0 else { throw FlowError.invalidArchitecture("identity embedding features must be ≥ 0, got \(n)") }
+        case let .mlp(inputFeatures, hidden, outputFeatures, _):
+            try positive(inputFeatures, "inputFeatures")
+            for (k, width) in hidden.enumerated() { try positive(width, "hidden[\(k)]") }
+            try positive(outputFeatures, "outputFeatures")
+        case let .residual(inputFeatures, hiddenFeatures, blockCount, outputFeatures, _, _, dropoutRate):
+            try positive(inputFeatures, "inputFeatures")
+            try positive(hiddenFeatures, "hiddenFeatures")
+            guard blockCount >= 0 else { throw FlowError.invalidArchitecture("embedding blockCount must be ≥ 0, got \(blockCount)") }
+            try positive(outputFeatures, "outputFeatures")
+            guard dropoutRate >= 0, dropoutRate < 1 else {
+                throw FlowError.invalidArchitecture("embedding dropoutRate must lie in [0, 1), got \(dropoutRate)")
+            }
+        case let .convolutional(channels, length, convolutionChannels, kernelSize, poolSize, hidden, outputFeatures, _):
+            try positive(channels, "channels")
+            try positive(length, "length")
+            try positive(kernelSize, "kernelSize")
+            try positive(poolSize, "poolSize")
+            for (k, width) in convolutionChannels.enumerated() { try positive(width, "convolutionChannels[\(k)]") }
+            for (k, width) in hidden.enumerated() { try positive(width, "hidden[\(k)]") }
+            try positive(outputFeatures, "outputFeatures")
+            // Walk the layers as SequentialEmbedding builds them: every convolution needs data at
+            // least as long as its kernel (after same-padding).
+            var len = length
+            for k in convolutionChannels.indices {
+                let afterConvolution = len + 2 * ((kernelSize - 1) / 2) - kernelSize + 1
+                guard afterConvolution >= 1 else {
+                    throw FlowError.invalidArchitecture(
+                        "embedding convolution \(k) gets data of length \(len), too short for kernelSize \(kernelSize)")
+                }
+                len = poolSize > 1 && afterConvolution >= poolSize ? afterConvolution / poolSize : afterConvolution
+            }
+        }
+    }
+
     /// Features of one observation.
     public var inputFeatures: Int {
         switch self {

@@ -190,9 +190,13 @@ public final class ConditionalFlow {
     ///   - x: `[batch, observationFeatures...]`, or one observation (`[1, ...]` or
     ///     `[observationFeatures]`) shared by all rows.
     /// - Returns: `[batch]` log densities in the original (un-z-scored) θ coordinates.
-    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    /// - Throws: ``FlowError/shapeMismatch(_:)`` for θ or x of the wrong width (or row count);
+    ///   ``FlowError/nonFiniteData(_:)`` naming the first NaN or ±∞ in θ or x.
     public func logProbability(of theta: Tensor, given x: Tensor) throws -> Tensor {
         let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
+        try Self.checkFinite(theta, name: "θ")
+        if observationFeatures > 0 { try Self.checkFinite(x, name: "x") }
+        if theta.rank == 2 && theta.columns == parameterFeatures && theta.rows == 0 { return Tensor(shape: [0], scalars: []) }
         let n = theta.rows
         let shared = observationFeatures == 0 || x.rank == 1 || x.rows == 1
         var out = [Float]()
@@ -246,8 +250,11 @@ public final class ConditionalFlow {
     ///   - x: One observation, `[observationFeatures...]` or `[1, observationFeatures...]`.
     ///   - rng: The random source (same seed, same samples).
     /// - Returns: `[count, parameterFeatures]`.
-    /// - Throws: ``FlowError/shapeMismatch(_:)``; `InterruptedError` if the user interrupts a
-    ///   large draw (polled between chunks of 32,768 samples).
+    /// - Throws: ``FlowError/shapeMismatch(_:)`` for a negative count or an observation of the
+    ///   wrong width; ``FlowError/nonFiniteData(_:)`` naming the first NaN or ±∞ in x;
+    ///   `InsufficientMemoryError` (before allocating) for a count whose samples cannot fit in
+    ///   memory; `InterruptedError` if the user interrupts a large draw (polled between chunks of
+    ///   32,768 samples). A count of 0 returns `[0, parameterFeatures]`.
     /// - Complexity: One embedding evaluation, then `parameterFeatures` MADE passes per
     ///   transform over the batch.
     public func sample(count: Int, given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
@@ -255,6 +262,12 @@ public final class ConditionalFlow {
         guard observationFeatures == 0 || x.count == observationFeatures else {
             throw FlowError.shapeMismatch("expected one observation of \(observationFeatures) features, got \(x.shape)")
         }
+        if observationFeatures > 0 { try Self.checkFinite(x, name: "x") }
+        // The inference kernels take the base address of their buffers: keep empty draws out.
+        guard count > 0 else { return Tensor(shape: [0, parameterFeatures], scalars: []) }
+        // The base draws and the samples (Float each), plus one chunk of activations.
+        let bytes = MemoryBudget.bytes(count, parameterFeatures, 2 * MemoryLayout<Float>.size)
+        if bytes > 64 << 20 { try MemoryBudget.current().check(bytes: bytes, for: "sampling \(count) flow samples") }
         let one = observationFeatures == 0 ? x : x.reshaped(to: [1] + (x.rank > 1 && x.shape[0] == 1 ? Array(x.shape.dropFirst()) : x.shape))
         let tape = Tape()
         let context = try embeddedContext(one, on: tape).map { tape.value($0) }
@@ -274,11 +287,14 @@ public final class ConditionalFlow {
     ///   - x: `[batch, observationFeatures...]`.
     ///   - rng: The random source.
     /// - Returns: `[batch, parameterFeatures]`.
-    /// - Throws: ``FlowError/shapeMismatch(_:)``.
+    /// - Throws: ``FlowError/shapeMismatch(_:)``; ``FlowError/nonFiniteData(_:)`` naming the first
+    ///   NaN or ±∞ in x.
     public func sample(given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
         guard x.columns == observationFeatures else {
             throw FlowError.shapeMismatch("observations must be [batch, \(observationFeatures)], got \(x.shape)")
         }
+        try Self.checkFinite(x, name: "x")
+        guard x.rows > 0 else { return Tensor(shape: [0, parameterFeatures], scalars: []) }
         let tape = Tape()
         let context = try embeddedContext(x, on: tape).map { tape.value($0) }
         let z = Tensor(randomNormal: [x.rows, parameterFeatures], using: &rng)
@@ -295,7 +311,10 @@ public final class ConditionalFlow {
     /// Maps θ to the base distribution (normalizing direction) with the log-determinants,
     /// including the support map and z-scoring; for tests and diagnostics.
     /// - Returns: `z` `[batch, d]` and `log|det ∂z/∂θ|` `[batch]`.
+    /// - Throws: ``FlowError/shapeMismatch(_:)`` if θ is not `[batch, parameterFeatures]` or x has
+    ///   neither 1 nor `batch` rows.
     public func forward(_ theta: Tensor, given x: Tensor) throws -> (z: Tensor, logDeterminant: Tensor) {
+        try checkBatch(theta, x, name: "θ")
         let tape = Tape()
         var context = try embeddedContext(x, on: tape)
         if let c = context, tape.value(c).rows == 1 && theta.rows > 1 { context = tape.repeatingRow(c, count: theta.rows) }
@@ -312,7 +331,14 @@ public final class ConditionalFlow {
     }
 
     /// Maps base points back to θ given observations (one per row, or one shared).
+    /// - Parameters:
+    ///   - z: Base points, `[batch, parameterFeatures]`.
+    ///   - x: `[batch, observationFeatures]` or `[1, observationFeatures]`.
+    /// - Returns: θ, `[batch, parameterFeatures]`.
+    /// - Throws: ``FlowError/shapeMismatch(_:)`` for shapes that do not fit.
     public func inverse(_ z: Tensor, given x: Tensor) throws -> Tensor {
+        try checkBatch(z, x, name: "z")
+        guard z.rows > 0 else { return z }
         let tape = Tape()
         return inverse(z, context: try embeddedContext(x, on: tape).map { tape.value($0) })
     }
@@ -324,6 +350,26 @@ public final class ConditionalFlow {
             throw FlowError.shapeMismatch("observations must have \(observationFeatures) features, got \(x.shape)")
         }
         return embedding.embed(tape.constant(observationStandardization.apply(flat)), on: tape)
+    }
+
+    /// Throws unless `theta` is `[batch, parameterFeatures]` and x has 1 or `batch` rows.
+    private func checkBatch(_ theta: Tensor, _ x: Tensor, name: String) throws {
+        guard theta.rank == 2, theta.columns == parameterFeatures else {
+            throw FlowError.shapeMismatch("\(name) must be [batch, \(parameterFeatures)], got \(theta.shape)")
+        }
+        guard observationFeatures > 0 else { return }
+        let xRows = x.rank == 1 ? 1 : x.rows
+        guard xRows == 1 || xRows == theta.rows else {
+            throw FlowError.shapeMismatch("\(name) has \(theta.rows) rows but x has \(xRows) (need equal, or 1)")
+        }
+    }
+
+    /// Throws ``FlowError/nonFiniteData(_:)`` naming the first NaN or ±∞ of `tensor`.
+    static func checkFinite(_ tensor: Tensor, name: String) throws {
+        guard let k = tensor.scalars.firstIndex(where: { !$0.isFinite }) else { return }
+        let columns = tensor.rank >= 2 ? tensor.count / max(tensor.shape[0], 1) : max(tensor.count, 1)
+        throw FlowError.nonFiniteData(
+            "\(name)[\(k / columns), \(k % columns)] is \(tensor.scalars[k]); every value must be finite")
     }
 
     private func checkShapes(_ theta: Tensor, _ x: Tensor) throws {

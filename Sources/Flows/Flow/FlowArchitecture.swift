@@ -111,12 +111,37 @@ public struct FlowArchitecture: Codable, Sendable, Equatable {
     public func validate() throws {
         if parameterFeatures < 1 { throw FlowError.invalidArchitecture("parameterFeatures must be ≥ 1, got \(parameterFeatures)") }
         if contextFeatures < 0 { throw FlowError.invalidArchitecture("observation features must be ≥ 0") }
+        try embedding.validate()
         if transformCount < 1 { throw FlowError.invalidArchitecture("transformCount must be ≥ 1, got \(transformCount)") }
         if hiddenFeatures < 1 { throw FlowError.invalidArchitecture("hiddenFeatures must be ≥ 1, got \(hiddenFeatures)") }
         if hiddenLayerCount < 1 { throw FlowError.invalidArchitecture("hiddenLayerCount must be ≥ 1, got \(hiddenLayerCount)") }
         if kind == .neuralSpline && binCount < 2 { throw FlowError.invalidArchitecture("binCount must be ≥ 2, got \(binCount)") }
-        if kind == .neuralSpline && !(tailBound > 0) { throw FlowError.invalidArchitecture("tailBound must be > 0") }
+        if kind == .neuralSpline && !(tailBound > 0 && tailBound.isFinite) {
+            throw FlowError.invalidArchitecture("tailBound must be positive and finite, got \(tailBound)")
+        }
         try parameterSupport?.validate(parameterFeatures: parameterFeatures)
+        // A typo such as `hiddenFeatures: 500_000` would allocate terabytes of weights.
+        let bytes = estimatedTrainingBytes
+        if bytes > 256 << 20 {
+            try MemoryBudget.current().check(
+                bytes: bytes, for: "a flow with \(transformCount) transforms of \(hiddenLayerCount) × \(hiddenFeatures) hidden features")
+        }
+    }
+
+    /// About the bytes the flow's transforms take while training: every MADE's weights and
+    /// masks, their gradients and Adam's two moments (Float32), overflow-safe (saturates at
+    /// `Int.max`). The embedding network is not counted.
+    public var estimatedTrainingBytes: Int {
+        let d = parameterFeatures, h = hiddenFeatures
+        let perFeature = kind == .neuralSpline ? 3 * binCount - 1 : 2
+        // Input and context layers, hidden-to-hidden layers, output layer (weights, then masks).
+        let made = [
+            MemoryBudget.bytes(d + max(contextFeatures, 0), h),
+            MemoryBudget.bytes(hiddenLayerCount - 1, h, h),
+            MemoryBudget.bytes(h, d, perFeature),
+        ].reduce(0) { $0 > Int.max - $1 ? Int.max : $0 + $1 }
+        // × transforms × (weights, masks, gradients, two Adam moments) × 4 bytes.
+        return MemoryBudget.bytes(made, transformCount, 5, MemoryLayout<Float>.size)
     }
 }
 

@@ -118,6 +118,13 @@ public struct TimeTranslation: PoseGroup {
         let rounded = shift.rounded()
         if abs(shift - rounded) < 1e-9 { shift = rounded }
         if interpolation == .wholeSamples { shift = rounded }
+        // A pose far outside the grid (or NaN, e.g. from a diverged flow) must not reach
+        // `Int(_:)`: past n + 2 samples every output is a boundary value anyway.
+        guard !shift.isNaN else {
+            for k in 0 ..< n { out[k] = .nan }
+            return
+        }
+        shift = min(max(shift, -Double(n + 2)), Double(n + 2))
         let whole = Int(shift.rounded(.down))
         let frac = shift - Double(whole)  // in [0, 1)
         // position k − s = (k − whole − 1) + (1 − frac) when frac > 0.
@@ -133,6 +140,7 @@ public struct TimeTranslation: PoseGroup {
                 out[k] = (1 - f) * value(i) + f * value(i + 1)
             }
         case .wholeSamples:
+            // Internal invariant: `.wholeSamples` rounds the shift above, so frac == 0 there.
             preconditionFailure("whole-sample shifts have no fractional part")
         case .cubic:
             let f2 = f * f, f3 = f2 * f

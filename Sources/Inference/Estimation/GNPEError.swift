@@ -6,6 +6,8 @@ public enum GNPEError: Error, Equatable, CustomStringConvertible, Sendable {
     case multipleEquivariances(Int)
     /// A Gibbs run was asked for no chains (samples).
     case noChains
+    /// A negative number of samples (chains) was asked for.
+    case invalidCount(Int)
     /// The number of Gibbs iterations is not positive.
     case invalidIterations(Int)
     /// The initial poses have the wrong shape.
@@ -29,6 +31,8 @@ public enum GNPEError: Error, Equatable, CustomStringConvertible, Sendable {
             return "the model declares \(n) equivariances; GNPE handles one: put all pose parameters in one group (e.g. TimeTranslation(grid:channels:))"
         case .noChains:
             return "GNPE sampling needs at least one chain (one chain per wanted sample); count was 0"
+        case let .invalidCount(n):
+            return "the number of samples (chains) must be ≥ 0, got \(n)"
         case let .invalidIterations(n):
             return "the number of Gibbs iterations must be at least 1, got \(n)"
         case let .initialPoseShape(expected, found):

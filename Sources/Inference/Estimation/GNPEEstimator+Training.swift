@@ -49,8 +49,13 @@ extension GNPEEstimator {
     ///   - rng: The random source (advanced by one draw).
     /// - Returns: Relative parameters `[rows.count, parameterCount]` and the context
     ///   `[rows.count, contextFeatures]`.
-    public func trainingExamples(rows: [Int], using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
-        Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` naming the first row outside
+    ///   `0..<simulationCount`.
+    public func trainingExamples(rows: [Int], using rng: inout RandomSource) throws -> (parameters: Tensor, context: Tensor) {
+        if let bad = rows.first(where: { $0 < 0 || $0 >= simulationCount }) {
+            throw EstimatorError.invalidArgument("row \(bad) is outside the \(simulationCount) stored simulations")
+        }
+        return Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
     }
 
     static func trainingExamples(rows: [Int], parameters: SampleMatrix, data x: SampleMatrix, equivariance eq: ResolvedEquivariance,
@@ -84,8 +89,14 @@ extension GNPEEstimator {
     ///   - initialNetworkProgress: Called after every epoch of the initialisation network.
     /// - Returns: The GNPE flow's history (with the dropped-simulation count and warnings).
     /// - Throws: ``EstimatorError/noSimulations``, ``EstimatorError/shapeMismatch(_:)``,
-    ///   ``TrainingError``, ``FlowError``, `InterruptedError` (the estimator keeps its previous
-    ///   networks).
+    ///   ``TrainingError``, ``FlowError``, `InsufficientMemoryError` (before allocating) when the
+    ///   training copies cannot fit in memory, `InterruptedError` (its `partialResult` is the
+    ///   ``TrainingHistory`` of the network being trained). An interrupt keeps the estimator
+    ///   usable: once an epoch of the GNPE flow has completed, that flow with its best weights so
+    ///   far is kept (with the previous initialisation network, if any); an interrupt while the
+    ///   initialisation network trains keeps the finished GNPE flow and, after at least one
+    ///   epoch, the new initialisation network's best weights. Before that, the previous
+    ///   networks stay.
     ///
     /// With a session directory (``SessionStore``), the trained estimator is kept there, and a
     /// later call on the same simulations with the same architectures, settings and
@@ -150,11 +161,21 @@ extension GNPEEstimator {
     }
 
     private func trainNetworks(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
+        try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
-        let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
-            Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
-        } progress: { report in progress?(report) }
+        let trained: TrainingHistory
+        do {
+            trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
+                Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
+            } progress: { report in progress?(report) }
+        } catch let error as InterruptedError {
+            if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+                flow = newFlow
+                history = simulations.reporting(in: partial)
+            }
+            throw error
+        }
         let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil
@@ -162,9 +183,19 @@ extension GNPEEstimator {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
             let poses = Tensor(shape: [theta.rows, eq.poseIndices.count], scalars: theta.selecting(columns: eq.poseIndices).floatStorage)
             let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
-            initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
-                (poses.gatheringRows(rows), raw.gatheringRows(rows))
-            } progress: { report in initialNetworkProgress?(report) }
+            do {
+                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
+                    (poses.gatheringRows(rows), raw.gatheringRows(rows))
+                } progress: { report in initialNetworkProgress?(report) }
+            } catch let error as InterruptedError {
+                flow = newFlow
+                history = result
+                if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+                    initialNetwork = network
+                    initialNetworkHistory = partial
+                }
+                throw error
+            }
             newInitial = network
         }
         flow = newFlow

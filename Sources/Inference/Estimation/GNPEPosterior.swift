@@ -37,6 +37,9 @@ public final class GNPEPosterior {
     public var printsWarnings = true
     /// The diagnostics of the last draw.
     public private(set) var lastDiagnostics: GibbsDiagnostics?
+    /// The chains' state after the last complete iteration of an interrupted draw (`nil` after a
+    /// draw that finished): `interruptedRun?.samples` are usable, if less settled, samples.
+    public private(set) var interruptedRun: GibbsSampler.Result?
 
     /// The parameter names, in θ order.
     public var parameterNames: [String] { prior.names }
@@ -92,22 +95,48 @@ public final class GNPEPosterior {
     ///   - seed: The seed.
     ///   - progress: Called after every Gibbs iteration with its number and the proxies' drift.
     /// - Returns: The sampler's result.
-    /// - Throws: ``GNPEError/noChains``, ``GNPEError/invalidObservation(_:)``,
-    ///   ``GNPEError/lowAcceptance(rate:draws:)``, ``GNPEError/invalidOption(_:)`` for a start that
-    ///   does not fit, `InterruptedError`.
+    /// - Throws: ``GNPEError/invalidCount(_:)`` for a negative count, ``GNPEError/invalidObservation(_:)``
+    ///   for an observation of the wrong length or with NaN or ±∞ (naming the index),
+    ///   `InsufficientMemoryError` (before allocating) for a count whose chains cannot fit in
+    ///   memory, ``GNPEError/lowAcceptance(rate:draws:)``, ``GNPEError/invalidOption(_:)`` for a
+    ///   start that does not fit, `InterruptedError` whose `partialResult` is the chains' state
+    ///   after the last complete iteration (also kept in ``interruptedRun``). A count of 0 returns
+    ///   empty matrices.
     public func sampleWithDiagnostics(count: Int, given observation: [Double], seed: UInt64,
                                       progress: ((_ iteration: Int, _ drift: [Double]) -> Void)? = nil) throws -> GibbsSampler.Result {
-        guard count > 0 else { throw GNPEError.noChains }
+        guard count >= 0 else { throw GNPEError.invalidCount(count) }
         guard observation.count == outputLength else {
             throw GNPEError.invalidObservation("expected \(outputLength) values, got \(observation.count)")
         }
+        if let bad = InputValidation.firstUnrepresentable(in: observation) {
+            throw GNPEError.invalidObservation(
+                "value \(observation[bad]) at index \(bad) is not finite" + (observation[bad].isFinite ? " in Float32" : ""))
+        }
+        let d = equivariance.group.dimension
+        guard count > 0 else {
+            return GibbsSampler.Result(
+                samples: SampleMatrix(rows: 0, columns: prior.dimension), proxies: SampleMatrix(rows: 0, columns: d),
+                diagnostics: GibbsDiagnostics(poseNames: equivariance.poseIndices.map { prior.names[$0] }, chainCount: 0,
+                                              drift: [], recentDrift: Array(repeating: 0, count: d), window: 1, acceptanceRate: 1))
+        }
+        // Per chain: θ twice (current and next), the proxies over the drift window, and one
+        // standardised copy of the observation (Doubles), plus the flow's Float context.
+        let perChain = 2 * prior.dimension + (GibbsSampler().driftWindow + 3) * d + outputLength
+        try InputValidation.checkCount(count, columns: perChain, bytesPerValue: 12, purpose: "GNPE sample(count: \(count))")
         var rng = RandomSource(seed: seed)
         let start = try initialPoses(count: count, given: observation, using: &rng)
         let names = equivariance.poseIndices.map { prior.names[$0] }
-        let result = try GibbsSampler(iterations: iterations).sample(
-            observation: observation, equivariance: equivariance,
-            conditional: FlowGibbsConditional(flow: flow, equivariance: equivariance),
-            initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names, using: &rng, progress: progress)
+        let result: GibbsSampler.Result
+        do {
+            result = try GibbsSampler(iterations: iterations).sample(
+                observation: observation, equivariance: equivariance,
+                conditional: FlowGibbsConditional(flow: flow, equivariance: equivariance),
+                initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names, using: &rng, progress: progress)
+        } catch let error as InterruptedError {
+            interruptedRun = error.partialResult as? GibbsSampler.Result
+            throw error
+        }
+        interruptedRun = nil
         lastDiagnostics = result.diagnostics
         if printsWarnings, let warning = result.diagnostics.warning {
             FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
@@ -122,10 +151,10 @@ public final class GNPEPosterior {
         let d = equivariance.group.dimension
         switch initialization {
         case .prior:
-            return GibbsSampler.initialPoses(fromPrior: prior, equivariance: equivariance, count: count, using: &rng)
+            return try GibbsSampler.initialPoses(fromPrior: prior, equivariance: equivariance, count: count, using: &rng)
         case let .fixed(pose):
             guard pose.count == d else { throw GNPEError.initialPoseShape(expected: d, found: pose.count) }
-            return GibbsSampler.initialPoses(fixed: pose, count: count)
+            return try GibbsSampler.initialPoses(fixed: pose, count: count)
         case let .samples(samples):
             guard samples.columns == d else { throw GNPEError.initialPoseShape(expected: d, found: samples.columns) }
             return try GibbsSampler.initialPoses(resampling: samples, count: count, using: &rng)

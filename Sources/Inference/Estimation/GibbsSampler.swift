@@ -75,7 +75,10 @@ public struct GibbsSampler: Sendable {
     /// - Returns: The samples, the last proxies and the diagnostics.
     /// - Throws: ``GNPEError/noChains``, ``GNPEError/invalidIterations(_:)``,
     ///   ``GNPEError/initialPoseShape(expected:found:)``, ``GNPEError/invalidObservation(_:)``,
-    ///   ``GNPEError/lowAcceptance(rate:draws:)``, the conditional's errors, or `InterruptedError`.
+    ///   ``GNPEError/lowAcceptance(rate:draws:)``, the conditional's errors, or `InterruptedError`
+    ///   whose `partialResult` is a ``Result`` holding the chains' state after the last complete
+    ///   iteration (θ, proxies, diagnostics so far; `nil` if no iteration completed), from which
+    ///   a new run can continue (`initialPoses: partial.samples.selecting(columns: poseIndices)`).
     public func sample(
         observation: [Double], equivariance: ResolvedEquivariance, conditional: some GibbsConditional,
         initialPoses: SampleMatrix, prior: JointPrior? = nil, poseNames: [String]? = nil,
@@ -87,8 +90,12 @@ public struct GibbsSampler: Sendable {
         guard iterations >= 1 else { throw GNPEError.invalidIterations(iterations) }
         guard initialPoses.columns == d else { throw GNPEError.initialPoseShape(expected: d, found: initialPoses.columns) }
         guard !observation.isEmpty else { throw GNPEError.invalidObservation("it is empty") }
-        if let bad = observation.firstIndex(where: { !$0.isFinite }) {
-            throw GNPEError.invalidObservation("value \(observation[bad]) at index \(bad) is not finite")
+        if let bad = InputValidation.firstUnrepresentable(in: observation) {
+            throw GNPEError.invalidObservation(
+                "value \(observation[bad]) at index \(bad) is not finite" + (observation[bad].isFinite ? " in Float32" : ""))
+        }
+        if let (row, column, value) = InputValidation.firstNonFinite(in: initialPoses) {
+            throw GNPEError.invalidOption("initial pose [\(row), \(column)] is \(value); starting poses must be finite")
         }
         let names = poseNames ?? (0 ..< d).map { "pose \($0)" }
         var poses = initialPoses
@@ -98,59 +105,70 @@ public struct GibbsSampler: Sendable {
         var history: [SampleMatrix] = []
         var drift: [[Double]] = []
         var drawn = 0, accepted = 0
-        for iteration in 1 ... iterations {
-            try Interruption.checkpoint("Gibbs sampling, iteration \(iteration) of \(iterations)")
-            // ĝ = g(θ)·ε, one stream per chain so the result does not depend on threads.
-            let base = RandomSource(seed: rng.next())
-            for i in 0 ..< chains {
-                var local = base.stream(i)
-                proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
-            }
-            let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
-                equivariance.standardising(observation, proxy: proxies.row(i))
-            }
-            var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
-            drawn += chains
-            if let prior {
-                var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
-                accepted += chains - pending.count
-                var round = 0
-                while !pending.isEmpty && round < maximumRedraws {
-                    round += 1
-                    try Interruption.checkpoint("Gibbs sampling, redrawing outside the prior")
-                    let redraw = try conditional.sampleParameters(
-                        standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
-                        using: &rng)
-                    drawn += pending.count
-                    var still: [Int] = []
-                    for (k, i) in pending.enumerated() {
-                        let row = redraw.row(k)
-                        if prior.contains(row) {
-                            next.setRow(i, to: row)
-                            accepted += 1
-                        } else {
-                            still.append(i)
-                        }
-                    }
-                    pending = still
+        // The state after the last complete iteration, attached to an interruption.
+        func partial() -> Result? {
+            guard let theta else { return nil }
+            return Result(samples: theta, proxies: history.last ?? proxies, diagnostics: GibbsDiagnostics(
+                poseNames: names, chainCount: chains, drift: drift, recentDrift: drift.last ?? Array(repeating: 0, count: d),
+                window: 1, acceptanceRate: Double(accepted) / Double(max(drawn, 1))))
+        }
+        do {
+            for iteration in 1 ... iterations {
+                try Interruption.checkpoint("Gibbs sampling, iteration \(iteration) of \(iterations)")
+                // ĝ = g(θ)·ε, one stream per chain so the result does not depend on threads.
+                let base = RandomSource(seed: rng.next())
+                for i in 0 ..< chains {
+                    var local = base.stream(i)
+                    proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
                 }
-                let rate = Double(accepted) / Double(drawn)
-                if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
-                if let theta { for i in pending { next.setRow(i, to: theta.row(i)) } }  // stuck chains stay put
-            } else {
-                accepted += chains
+                let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
+                    equivariance.standardising(observation, proxy: proxies.row(i))
+                }
+                var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
+                drawn += chains
+                if let prior {
+                    var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
+                    accepted += chains - pending.count
+                    var round = 0
+                    while !pending.isEmpty && round < maximumRedraws {
+                        round += 1
+                        try Interruption.checkpoint("Gibbs sampling, iteration \(iteration), redrawing outside the prior")
+                        let redraw = try conditional.sampleParameters(
+                            standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
+                            using: &rng)
+                        drawn += pending.count
+                        var still: [Int] = []
+                        for (k, i) in pending.enumerated() {
+                            let row = redraw.row(k)
+                            if prior.contains(row) {
+                                next.setRow(i, to: row)
+                                accepted += 1
+                            } else {
+                                still.append(i)
+                            }
+                        }
+                        pending = still
+                    }
+                    let rate = Double(accepted) / Double(drawn)
+                    if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
+                    if let theta { for i in pending { next.setRow(i, to: theta.row(i)) } }  // stuck chains stay put
+                } else {
+                    accepted += chains
+                }
+                theta = next
+                poses = next.selecting(columns: equivariance.poseIndices)
+                var step: [Double] = []
+                if let previousProxies {
+                    step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
+                    drift.append(step)
+                }
+                history.append(proxies)
+                if history.count > driftWindow + 1 { history.removeFirst() }
+                previousProxies = proxies
+                progress?(iteration, step)
             }
-            theta = next
-            poses = next.selecting(columns: equivariance.poseIndices)
-            var step: [Double] = []
-            if let previousProxies {
-                step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
-                drift.append(step)
-            }
-            history.append(proxies)
-            if history.count > driftWindow + 1 { history.removeFirst() }
-            previousProxies = proxies
-            progress?(iteration, step)
+        } catch let error as InterruptedError {
+            throw error.keeping(partial())
         }
         let window = max(1, min(driftWindow, history.count - 1))
         let recent: [Double] = history.count < 2
@@ -173,8 +191,10 @@ extension GibbsSampler {
     ///   - count: The number of chains.
     ///   - rng: The random source.
     /// - Returns: `[count, poseDimension]`.
+    /// - Throws: ``GNPEError/invalidCount(_:)`` for a negative count.
     public static func initialPoses(fromPrior prior: JointPrior, equivariance: ResolvedEquivariance, count: Int,
-                                    using rng: inout RandomSource) -> SampleMatrix {
+                                    using rng: inout RandomSource) throws -> SampleMatrix {
+        guard count >= 0 else { throw GNPEError.invalidCount(count) }
         var m = SampleMatrix(rows: count, columns: equivariance.poseIndices.count)
         for i in 0 ..< count {
             for (j, p) in equivariance.poseIndices.enumerated() { m[i, j] = prior.distributions[p].sample(using: &rng) }
@@ -187,7 +207,13 @@ extension GibbsSampler {
     ///   - pose: `[poseDimension]`.
     ///   - count: The number of chains.
     /// - Returns: `[count, poseDimension]`.
-    public static func initialPoses(fixed pose: [Double], count: Int) -> SampleMatrix {
+    /// - Throws: ``GNPEError/invalidCount(_:)`` for a negative count; ``GNPEError/invalidOption(_:)`` naming
+    ///   the first NaN or ±∞ in `pose`.
+    public static func initialPoses(fixed pose: [Double], count: Int) throws -> SampleMatrix {
+        guard count >= 0 else { throw GNPEError.invalidCount(count) }
+        if let j = pose.firstIndex(where: { !$0.isFinite }) {
+            throw GNPEError.invalidOption("the fixed starting pose has \(pose[j]) at index \(j); it must be finite")
+        }
         var m = SampleMatrix(rows: count, columns: pose.count)
         for i in 0 ..< count { m.setRow(i, to: pose) }
         return m
@@ -203,6 +229,7 @@ extension GibbsSampler {
     /// - Throws: ``GNPEError/invalidOption(_:)`` if `samples` is empty.
     public static func initialPoses(resampling samples: SampleMatrix, count: Int, using rng: inout RandomSource) throws -> SampleMatrix {
         guard samples.rows > 0 else { throw GNPEError.invalidOption("no pose samples to start the chains from") }
+        guard count >= 0 else { throw GNPEError.invalidCount(count) }
         let rows = (0 ..< count).map { _ in Int(rng.next() % UInt64(samples.rows)) }
         return samples.selecting(rows: rows)
     }

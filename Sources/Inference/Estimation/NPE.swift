@@ -115,9 +115,17 @@ public final class NPE: PosteriorEstimator {
     /// (training is deterministic: same data and seed, same weights) loads it instead of
     /// training again — e.g. after a crash, when the notebook's cells run again. It says so in
     /// one line; ``train(force:progress:)`` with `force: true` always trains.
+    ///
+    /// An interrupt keeps the estimator usable: once at least one epoch has completed, the new
+    /// flow with the best weights so far becomes ``posterior``'s flow and ``history`` holds the
+    /// epochs run (with a warning saying so); before that, the previous flow (if any) stays.
     /// - Parameter progress: Called after every epoch.
     /// - Returns: The history, with ``TrainingHistory/discardedSimulationCount`` and warnings.
-    /// - Throws: ``EstimatorError/noSimulations``, ``TrainingError``, ``FlowError``, `InterruptedError`.
+    /// - Throws: ``EstimatorError/noSimulations``, ``TrainingError`` (e.g.
+    ///   ``TrainingError/tooFewExamples(count:validationFraction:)`` for a single simulation),
+    ///   ``FlowError``, `InsufficientMemoryError` (before allocating) when the training copies of
+    ///   the simulations cannot fit in memory, `InterruptedError` (its `partialResult` is the
+    ///   ``TrainingHistory`` so far).
     @discardableResult
     public func train(progress: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
         try train(force: false, progress: progress)
@@ -169,16 +177,35 @@ public final class NPE: PosteriorEstimator {
     }
 
     private func trainFlow(progress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
+        try Self.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: prior.dimension + observationLength)
         let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
         let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
         let newFlow = try makeFlow()
-        let trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
-            (theta.gatheringRows(rows), x.gatheringRows(rows))
-        } progress: { report in progress?(report) }
+        let trained: TrainingHistory
+        do {
+            trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
+                (theta.gatheringRows(rows), x.gatheringRows(rows))
+            } progress: { report in progress?(report) }
+        } catch let error as InterruptedError {
+            if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+                flow = newFlow
+                history = simulations.reporting(in: partial)
+            }
+            throw error
+        }
         let result = simulations.reporting(in: trained)
         flow = newFlow
         history = result
         return result
+    }
+
+    /// Throws unless the Float copies that training makes of `simulationCount` simulations (the
+    /// whole set, one epoch's gathered training and validation rows, and a margin) fit in memory.
+    /// - Throws: `InsufficientMemoryError` naming the figure.
+    static func checkTrainingMemory(simulationCount: Int, valuesPerSimulation: Int) throws {
+        let bytes = MemoryBudget.bytes(simulationCount, valuesPerSimulation, 3 * MemoryLayout<Float>.size)
+        guard bytes > 64 << 20 else { return }
+        try MemoryBudget.current().check(bytes: bytes, for: "training on \(simulationCount) simulations")
     }
 
     /// Builds an untrained flow from ``architecture`` (or ``customEmbedding``).

@@ -47,8 +47,12 @@ public final class NPEPosterior {
     ///   - observation: x, `[observationLength]`.
     ///   - seed: Seeds the draw (same seed, same samples).
     /// - Returns: θ, `[count, parameterCount]`, columns named by ``parameterNames``.
-    /// - Throws: ``EstimatorError/shapeMismatch(_:)``, ``EstimatorError/acceptanceRateTooLow(rate:proposals:minimum:)``,
-    ///   `InterruptedError`.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` for an observation of the wrong length,
+    ///   ``EstimatorError/nonFiniteValue(_:)`` naming the first NaN or ±∞ in it,
+    ///   ``EstimatorError/invalidArgument(_:)`` for a negative count, `InsufficientMemoryError` (with
+    ///   the figure in bytes, before allocating) for a count that cannot fit in memory,
+    ///   ``EstimatorError/acceptanceRateTooLow(rate:proposals:minimum:)``, `InterruptedError`.
+    ///   A count of 0 returns an empty `[0, parameterCount]` matrix.
     public func sample(count: Int, given observation: [Double], seed: UInt64) throws -> SampleMatrix {
         var rng = RandomSource(seed: seed)
         return try sample(count: count, given: observation, using: &rng)
@@ -62,9 +66,13 @@ public final class NPEPosterior {
     /// - Returns: θ, `[count, parameterCount]`.
     /// - Throws: As ``sample(count:given:seed:)``.
     public func sample(count: Int, given observation: [Double], using rng: inout RandomSource) throws -> SampleMatrix {
-        guard count >= 0 else { throw EstimatorError.invalidArgument("count must be ≥ 0, got \(count)") }
-        let x = try observationTensor(observation)
         let d = prior.dimension
+        guard minimumAcceptanceRate > 0, minimumAcceptanceRate <= 1 else {
+            throw EstimatorError.invalidArgument("minimumAcceptanceRate must lie in (0, 1], got \(minimumAcceptanceRate)")
+        }
+        let x = try observationTensor(observation)
+        // The kept Doubles, plus a batch of Float proposals and their base draws.
+        try InputValidation.checkCount(count, columns: d, bytesPerValue: 16, purpose: "sample(count: \(count))")
         var kept = [Double]()
         kept.reserveCapacity(count * d)
         var proposals = 0, accepted = 0
@@ -104,13 +112,13 @@ public final class NPEPosterior {
     ///   - theta: `[n, parameterCount]`.
     ///   - observation: x, `[observationLength]`.
     /// - Returns: `[n]` log densities.
-    /// - Throws: ``EstimatorError/shapeMismatch(_:)``.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` for θ of the wrong width or an observation of
+    ///   the wrong length; ``EstimatorError/nonFiniteValue(_:)`` naming the first NaN or ±∞ in θ
+    ///   (row and parameter) or in the observation (index).
     public func logProbability(of theta: SampleMatrix, given observation: [Double]) throws -> [Double] {
-        guard theta.columns == prior.dimension else {
-            throw EstimatorError.shapeMismatch("θ must have \(prior.dimension) columns, got \(theta.columns)")
-        }
-        guard theta.rows > 0 else { return [] }
+        try InputValidation.checkParameters(theta, columns: prior.dimension, names: prior.names)
         let x = try observationTensor(observation)
+        guard theta.rows > 0 else { return [] }
         let values = try flow.logProbability(of: Tensor(shape: [theta.rows, theta.columns], scalars: theta.floatStorage), given: x)
         return (0..<theta.rows).map { i in
             rejectsOutsidePrior && !prior.contains(theta.row(i)) ? -.infinity : Double(values.scalars[i])
@@ -118,9 +126,7 @@ public final class NPEPosterior {
     }
 
     private func observationTensor(_ observation: [Double]) throws -> Tensor {
-        guard observation.count == flow.observationFeatures else {
-            throw EstimatorError.shapeMismatch("the observation must have \(flow.observationFeatures) values, got \(observation.count)")
-        }
+        try InputValidation.checkObservation(observation, length: flow.observationFeatures)
         return Tensor(shape: [1, observation.count], scalars: observation.map { Float($0) })
     }
 }

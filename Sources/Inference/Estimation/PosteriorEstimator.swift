@@ -40,6 +40,8 @@ public enum EstimatorError: Error, CustomStringConvertible, Equatable, Sendable 
     case acceptanceRateTooLow(rate: Double, proposals: Int, minimum: Double)
     /// An argument is out of range.
     case invalidArgument(String)
+    /// An input contains NaN or ±∞; the message names the first such value and its position.
+    case nonFiniteValue(String)
 
     /// A one-line description for the user.
     public var description: String {
@@ -59,6 +61,8 @@ public enum EstimatorError: Error, CustomStringConvertible, Equatable, Sendable 
                 + "check the observation, or sample with rejection off"
         case .invalidArgument(let m):
             return "Invalid argument: \(m)"
+        case .nonFiniteValue(let m):
+            return "Non-finite value: \(m)"
         }
     }
 }

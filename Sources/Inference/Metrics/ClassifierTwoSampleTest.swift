@@ -56,8 +56,9 @@ public struct ClassifierTwoSampleTest: Sendable {
     ///   - second: Samples `[m, dim]`.
     /// - Returns: The accuracy in [0, 1].
     /// - Throws: ``EstimatorError/shapeMismatch(_:)`` if the dimensions differ or a set is empty;
-    ///   ``EstimatorError/invalidArgument(_:)`` for fewer than 2 folds, fewer rows than folds or
-    ///   non-finite values; `InterruptedError`.
+    ///   ``EstimatorError/invalidArgument(_:)`` for fewer than 2 folds or fewer rows than folds;
+    ///   ``EstimatorError/nonFiniteValue(_:)`` naming the set, row and column of the first NaN or
+    ///   ±∞; `InterruptedError`.
     public func accuracy(_ first: SampleMatrix, _ second: SampleMatrix) throws -> Double {
         let d = first.columns
         guard d == second.columns, d > 0 else {
@@ -70,8 +71,11 @@ public struct ClassifierTwoSampleTest: Sendable {
         guard folds >= 2, n >= folds else {
             throw EstimatorError.invalidArgument("need ≥ 2 folds and at least as many rows as folds (folds \(folds), rows \(n))")
         }
-        guard first.storage.allSatisfy(\.isFinite), second.storage.allSatisfy(\.isFinite) else {
-            throw EstimatorError.invalidArgument("the samples contain NaN or infinite values")
+        for (name, set) in [("first", first), ("second", second)] {
+            if let (row, column, value) = InputValidation.firstNonFinite(in: set) {
+                throw EstimatorError.nonFiniteValue(
+                    "the \(name) set, row \(row), column \(column) is \(value); drop non-finite samples before c2st")
+            }
         }
         // z-score both sets with the first set's mean and (unbiased) standard deviation.
         let mean = first.columnMeans

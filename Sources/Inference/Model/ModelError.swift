@@ -33,6 +33,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     case wrongParameterCount(expected: Int, found: Int)
     /// The simulator threw an error at θ (its description is kept).
     case simulatorThrew(theta: [Double], error: String)
+    /// A parameter vector holds NaN or ±∞ at `index` (parameter `name`).
+    case nonFiniteParameter(index: Int, name: String, value: Double)
 
     /// A one-line description naming the problem.
     public var description: String {
@@ -58,6 +60,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
             return "the simulator returned \(value) at output index \(index), at θ = \(theta)"
         case let .wrongParameterCount(expected, found): return "θ has \(found) values, expected \(expected)"
         case let .simulatorThrew(theta, error): return "the simulator threw at θ = \(theta): \(error)"
+        case let .nonFiniteParameter(index, name, value):
+            return "θ[\(index)] (parameter '\(name)') is \(value); parameter values must be finite"
         }
     }
 }

@@ -49,8 +49,9 @@ public enum DampedOscillator {
         let a = beta * omega0
         let wd = omega0 * (1 - beta * beta).squareRoot()
         // first index with t_k ≥ t0
-        var first = Int(((t0 + 5) / h).rounded(.up))
-        first = max(0, min(n, first))
+        // Clamped in Double first: a NaN or huge t0 must not reach `Int(_:)`.
+        let position = ((t0 + 5) / h).rounded(.up)
+        var first = position.isNaN ? n : Int(max(0, min(Double(n), position)))
         while first > 0 && times[first - 1] >= t0 { first -= 1 }
         while first < n && times[first] < t0 { first += 1 }
         for k in 0 ..< first { out[k] = 0 }
@@ -72,8 +73,12 @@ public enum DampedOscillator {
     /// - Parameters:
     ///   - theta: (ω₀, β, t₀).
     ///   - observation: x, `[200]`.
+    /// - Returns: The log-likelihood; NaN (which the samplers count as −∞, and report as
+    ///   ``SamplingError/zeroLikelihood`` when it holds everywhere) for θ without 3 values or an
+    ///   observation without 200 — this closure-friendly function cannot throw, and must not trap.
     public static func logLikelihood(of theta: [Double], observation x: [Double]) -> Double {
         let n = times.count
+        guard theta.count == 3, x.count == n else { return .nan }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { buffer in
             fastSignal(omega0: theta[0], beta: theta[1], t0: theta[2], into: buffer)
             var ss = 0.0

@@ -44,9 +44,9 @@ extension Distribution {
     /// Whether `x` lies in the support (a prior rejects samples outside it).
     public func contains(_ x: Double) -> Bool { support.contains(x) && logDensity(of: x) > -.infinity }
 
-    /// Draws `count` values.
+    /// Draws `count` values (none for a count ≤ 0).
     public func sample(count: Int, using rng: inout RandomSource) -> [Double] {
-        (0 ..< count).map { _ in sample(using: &rng) }
+        (0 ..< max(count, 0)).map { _ in sample(using: &rng) }
     }
 
     /// Unbounded by default.

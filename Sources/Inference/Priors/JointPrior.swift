@@ -39,24 +39,43 @@ public struct JointPrior: Sendable, CustomStringConvertible {
     }
 
     /// Draws `count` parameter vectors: `[count, dimension]`.
+    ///
+    /// A negative count draws nothing (this method cannot throw; it is called where the count
+    /// was checked already; entry points that take a user's count check it, and its memory, first).
+    /// - Parameters:
+    ///   - count: The number of vectors.
+    ///   - rng: The random source.
+    /// - Returns: `[max(count, 0), dimension]`.
     public func sample(count: Int, using rng: inout RandomSource) -> SampleMatrix {
-        var m = SampleMatrix(rows: count, columns: dimension)
-        for i in 0 ..< count {
+        var m = SampleMatrix(rows: max(count, 0), columns: dimension)
+        for i in 0 ..< max(count, 0) {
             for j in 0 ..< dimension { m[i, j] = distributions[j].sample(using: &rng) }
         }
         return m
     }
 
     /// log π(θ); `-.infinity` outside the support.
+    /// - Parameter theta: `[dimension]`, finite values.
+    /// - Returns: The log density.
+    /// - Throws: ``ModelError/wrongParameterCount(expected:found:)`` for θ of another length;
+    ///   ``ModelError/nonFiniteParameter(index:name:value:)`` naming the first NaN or ±∞.
+    public func logDensity(of theta: [Double]) throws -> Double {
+        guard theta.count == dimension else { throw ModelError.wrongParameterCount(expected: dimension, found: theta.count) }
+        if let j = theta.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.nonFiniteParameter(index: j, name: names[j], value: theta[j])
+        }
+        return logDensityOfValidVector(theta)
+    }
+
+    /// log π(θ) for θ known to have ``dimension`` values (the samplers' own particles).
     /// - Parameter theta: `[dimension]`.
-    public func logDensity(of theta: [Double]) -> Double {
-        precondition(theta.count == dimension, "JointPrior.logDensity: θ has \(theta.count) values, expected \(dimension)")
+    func logDensityOfValidVector(_ theta: [Double]) -> Double {
         var s = 0.0
-        for j in 0 ..< dimension {
+        for j in 0 ..< min(dimension, theta.count) {
             s += distributions[j].logDensity(of: theta[j])
             if s == -.infinity { return s }
         }
-        return s
+        return theta.count == dimension ? s : .nan
     }
 
     /// Whether every component of θ lies in its prior's support.

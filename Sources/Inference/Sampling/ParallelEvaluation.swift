@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Evaluates `body(i)` for i in 0..<count on all cores, in chunks of fixed size (the split never
 /// depends on the core count), and returns the results in index order.
@@ -12,6 +13,30 @@ func parallelValues(count: Int, chunkSize: Int = 128, _ body: (Int) -> Double) -
         }
     }
     return out
+}
+
+/// Errors thrown by the bodies of a parallel evaluation, one slot per index; ``first`` is the
+/// error of the lowest index, so that the error reported does not depend on the thread count.
+final class ErrorSlots: @unchecked Sendable {
+    private var slots: [(any Error)?]
+    private let lock = NSLock()
+
+    /// Slots for `count` indices.
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// Records the error of index `i` (thread-safe).
+    func record(_ error: any Error, at i: Int) {
+        lock.lock()
+        slots[i] = error
+        lock.unlock()
+    }
+
+    /// The error of the lowest index, or `nil`.
+    var first: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.lazy.compactMap { $0 }.first
+    }
 }
 
 /// log Σ exp(v), stable; −∞ for an empty or all −∞ input.

@@ -62,20 +62,33 @@ public struct TemperedSMCSampler: Sendable {
     ///   - rng: The random source.
     ///   - logLikelihood: log L(θ) for θ `[dimension]`; called from several threads at once; NaN counts as −∞.
     /// - Returns: ``Result``.
-    /// - Throws: ``InterruptedError`` if interrupted; ``SamplingError`` if the likelihood is −∞ everywhere.
+    /// - Throws: ``SamplingError/invalidInput(_:)`` for fewer than 2 particles or settings out of
+    ///   range; `InsufficientMemoryError` for a count whose particles cannot fit in memory;
+    ///   ``InterruptedError`` if interrupted; ``SamplingError/zeroLikelihood`` if the likelihood is −∞
+    ///   everywhere.
     public func sample(
         count: Int, prior: JointPrior, using rng: inout RandomSource,
         logLikelihood: @escaping ([Double]) -> Double
     ) throws -> Result {
         let n = count, d = prior.dimension
-        precondition(n >= 2, "TemperedSMCSampler needs at least 2 particles")
+        guard n >= 2 else { throw SamplingError.invalidInput("TemperedSMCSampler needs at least 2 particles, got \(n)") }
+        guard targetESSFraction > 0, targetESSFraction < 1 else {
+            throw SamplingError.invalidInput("targetESSFraction must lie in (0, 1), got \(targetESSFraction)")
+        }
+        guard minimumMoves >= 0, maximumMoves >= max(minimumMoves, 1), finalMoves >= 0 else {
+            throw SamplingError.invalidInput(
+                "need 0 ≤ minimumMoves ≤ maximumMoves, maximumMoves ≥ 1 and finalMoves ≥ 0 (got \(minimumMoves), \(maximumMoves), \(finalMoves))")
+        }
+        // Particles, their proposals and snapshots (Doubles), several times over.
+        try InputValidation.checkCount(n, columns: d + 2, bytesPerValue: 6 * MemoryLayout<Double>.size,
+                                       purpose: "TemperedSMCSampler.sample(count: \(n))")
         func safeLogL(_ t: [Double]) -> Double {
             let v = logLikelihood(t)
             return v.isNaN ? -.infinity : v
         }
         var particles = prior.sample(count: n, using: &rng)
         var logL = parallelValues(count: n) { safeLogL(particles.row($0)) }
-        var logP = (0 ..< n).map { prior.logDensity(of: particles.row($0)) }
+        var logP = (0 ..< n).map { prior.logDensityOfValidVector(particles.row($0)) }
         var evaluations = n
         var beta = 0.0
         var logZ = 0.0
@@ -125,7 +138,7 @@ public struct TemperedSMCSampler: Sendable {
                                         for b in 0 ... a { s += chol[a][b] * z[b] }
                                         t[a] = fpp[i * d + a] + c * s
                                     }
-                                    let lp = prior.logDensity(of: t)
+                                    let lp = prior.logDensityOfValidVector(t)
                                     guard lp > -.infinity else { return 0 }
                                     let ll = safeLogL(t)
                                     let logRatio = (lp - ppp[i]) + currentBeta * (ll - lpp[i])
@@ -206,12 +219,16 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible, Sendable {
     case zeroLikelihood
     /// The proposal samples and their log densities differ in number.
     case countMismatch(samples: Int, logDensities: Int)
+    /// An input is invalid (a NaN in the samples, a negative count …); the message names it and
+    /// its position.
+    case invalidInput(String)
 
     /// A one-line description.
     public var description: String {
         switch self {
         case .zeroLikelihood: return "the likelihood is zero (or NaN) at every particle; check the observation and the likelihood"
         case let .countMismatch(s, l): return "\(s) samples but \(l) proposal log densities"
+        case let .invalidInput(m): return m
         }
     }
 }

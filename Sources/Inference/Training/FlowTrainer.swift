@@ -27,8 +27,13 @@ public struct FlowTrainer: Sendable {
 
     /// The number of validation examples out of `exampleCount` (sbi's
     /// `int(validation_fraction * num_examples)`).
+    /// - Parameter exampleCount: The number of examples.
+    /// - Returns: The validation count; 0 for a fraction outside (0, 1) (which ``train(_:exampleCount:fitStandardization:examples:progress:)``
+    ///   refuses) or a negative count.
     public func validationCount(of exampleCount: Int) -> Int {
-        Int(settings.validationFraction * Double(exampleCount))
+        let fraction = settings.validationFraction
+        guard exampleCount > 0, fraction > 0, fraction < 1 else { return 0 }
+        return Int(fraction * Double(exampleCount))  // < exampleCount, so it fits in Int
     }
 
     /// Trains `flow` by maximum likelihood.
@@ -41,7 +46,9 @@ public struct FlowTrainer: Sendable {
     /// is random (seeded) and fixed. The flow's z-scoring is fitted on the first epoch's
     /// training examples unless `fitStandardization` is false. The best validation weights are
     /// restored at the end — also when the run is interrupted or fails, before the error is
-    /// rethrown. ``Interruption/checkpoint(_:)`` is polled every batch.
+    /// rethrown. ``Interruption/checkpoint(_:)`` is polled every batch; the `InterruptedError`
+    /// then carries the ``TrainingHistory`` of the completed epochs as its `partialResult` (with a
+    /// warning saying where the run stopped), so that the caller can keep it.
     ///
     /// - Parameters:
     ///   - flow: The flow to train in place.
@@ -83,7 +90,8 @@ public struct FlowTrainer: Sendable {
         let parameters = flow.parameters
         let optimizer = Adam(parameters: parameters, learningRate: Float(settings.learningRate),
                              weightDecay: Float(settings.weightDecay), decoupledWeightDecay: true)
-        let stepsPerEpoch = (trainingCount + settings.batchSize - 1) / settings.batchSize
+        // Not `(n + batchSize - 1) / batchSize`: that overflows for batchSize = Int.max.
+        let stepsPerEpoch = trainingCount / settings.batchSize + (trainingCount % settings.batchSize == 0 ? 0 : 1)
         var schedule = ScheduleState(settings.learningRateSchedule, initial: settings.learningRate,
                                      maximumEpochs: settings.maximumEpochs, stepsPerEpoch: stepsPerEpoch)
         let clip = settings.gradientClipNorm.map { Float($0) }
@@ -149,6 +157,14 @@ public struct FlowTrainer: Sendable {
                     break
                 }
             }
+        } catch let error as InterruptedError {
+            restoreBest()
+            history.elapsedSeconds = elapsed()
+            history.warnings.append(
+                "training was interrupted after \(history.epochCount) complete epoch(s); "
+                    + (history.bestEpoch > 0 ? "the weights of epoch \(history.bestEpoch) (the best so far) are kept"
+                                            : "no epoch completed, so the weights are barely trained"))
+            throw error.keeping(history)
         } catch {
             restoreBest()
             throw error

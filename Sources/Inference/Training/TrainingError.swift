@@ -11,6 +11,13 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
     /// There is nothing to train on (e.g. no simulations appended).
     case noTrainingData(String)
 
+    /// " (at least N)" for a fraction in (0, 1), else "" (never converts ∞ or NaN to `Int`).
+    static func minimumExamples(validationFraction f: Double) -> String {
+        let smaller = min(f, 1 - f)
+        guard smaller > 1e-9 else { return "" }
+        return " (at least \(Int((2 / smaller).rounded(.up))))"
+    }
+
     /// A one-line description for the user.
     public var description: String {
         switch self {
@@ -18,7 +25,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
             return "Invalid training settings: \(m)"
         case .tooFewExamples(let n, let f):
             return "Too few examples to train: \(n) examples with validationFraction \(f) leave an empty "
-                + "training or validation set; simulate more (at least \(Int((2 / min(f, 1 - f)).rounded(.up))))"
+                + "training or validation set; simulate more" + Self.minimumExamples(validationFraction: f)
         case .shapeMismatch(let m):
             return "Training examples have the wrong shape: \(m)"
         case .nonFiniteLoss(let epoch):

@@ -64,7 +64,7 @@ struct ScheduleState {
         case let .cosine(minimumFraction):
             plateau = nil
             cosine = CosineSchedule(initial: Float(initial), minimum: Float(initial * minimumFraction),
-                                    totalSteps: max(1, maximumEpochs * stepsPerEpoch))
+                                    totalSteps: max(1, maximumEpochs.multipliedReportingOverflow(by: stepsPerEpoch).overflow ? Int.max : maximumEpochs * stepsPerEpoch))
         }
     }
 

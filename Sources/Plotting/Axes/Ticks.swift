@@ -86,6 +86,8 @@ public struct Ticks: Equatable, Sendable {
     public static func logarithmic(in range: ClosedRange<Double>, targetCount: Int = 5) -> Ticks {
         let lower = max(range.lowerBound, Double.leastNormalMagnitude)
         let upper = max(range.upperBound, lower)
+        // log10 of NaN or ∞ must not reach `Int(_:)`; linear ticks handle (refuse) those.
+        guard lower.isFinite, upper.isFinite else { return linear(in: range, targetCount: targetCount) }
         let first = Int((log10(lower) - 1e-9).rounded(.up))
         let last = Int((log10(upper) + 1e-9).rounded(.down))
         guard last >= first else { return linear(in: lower...upper, targetCount: targetCount) }

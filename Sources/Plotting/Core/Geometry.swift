@@ -46,6 +46,18 @@ public struct Rect: Equatable, Sendable {
 
 /// A drawing size in pixels.
 public struct Size: Equatable, Sendable {
+    /// Throws unless both sides are finite and within `minimum`…20,000 pixels.
+    /// - Parameters:
+    ///   - minimum: The smallest allowed width and height.
+    ///   - plot: The plot's name, for the message.
+    /// - Throws: ``PlottingError/invalidOption(_:)`` naming the size.
+    func validate(minimum: Size, for plot: String) throws {
+        guard width >= minimum.width, height >= minimum.height, width <= 20_000, height <= 20_000 else {
+            throw PlottingError.invalidOption(
+                "a \(plot) needs a size between \(Int(minimum.width)) × \(Int(minimum.height)) and 20000 × 20000 pixels, got \(width) × \(height)")
+        }
+    }
+
     /// Width in pixels.
     public var width: Double
     /// Height in pixels.

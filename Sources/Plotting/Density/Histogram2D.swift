@@ -20,17 +20,19 @@ public struct Histogram2D: Equatable, Sendable {
     ///   - yRange: The binned y range.
     ///   - bins: Bins along each axis (at least 2).
     /// - Throws: ``PlottingError/shapeMismatch(_:)`` when `xs` and `ys` differ in length,
-    ///   ``PlottingError/invalidOption(_:)`` for too few bins or an empty range.
+    ///   ``PlottingError/invalidOption(_:)`` for fewer than 2 or more than 4,096 bins, or a range
+    ///   that is empty or infinite.
     public init(
         xs: [Double], ys: [Double], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, bins: Int
     ) throws {
         guard xs.count == ys.count else {
             throw PlottingError.shapeMismatch("\(xs.count) x values but \(ys.count) y values")
         }
-        guard bins >= 2 else { throw PlottingError.invalidOption("a 2-D histogram needs at least 2 bins, got \(bins)") }
-        guard xRange.upperBound > xRange.lowerBound, yRange.upperBound > yRange.lowerBound else {
-            throw PlottingError.invalidOption("2-D histogram ranges must have positive width")
+        guard bins >= 2, bins <= 4096 else {
+            throw PlottingError.invalidOption("a 2-D histogram needs 2 to 4096 bins per axis, got \(bins)")
         }
+        try Histogram.checkRange(xRange, bins: bins)
+        try Histogram.checkRange(yRange, bins: bins)
         self.init(
             xIndices: Histogram.binIndices(of: xs, range: xRange, bins: bins),
             yIndices: Histogram.binIndices(of: ys, range: yRange, bins: bins), xRange: xRange,

@@ -5,13 +5,16 @@ public enum Quantiles {
     /// - Parameters:
     ///   - sorted: Values in increasing order, without NaN, `[count]`.
     ///   - p: The probability, 0–1.
-    /// - Returns: The quantile; NaN for an empty array.
+    /// - Returns: The quantile; NaN for an empty array or a NaN probability.
     public static func quantile(ofSorted sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
+        guard !sorted.isEmpty, !p.isNaN else { return .nan }
         let position = min(max(p, 0), 1) * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))
         let upper = min(lower + 1, sorted.count - 1)
         let t = position - Double(lower)
+        // Exact order statistics (and equal neighbours) need no interpolation, which would
+        // compute 0 · ∞ = NaN next to an infinite value.
+        if t == 0 || sorted[upper] == sorted[lower] { return sorted[lower] }
         return sorted[lower] + t * (sorted[upper] - sorted[lower])
     }
 
@@ -19,11 +22,21 @@ public enum Quantiles {
     /// O(count) time: values are counted in 4096 equal-width buckets, and only the buckets
     /// holding the wanted order statistics are sorted.
     /// - Parameters:
-    ///   - values: Finite values, `[count]`.
-    ///   - probabilities: The wanted probabilities, each 0–1.
-    /// - Returns: One quantile per probability; NaN for each when `values` is empty.
-    /// - Complexity: O(count + size of the selected buckets × log of that size).
+    ///   - values: The values, `[count]`; NaN values are ignored, ±∞ count as the extremes.
+    ///   - probabilities: The wanted probabilities, each 0–1 (NaN gives NaN).
+    /// - Returns: One quantile per probability; NaN for each when no value is left.
+    /// - Complexity: O(count + size of the selected buckets × log of that size); O(count log
+    ///   count) when a value is infinite.
     public static func quantiles(of values: [Double], at probabilities: [Double]) -> [Double] {
+        if values.contains(where: { !$0.isFinite }) {
+            // Buckets need a finite span: sort the non-NaN values instead.
+            let sorted = values.filter { !$0.isNaN }.sorted()
+            return probabilities.map { quantile(ofSorted: sorted, $0) }
+        }
+        if probabilities.contains(where: \.isNaN) {
+            let finite = quantiles(of: values, at: probabilities.map { $0.isNaN ? 0.5 : $0 })
+            return zip(finite, probabilities).map { $1.isNaN ? .nan : $0 }
+        }
         let n = values.count
         guard n > 0 else { return probabilities.map { _ in .nan } }
         if n <= 4096 {
@@ -38,9 +51,14 @@ public enum Quantiles {
         }
         guard high > low else { return probabilities.map { _ in low } }
         let bucketCount = 4096
-        let scale = Double(bucketCount) / (high - low)
+        // Halved so that the span of values near ±Double.greatestFiniteMagnitude stays finite.
+        let scale = Double(bucketCount) / (high / 2 - low / 2) / 2
+        guard scale.isFinite, scale > 0 else {
+            let sorted = values.sorted()
+            return probabilities.map { quantile(ofSorted: sorted, $0) }
+        }
         @inline(__always) func bucket(_ value: Double) -> Int {
-            min(Int((value - low) * scale), bucketCount - 1)
+            min(Int((value / 2 - low / 2) * (2 * scale)), bucketCount - 1)
         }
         var counts = [Int](repeating: 0, count: bucketCount)
         values.withUnsafeBufferPointer { buffer in

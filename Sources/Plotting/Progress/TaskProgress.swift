@@ -30,7 +30,10 @@ public struct TaskProgress: Plot {
     }
 
     /// The fraction done, 0–1.
-    public var fractionDone: Double { min(1, Double(max(0, completed)) / Double(total)) }
+    public var fractionDone: Double {
+        guard total > 0 else { return 1 }  // `total` is public: 0 or negative must not divide
+        return min(1, Double(max(0, completed)) / Double(total))
+    }
 
     /// Items per second so far; `nil` before any time has passed.
     public var rate: Double? { elapsedSeconds > 0 && completed > 0 ? Double(completed) / elapsedSeconds : nil }

@@ -40,7 +40,10 @@ public struct TrainingProgress: Plot {
     }
 
     /// The fraction of epochs done, 0–1.
-    public var fractionDone: Double { min(1, Double(epoch) / Double(totalEpochs)) }
+    public var fractionDone: Double {
+        guard totalEpochs > 0 else { return 1 }  // public vars: never divide by 0 or go negative
+        return min(1, Double(max(0, epoch)) / Double(totalEpochs))
+    }
 
     /// One line for a console: `title  epoch 12/50 [#####.....]  train 1.234  val 1.301  42 s left`.
     public var textLine: String {

@@ -20,7 +20,8 @@ public enum NumberFormatting {
         }
         let scaled = (value * scale).rounded()
         guard abs(scaled) < 9.0e15 else {
-            text.append(String(Int64(value.rounded())))
+            // Clamped: `Int64(1e300)` would trap. No drawing needs coordinates this large.
+            text.append(String(Int64(min(max(value.rounded(), -9.0e18), 9.0e18))))
             return
         }
         let integer = Int64(scaled)
@@ -66,7 +67,8 @@ public enum NumberFormatting {
     ///   - significantDigits: Significant digits, 1–7.
     /// - Returns: The formatted number.
     public static func significant(_ value: Double, digits significantDigits: Int = 3) -> String {
-        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        // Readable and never "nan"/"inf" (which SVG consumers can mistake for numbers).
+        guard value.isFinite else { return value.isNaN ? "–" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
         let digits = min(max(significantDigits, 1), 7)
         var exponent = Int(floor(log10(abs(value))))

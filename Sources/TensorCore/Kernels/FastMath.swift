@@ -32,10 +32,12 @@ public enum FastMath {
     }
 
     /// `exp(x)` by range reduction `x = k·ln2 + r` and a degree-6 polynomial on `r`; relative
-    /// error below 2·10⁻⁷ for `x` in `[−87, 88]`, clamped outside.
+    /// error below 2·10⁻⁷ for `x` in `[−87, 88]`, clamped outside; NaN gives NaN.
     @inlinable @inline(__always)
     public static func exp(_ x0: Float) -> Float {
-        let x = x0 > 88 ? 88 : (x0 < -87 ? -87 : x0)
+        // `x0 >= -87` is false for NaN, so NaN is clamped too and never reaches `Int32(_:)`
+        // (which traps); the NaN is put back at the end.
+        let x = x0 > 88 ? 88 : (x0 >= -87 ? x0 : -87)
         let k = (x * 1.44269504088896341).rounded(.toNearestOrEven)
         let r = x - k * 0.693145751953125 - k * 1.42860682030941723212e-6
         var p: Float = 1.0 / 720
@@ -46,7 +48,8 @@ public enum FastMath {
         p = p * r + 1
         p = p * r + 1
         let bits = UInt32(bitPattern: Int32(k) + 127) << 23
-        return p * Float(bitPattern: bits)
+        let y = p * Float(bitPattern: bits)
+        return x0 == x0 ? y : x0
     }
 
     /// `exp` for every element, in place (see ``exp(_:)-swift.type.method``).

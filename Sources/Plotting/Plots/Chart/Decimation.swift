@@ -9,12 +9,18 @@ func decimated(xs: [Double], ys: [Double], buckets: Int) -> (xs: [Double], ys: [
     var outY: [Double] = []
     var index = 0
     let width = (xHigh - xLow) / Double(buckets)
+    /// The column of x, or −1 for NaN and values off the line (never a trapping `Int(_:)`).
+    func column(_ x: Double) -> Int {
+        let position = (x - xLow) / width
+        guard position.isFinite, position >= 0 else { return -1 }
+        return Int(min(position, Double(buckets)))
+    }
     while index < count {
-        let bucket = Int((xs[index] - xLow) / width)
+        let bucket = column(xs[index])
         var end = index
         var minIndex = index
         var maxIndex = index
-        while end < count && Int((xs[end] - xLow) / width) == bucket {
+        while end < count && column(xs[end]) == bucket {
             if ys[end] < ys[minIndex] { minIndex = end }
             if ys[end] > ys[maxIndex] { maxIndex = end }
             end += 1

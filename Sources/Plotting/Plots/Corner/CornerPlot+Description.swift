@@ -15,6 +15,11 @@ extension CornerPlot {
             for s in sets.indices {
                 let summary = summaries[s][p]
                 let name = sets.count > 1 ? " \(sets[s].name)" : ""
+                guard !summary.median.isNaN else {
+                    line += "\(name) no finite samples"
+                    if s < sets.count - 1 { line += ";" }
+                    continue
+                }
                 line +=
                     "\(name) " + NumberFormatting.significant(summary.median, digits: 4) + " ["
                     + NumberFormatting.significant(summary.lower, digits: 4) + ", "

@@ -219,8 +219,9 @@ public struct CornerPlot: Plot {
                 let pad = max(abs(lower) * 0.05, 0.5)
                 return (lower - pad)...(upper + pad)
             }
-            let pad = (upper - lower) * 0.05
-            return (lower - pad)...(upper + pad)
+            // Halves keep the width finite for values near ±Double.greatestFiniteMagnitude.
+            let pad = (upper / 2 - lower / 2) * 0.1
+            return max(lower - pad, -Double.greatestFiniteMagnitude)...min(upper + pad, Double.greatestFiniteMagnitude)
         }
         let ranges = self.ranges
         binIndices = allColumns.map { columns in

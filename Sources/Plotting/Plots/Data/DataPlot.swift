@@ -59,6 +59,9 @@ public struct DataPlot: Plot {
     public let xLabel: String
     /// The title, or `nil`.
     public let title: String?
+    /// The legend's label for the channels' ``Channel/median`` lines (default "predictive
+    /// median"; e.g. "whitened signal" when the line is a model rather than a posterior summary).
+    public let medianLabel: String
     /// Colours and fonts.
     public let theme: Theme
     /// The width in pixels.
@@ -72,14 +75,15 @@ public struct DataPlot: Plot {
     ///   - x: The shared x values, `[points]`, increasing; `nil` for 0, 1, 2, ….
     ///   - xLabel: The x-axis label.
     ///   - title: A title, or `nil`.
+    ///   - medianLabel: The legend's label for the median lines (default "predictive median").
     ///   - theme: The theme.
     ///   - width: The width in pixels (default 720).
     ///   - channelHeight: The height of each panel (default 150).
-    /// - Throws: ``PlottingError`` for no channels, an empty channel, or series whose lengths
-    ///   differ from `x`.
+    /// - Throws: ``PlottingError`` for no channels, an empty channel, series whose lengths
+    ///   differ from `x`, or a NaN or ±∞ in `x` (named by index; NaN in the series is drawn as a gap).
     public init(
         channels: [Channel], x: [Double]? = nil, xLabel: String = "time", title: String? = nil,
-        theme: Theme = .default, width: Double = 720, channelHeight: Double = 150
+        medianLabel: String = "predictive median", theme: Theme = .default, width: Double = 720, channelHeight: Double = 150
     ) throws {
         guard !channels.isEmpty else { throw PlottingError.emptyData("a data plot needs at least one channel") }
         let count = x?.count ?? channels[0].observed.count
@@ -99,14 +103,18 @@ public struct DataPlot: Plot {
                 )
             }
         }
-        guard width >= 200, channelHeight >= 50 else {
+        guard width >= 200, channelHeight >= 50, width <= 20_000, channelHeight <= 20_000 else {
             throw PlottingError.invalidOption(
                 "a data plot needs a width of at least 200 and panels of at least 50 pixels")
         }
         self.channels = channels
+        if let x, let bad = x.firstIndex(where: { !$0.isFinite }) {
+            throw PlottingError.invalidOption("x[\(bad)] is \(x[bad]); the x values must be finite")
+        }
         self.x = x ?? (0..<count).map(Double.init)
         self.xLabel = xLabel
         self.title = title
+        self.medianLabel = medianLabel
         self.theme = theme
         self.width = width
         self.channelHeight = channelHeight
@@ -172,7 +180,7 @@ public struct DataPlot: Plot {
             if let median = channel.median {
                 content.lines.append(.init(xs: x, ys: median, stroke: StrokeStyle(color: predictive, width: 1.6)))
                 if index == 0 {
-                    legend.append(.init(label: "predictive median", color: predictive, key: .line(dash: [])))
+                    legend.append(.init(label: medianLabel, color: predictive, key: .line(dash: [])))
                 }
             }
             content.xDomain = xDomain

@@ -58,6 +58,7 @@ public struct CoveragePlot: Plot {
         self.confidence = confidence
         self.title = title
         self.theme = theme
+        try size.validate(minimum: Size(width: 160, height: 140), for: "coverage plot")
         self.size = size
     }
 
@@ -83,7 +84,7 @@ public struct CoveragePlot: Plot {
                 guard rank >= 0 && rank <= rankCount else {
                     throw PlottingError.invalidOption("rank \(rank) is outside 0...\(rankCount)")
                 }
-                return (Double(rank) + 0.5) / Double(rankCount + 1)
+                return (Double(rank) + 0.5) / (Double(rankCount) + 1)  // `rankCount + 1` overflows for Int.max
             }
         }
         try self.init(

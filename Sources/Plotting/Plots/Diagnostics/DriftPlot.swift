@@ -72,6 +72,7 @@ public struct DriftPlot: Plot {
         self.driftLabel = driftLabel
         self.title = title
         self.theme = theme
+        try size.validate(minimum: Size(width: 120, height: 80), for: "drift plot")
         self.size = size
     }
 

@@ -39,7 +39,7 @@ public struct TrainingCurvePlot: Plot {
             throw PlottingError.shapeMismatch(
                 "\(validationLoss.count) validation losses but only \(trainingLoss.count) training losses")
         }
-        guard size.width >= 120, size.height >= 80 else {
+        guard size.width >= 120, size.height >= 80, size.width <= 20_000, size.height <= 20_000 else {
             throw PlottingError.invalidOption("a training curve needs at least 120 × 80 pixels")
         }
         self.trainingLoss = trainingLoss
