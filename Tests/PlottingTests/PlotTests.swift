@@ -10,7 +10,7 @@ import Testing
         let predictive = try DataPlot(channels: [channel]).svg
         #expect(predictive.contains(">predictive median<"))
         let signal = try DataPlot(channels: [channel], medianLabel: "whitened signal").svg
-        #expect(signal.contains(">whitened signal<") && !signal.contains("predictive median"))
+        #expect(signal.contains(">whitened signal<") && !signal.contains(">predictive median<"))
     }
 
     @Test func cornerPlotRejectsBadInput() {

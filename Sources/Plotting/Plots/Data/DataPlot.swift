@@ -134,7 +134,9 @@ public struct DataPlot: Plot {
         var text =
             "Data plot" + (title.map { " '\($0)'" } ?? "") + ": \(channels.count) channel"
             + (channels.count == 1 ? "" : "s") + " of \(x.count) points"
-        text += channels.contains { $0.median != nil } ? " with posterior-predictive median" : ""
+        if channels.contains(where: { $0.median != nil }) {
+            text += medianLabel == "predictive median" ? " with posterior-predictive median" : " with \(medianLabel)"
+        }
         text += "."
         for channel in channels {
             text += "\n  \(channel.name)"
