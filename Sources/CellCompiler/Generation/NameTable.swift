@@ -9,6 +9,9 @@
 /// imports do not carry operators): a name it declares and a later cell redefines is then
 /// ambiguous, so keep operators in cells of their own.
 ///
+/// A new cell imports only the earlier cells it can refer to (``imports(referencing:)``), and
+/// all of them (``imports()``) when that does not compile.
+///
 /// Functions are keyed by name and parameters (labels and types, as written): a function
 /// redeclared with the same parameters replaces the earlier one (whatever its return type); one
 /// with other parameters is an overload and the earlier one stays callable. A scoped import
