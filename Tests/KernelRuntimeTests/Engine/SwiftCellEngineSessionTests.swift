@@ -29,7 +29,7 @@ struct SwiftCellEngineSessionTests {
         try "simulating 1000 parameter sets (batch 2)".write(
             toFile: session + "/crash-context.txt", atomically: true, encoding: .utf8)
         try """
-            {"kind": "simulations", "summary": "2000 simulations of the oscillator", "restore": "let sims = try SimulationSet.load(from: \\"\\(session)/kept/s1\\")", "path": "\\(session)/kept/s1", "createdAt": "2026-11-27T10:00:00Z"}
+            {"kind": "simulations", "summary": "2000 simulations of the oscillator", "restore": "let sims = try SimulationSet.load(from: \\"\(session)/kept/s1\\")", "path": "\(session)/kept/s1", "createdAt": "2026-11-27T10:00:00Z"}
             """.write(toFile: session + "/kept/s1.json", atomically: true, encoding: .utf8)
         guard case .error(let name, _, let traceback) = engine.execute(
             code: "let values = [1]\nprint(values[3])", executionCount: 2, sink: RecordingSink())
@@ -79,10 +79,12 @@ struct SwiftCellEngineSessionTests {
         let lookup = try compile("let n = values[\"three\"]")
         #expect(!lookup.usedSelectedImports)
         #expect(lookup.generated.importedModules == ["Cell_1", "Cell_2"])
-        // A chain links only what it imports; a cell that declares nothing leaves no module.
+        // A chain links only what it imports (and the cells of types and extensions the cells it
+        // imports imported: cell 3 compiled with every earlier cell, so cell 1 comes along);
+        // a cell that declares nothing leaves no module.
         let next = try compile("let m = n + 1")
         #expect(next.usedSelectedImports)
-        #expect(next.generated.importedModules == ["Cell_3"])
+        #expect(next.generated.importedModules == ["Cell_1", "Cell_3"])
         #expect(next.generated.source.contains("@_implementationOnly @testable import Cell_3"))
         let statement = try compile("print(m)")
         #expect(!FileManager.default.fileExists(atPath: cells + "/\(statement.module).swiftmodule"))
