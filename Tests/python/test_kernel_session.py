@@ -38,8 +38,9 @@ def runtime_dir(tmp_path, monkeypatch) -> Path:
 
 def start(name: str, log_path: Path) -> tuple[KernelManager, BlockingKernelClient]:
     km = KernelManager(kernel_name=name)
-    with open(log_path, "w") as log:
-        km.start_kernel(stderr=log)
+    # Kept open for the manager's lifetime: a restart launches the kernel with it again.
+    log = open(log_path, "w", buffering=1)
+    km.start_kernel(stderr=log)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=CELL_TIMEOUT)
