@@ -103,4 +103,10 @@ struct SplitCellNamesTests {
         #expect(!SplitCell(parsing: "let x = 1\nfunc f() {}").declaresTypes)
         #expect(SplitCell(parsing: "typealias Vector = [Double]").declaresTypes)
     }
+
+    @Test func syntaxErrorsAreNoticed() {
+        #expect(SplitCell(parsing: "let x = )").hasSyntaxErrors)
+        #expect(SplitCell(parsing: "func f( {").hasSyntaxErrors)
+        #expect(!SplitCell(parsing: "let broken: Int = \"text\"").hasSyntaxErrors)  // a type error
+    }
 }

@@ -114,15 +114,16 @@ def test_session_directory_is_private_and_removed_at_shutdown(runtime_dir, tmp_p
     assert not directory.exists(), "the session directory outlived the kernel"
 
 
-def test_sigterm_removes_the_session_directory(runtime_dir, tmp_path) -> None:
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_removes_the_session_directory(runtime_dir, tmp_path, signal_name) -> None:
     km, kc = start(FAKE_KERNEL, tmp_path / "kernel.log")
     pid = km.provisioner.process.pid
     try:
         [directory] = session_dirs(runtime_dir, pid)
-        os.kill(pid, signal.SIGTERM)
-        wait_until(lambda: not km.is_alive(), 5, "the kernel did not exit on SIGTERM")
+        os.kill(pid, getattr(signal, signal_name))
+        wait_until(lambda: not km.is_alive(), 5, f"the kernel did not exit on {signal_name}")
         assert not directory.exists()
-        assert "received SIGTERM" in (tmp_path / "kernel.log").read_text()
+        assert f"received {signal_name}" in (tmp_path / "kernel.log").read_text()
     finally:
         kc.stop_channels()
         if km.is_alive():

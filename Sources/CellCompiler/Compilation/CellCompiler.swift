@@ -26,8 +26,8 @@ public final class CellCompiler: @unchecked Sendable {
         /// The cell's split.
         public var split: SplitCell
         /// Whether it compiled with the selected imports (``NameTable/imports(referencing:)``);
-        /// false when it needed the complete set.
-        public var usedSelectedImports: Bool = false
+        /// false when it compiled with the complete set.
+        public var usedSelectedImports: Bool
     }
 
     /// A cell that did not compile.
@@ -99,10 +99,12 @@ public final class CellCompiler: @unchecked Sendable {
         }
         let split = SplitCell(parsing: code)
         // First with the earlier cells the cell can refer to; if that fails, once more with all
-        // of them (today's complete set), so that a wrong guess costs time, never correctness.
+        // of them (the complete set), so that a wrong guess costs time, never correctness. A
+        // cell with syntax errors fails either way: it compiles once, with the complete set
+        // (whose diagnostics cannot include names the selection left out).
         let complete = table.imports()
         var attempts = [(imports: complete, usesSelection: false)]
-        if configuration.selectsImports {
+        if configuration.selectsImports && !split.hasSyntaxErrors {
             let selected = table.imports(referencing: split.referencedNames)
             if selected.lines != complete.lines { attempts.insert((selected, true), at: 0) }
         }
@@ -111,10 +113,9 @@ public final class CellCompiler: @unchecked Sendable {
         for attempt in attempts {
             let generated = CellSourceGenerator(persistentImports: imports, cellImports: attempt.imports)
                 .generate(code: code, split: split, module: module)
-            result = build(generated, code: code, split: split)
+            result = build(generated, code: code, split: split, usesSelection: attempt.usesSelection)
             switch result {
-            case .success(var cell):
-                cell.usedSelectedImports = attempt.usesSelection
+            case .success(let cell):
                 tableLock.withLock {
                     self.table.register(module: module, split: split, importedModules: generated.importedModules)
                     for line in split.imports where !self.imports.contains(line) { self.imports.append(line) }
@@ -131,7 +132,7 @@ public final class CellCompiler: @unchecked Sendable {
     }
 
     /// Writes `generated` to the cells directory and compiles it.
-    private func build(_ generated: GeneratedCell, code: String, split: SplitCell)
+    private func build(_ generated: GeneratedCell, code: String, split: SplitCell, usesSelection: Bool)
         -> Result<CompiledCell, CompilationFailure>
     {
         let module = generated.module
@@ -154,7 +155,7 @@ public final class CellCompiler: @unchecked Sendable {
         }
         return .success(CompiledCell(
             module: module, libraryPath: "\(configuration.cellsDirectory)/lib\(module).so",
-            generated: generated, split: split))
+            generated: generated, split: split, usedSelectedImports: usesSelection))
     }
 
     /// Deletes what no later cell needs: the source-location file of every cell, and the module

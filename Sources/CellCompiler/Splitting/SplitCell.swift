@@ -67,6 +67,8 @@ public struct SplitCell: Sendable, Equatable {
     /// Every identifier, keyword and operator the cell's text uses (backticks removed): an
     /// earlier cell is imported only when one of its names occurs here.
     public var referencedNames: Set<String>
+    /// Whether SwiftParser found syntax errors (the cell fails whatever it imports).
+    public var hasSyntaxErrors: Bool
 
     /// Splits a cell with SwiftParser.
     /// - Parameter code: The cell's text.
@@ -135,6 +137,7 @@ public struct SplitCell: Sendable, Equatable {
         self.declaresTypes = declaresTypes
         self.declaresConformances = declaresConformances
         self.referencedNames = Self.referencedNames(in: tree)
+        self.hasSyntaxErrors = tree.hasError
         self.usesAwait = statements.contains { block in
             if case .decl = block.item { return false }
             return block.tokens(viewMode: .sourceAccurate).contains { $0.tokenKind == .keyword(.await) }
