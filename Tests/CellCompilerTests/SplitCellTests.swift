@@ -72,3 +72,41 @@ struct SplitCellTests {
         #expect(SplitCell(parsing: "let w = try? parse(\"1\")").items[0].role == .storedGlobals(names: ["w"]))
     }
 }
+
+struct SplitCellNamesTests {
+    @Test func referencedNamesAreTheCellsIdentifiersWithoutBackticks() {
+        let split = SplitCell(parsing: "let `class` = model.train(epochs: n)\nprint(\"\\(value.mean)\")\n$0 ?? a <*> b")
+        for name in ["class", "model", "train", "epochs", "n", "print", "value", "mean", "let", "$0", "??", "<*>"] {
+            #expect(split.referencedNames.contains(name), "\(name)")
+        }
+        #expect(!split.referencedNames.contains("`class`"))
+    }
+
+    @Test func membersOfTypesAndExtensionsAtAnyDepth() {
+        let split = SplitCell(parsing: """
+            struct Outer {
+                var a = 1, (b, c) = (2, 3)
+                struct Inner { static let deep = 0; func g() {} }
+                enum Kind { case one, two(Int) }
+                init(label x: Int) {}
+                subscript(row r: Int) -> Int { r }
+                typealias Alias = Int
+            }
+            extension Swift.Dictionary: CustomThing where Key == String { func h() {} }
+            let value = 3
+            """)
+        #expect(split.memberNames == ["a", "b", "c", "Inner", "deep", "g", "Kind", "one", "two", "label", "row", "Alias", "h"])
+        #expect(split.extendedTypes == ["Swift", "Dictionary"])
+        #expect(split.declaresTypes)
+        #expect(split.declaresConformances)
+        #expect(!SplitCell(parsing: "extension Int { var twice: Int { self * 2 } }").declaresConformances)
+        #expect(!SplitCell(parsing: "let x = 1\nfunc f() {}").declaresTypes)
+        #expect(SplitCell(parsing: "typealias Vector = [Double]").declaresTypes)
+    }
+
+    @Test func syntaxErrorsAreNoticed() {
+        #expect(SplitCell(parsing: "let x = )").hasSyntaxErrors)
+        #expect(SplitCell(parsing: "func f( {").hasSyntaxErrors)
+        #expect(!SplitCell(parsing: "let broken: Int = \"text\"").hasSyntaxErrors)  // a type error
+    }
+}

@@ -25,6 +25,9 @@ public final class CellCompiler: @unchecked Sendable {
         public var generated: GeneratedCell
         /// The cell's split.
         public var split: SplitCell
+        /// Whether it compiled with the selected imports (``NameTable/imports(referencing:)``);
+        /// false when it compiled with the complete set.
+        public var usedSelectedImports: Bool
     }
 
     /// A cell that did not compile.
@@ -95,8 +98,44 @@ public final class CellCompiler: @unchecked Sendable {
             return ("Cell_\(nextIndex - 1)", self.imports, self.table)
         }
         let split = SplitCell(parsing: code)
-        let generated = CellSourceGenerator(persistentImports: imports, cellImports: table.imports())
-            .generate(code: code, split: split, module: module)
+        // First with the earlier cells the cell can refer to; if that fails, once more with all
+        // of them (the complete set), so that a wrong guess costs time, never correctness. A
+        // cell with syntax errors fails either way: it compiles once, with the complete set
+        // (whose diagnostics cannot include names the selection left out).
+        let complete = table.imports()
+        var attempts = [(imports: complete, usesSelection: false)]
+        if configuration.selectsImports && !split.hasSyntaxErrors {
+            let selected = table.imports(referencing: split.referencedNames)
+            if selected.lines != complete.lines { attempts.insert((selected, true), at: 0) }
+        }
+        var result: Result<CompiledCell, CompilationFailure> = .failure(
+            .init(diagnostics: [], compilerOutput: "", wasCancelled: false))
+        for attempt in attempts {
+            let generated = CellSourceGenerator(persistentImports: imports, cellImports: attempt.imports)
+                .generate(code: code, split: split, module: module)
+            result = build(generated, code: code, split: split, usesSelection: attempt.usesSelection)
+            switch result {
+            case .success(let cell):
+                tableLock.withLock {
+                    self.table.register(module: module, split: split, importedModules: generated.importedModules)
+                    for line in split.imports where !self.imports.contains(line) { self.imports.append(line) }
+                }
+                removeUnneededFiles(of: cell)
+                return .success(cell)
+            case .failure(let failure) where failure.wasCancelled:
+                return result
+            case .failure:
+                continue
+            }
+        }
+        return result
+    }
+
+    /// Writes `generated` to the cells directory and compiles it.
+    private func build(_ generated: GeneratedCell, code: String, split: SplitCell, usesSelection: Bool)
+        -> Result<CompiledCell, CompilationFailure>
+    {
+        let module = generated.module
         let sourcePath = "\(configuration.cellsDirectory)/\(module).swift"
         do {
             try FileManager.default.createDirectory(
@@ -114,13 +153,29 @@ public final class CellCompiler: @unchecked Sendable {
                 compilerOutput: output, file: sourcePath, generated: generated, cell: code)
             return .failure(.init(diagnostics: diagnostics, compilerOutput: output, wasCancelled: cancelled))
         }
-        tableLock.withLock {
-            self.table.register(module: module, split: split)
-            for line in split.imports where !self.imports.contains(line) { self.imports.append(line) }
-        }
         return .success(CompiledCell(
             module: module, libraryPath: "\(configuration.cellsDirectory)/lib\(module).so",
-            generated: generated, split: split))
+            generated: generated, split: split, usedSelectedImports: usesSelection))
+    }
+
+    /// Deletes what no later cell needs: the source-location file of every cell, and the module
+    /// files of a cell that declares nothing (no later cell imports it). The library stays until
+    /// the worker has loaded it (``removeLibrary(of:)``).
+    private func removeUnneededFiles(of cell: CompiledCell) {
+        let base = "\(configuration.cellsDirectory)/\(cell.module)"
+        var files = [base + ".swiftsourceinfo"]
+        if !cell.split.hasDeclarations {
+            files += [base + ".swiftmodule", base + ".swiftdoc", base + ".swift", base + ".abi.json"]
+        }
+        for file in files { unlink(file) }
+    }
+
+    /// Deletes the shared library of a cell that declares nothing, once the worker has loaded
+    /// it: no later cell links it, and a restarted worker does not load it again.
+    /// - Parameter cell: A compiled cell.
+    public func removeLibrary(of cell: CompiledCell) {
+        guard !cell.split.hasDeclarations else { return }
+        unlink(cell.libraryPath)
     }
 
     /// Forgets the global `name` of cell `module` (its initialiser threw, so it has no value):

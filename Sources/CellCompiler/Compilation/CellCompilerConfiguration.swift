@@ -14,6 +14,10 @@ public struct CellCompilerConfiguration: Sendable, Equatable {
     public var extraFlags: [String]
     /// Whether cells compile with `-O -wmo` (default; -Onone code runs loops ~14× slower).
     public var optimize: Bool
+    /// Whether a cell first compiles against only the earlier cells it can refer to
+    /// (``NameTable/imports(referencing:)``; default). False imports every earlier cell in
+    /// every cell, which makes compile time grow with the session (kept to measure it).
+    public var selectsImports: Bool
 
     /// Creates a configuration.
     /// - Parameters:
@@ -23,9 +27,10 @@ public struct CellCompilerConfiguration: Sendable, Equatable {
     ///   - cellsDirectory: Where cells are written.
     ///   - extraFlags: Further compiler flags.
     ///   - optimize: Whether to compile with `-O -wmo`.
+    ///   - selectsImports: Whether to import only the earlier cells a cell can refer to.
     public init(
         compiler: String, modulesDirectory: String, libraryDirectory: String, cellsDirectory: String,
-        extraFlags: [String] = [], optimize: Bool = true
+        extraFlags: [String] = [], optimize: Bool = true, selectsImports: Bool = true
     ) {
         self.compiler = compiler
         self.modulesDirectory = modulesDirectory
@@ -33,6 +38,7 @@ public struct CellCompilerConfiguration: Sendable, Equatable {
         self.cellsDirectory = cellsDirectory
         self.extraFlags = extraFlags
         self.optimize = optimize
+        self.selectsImports = selectsImports
     }
 
     /// The flags that type-check a cell module `module` (no inputs, no outputs).

@@ -9,6 +9,9 @@
 /// imports do not carry operators): a name it declares and a later cell redefines is then
 /// ambiguous, so keep operators in cells of their own.
 ///
+/// A new cell imports only the earlier cells it can refer to (``imports(referencing:)``), and
+/// all of them (``imports()``) when that does not compile.
+///
 /// Functions are keyed by name and parameters (labels and types, as written): a function
 /// redeclared with the same parameters replaces the earlier one (whatever its return type); one
 /// with other parameters is an overload and the earlier one stays callable. A scoped import
@@ -26,12 +29,25 @@ public struct NameTable: Sendable, Equatable {
         public var hasDeclarations: Bool
         /// Whether it declared operators (then it is always imported whole).
         public var declaresOperators: Bool
+        /// The member names its types and extensions declare (``SplitCell/memberNames``).
+        public var memberNames: Set<String> = []
+        /// The types it extends (``SplitCell/extendedTypes``).
+        public var extendedTypes: Set<String> = []
+        /// Whether it declared a type or an extension (``SplitCell/declaresTypes``).
+        public var declaresTypes: Bool = false
+        /// Whether a new cell always imports it: it declares operators or conformances, which a
+        /// cell uses without naming them.
+        public var isAlwaysImported: Bool = false
+        /// The earlier cell modules it imported when it was compiled.
+        public var importedModules: [String] = []
     }
 
     /// The compiled cells, oldest first.
     public private(set) var cells: [Cell] = []
     /// Name → the module that declares its current definition.
     public private(set) var currentModule: [String: String] = [:]
+    /// Module → its index in ``cells``.
+    var cellIndex: [String: Int] = [:]
 
     /// Creates an empty table.
     public init() {}
@@ -44,11 +60,17 @@ public struct NameTable: Sendable, Equatable {
     /// - Parameters:
     ///   - module: The cell's module name.
     ///   - split: The cell's split.
-    public mutating func register(module: String, split: SplitCell) {
+    ///   - importedModules: The earlier cell modules it was compiled against.
+    public mutating func register(module: String, split: SplitCell, importedModules: [String] = []) {
         guard split.hasDeclarations else { return }
         cells.append(Cell(
             module: module, declarations: split.declarations,
-            hasDeclarations: split.hasDeclarations, declaresOperators: split.declaresOperators))
+            hasDeclarations: split.hasDeclarations, declaresOperators: split.declaresOperators,
+            memberNames: split.memberNames, extendedTypes: split.extendedTypes,
+            declaresTypes: split.declaresTypes,
+            isAlwaysImported: split.declaresOperators || split.declaresConformances,
+            importedModules: importedModules))
+        cellIndex[module] = cells.count - 1
         for declaration in split.declarations { currentModule[declaration.key] = module }
     }
 
@@ -71,21 +93,28 @@ public struct NameTable: Sendable, Equatable {
         }?.module
     }
 
-    /// The import lines a new cell starts with, and the earlier cell modules it must link.
+    /// The import lines a new cell starts with, and the earlier cell modules it must link: every
+    /// earlier cell with declarations (the complete set; ``imports(referencing:)`` selects).
     public func imports() -> (lines: [String], modules: [String]) {
+        importLines(for: cells, prefix: "@testable import")
+    }
+
+    /// The import lines for `selected` cells (oldest first): whole imports of cells none of whose
+    /// names was redefined, scoped imports of the still-current names of the others.
+    func importLines(for selected: [Cell], prefix: String) -> (lines: [String], modules: [String]) {
         var lines: [String] = []
         var modules: [String] = []
-        for cell in cells {
+        for cell in selected {
             let current = cell.declarations.filter { currentModule[$0.key] == cell.module }
             if cell.declaresOperators || current.count == cell.declarations.count {
-                lines.append("@testable import \(cell.module)")
+                lines.append("\(prefix) \(cell.module)")
             } else {
-                lines.append("@testable import enum \(cell.module).\(Self.markerName(of: cell.module))")
+                lines.append("\(prefix) enum \(cell.module).\(Self.markerName(of: cell.module))")
                 var seen = Set<String>()
                 for declaration in current
                 where seen.insert("\(declaration.kind.importKeyword) \(declaration.bareName)").inserted {
                     lines.append(
-                        "@testable import \(declaration.kind.importKeyword) \(cell.module).\(declaration.name)")
+                        "\(prefix) \(declaration.kind.importKeyword) \(cell.module).\(declaration.name)")
                 }
             }
             modules.append(cell.module)

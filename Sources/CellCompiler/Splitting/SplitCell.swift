@@ -52,6 +52,23 @@ public struct SplitCell: Sendable, Equatable {
     public var imports: [String]
     /// Whether a statement of the cell uses `await` (the body function is then `async`).
     public var usesAwait: Bool
+    /// The names of members the cell's types and extensions declare (properties, methods,
+    /// enum cases, nested types, argument labels of initialisers and subscripts), at any depth.
+    public var memberNames: Set<String>
+    /// The types the cell extends (`extension Array where …` gives `Array`).
+    public var extendedTypes: Set<String>
+    /// Whether the cell declares a type (struct, class, enum, protocol, actor, type alias) or
+    /// an extension: values of later cells may have its types, so cells that import a cell
+    /// importing this one import it too (see ``NameTable/imports(referencing:)``).
+    public var declaresTypes: Bool
+    /// Whether the cell declares a conformance in an extension (`extension Int: P`), which a
+    /// later cell may use without naming anything the cell declares (so it is always imported).
+    public var declaresConformances: Bool
+    /// Every identifier, keyword and operator the cell's text uses (backticks removed): an
+    /// earlier cell is imported only when one of its names occurs here.
+    public var referencedNames: Set<String>
+    /// Whether SwiftParser found syntax errors (the cell fails whatever it imports).
+    public var hasSyntaxErrors: Bool
 
     /// Splits a cell with SwiftParser.
     /// - Parameter code: The cell's text.
@@ -62,6 +79,10 @@ public struct SplitCell: Sendable, Equatable {
         var hasDeclarations = false
         var declaresOperators = false
         var imports: [String] = []
+        var members = Set<String>()
+        var extended = Set<String>()
+        var declaresTypes = false
+        var declaresConformances = false
         let statements = Array(tree.statements)
         for (index, block) in statements.enumerated() {
             let node = block.item
@@ -81,6 +102,11 @@ public struct SplitCell: Sendable, Equatable {
                     continue
                 }
                 hasDeclarations = true
+                let typeNames = Self.typeNames(decl)
+                members.formUnion(typeNames.members)
+                extended.formUnion(typeNames.extended)
+                declaresTypes = declaresTypes || typeNames.isType
+                declaresConformances = declaresConformances || typeNames.conforms
                 if let named = Self.namedDeclaration(decl) {
                     declarations.append(named)
                     if named.kind == .func, let first = named.name.unicodeScalars.first,
@@ -106,6 +132,12 @@ public struct SplitCell: Sendable, Equatable {
         self.hasDeclarations = hasDeclarations
         self.declaresOperators = declaresOperators
         self.imports = imports
+        self.memberNames = members
+        self.extendedTypes = extended
+        self.declaresTypes = declaresTypes
+        self.declaresConformances = declaresConformances
+        self.referencedNames = Self.referencedNames(in: tree)
+        self.hasSyntaxErrors = tree.hasError
         self.usesAwait = statements.contains { block in
             if case .decl = block.item { return false }
             return block.tokens(viewMode: .sourceAccurate).contains { $0.tokenKind == .keyword(.await) }

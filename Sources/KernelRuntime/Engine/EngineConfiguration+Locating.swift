@@ -7,7 +7,7 @@ extension EngineConfiguration {
     /// Environment variables override each piece: `GNPE_LIBRARY_PATH` (libGNPE.so),
     /// `GNPE_MODULES_DIR`, `GNPE_WORKER_PATH`, `GNPE_SWIFTC`, `GNPE_CELL_FLAGS` (extra compiler
     /// flags separated by spaces), `GNPE_BUILD_DIR` (the folder to look in instead of the
-    /// executable's). The C module maps the library's modules import are read from SwiftPM's
+    /// executable's); `GNPE_IMPORT_ALL_CELLS=1` makes every cell import every earlier cell. The C module maps the library's modules import are read from SwiftPM's
     /// build description (`.build/<configuration>.yaml`).
     ///
     /// - Returns: The configuration.
@@ -57,7 +57,7 @@ extension EngineConfiguration {
         }
         return EngineConfiguration(
             compiler: compiler, libraryPath: library, modulesDirectory: modules, workerPath: worker,
-            extraCompilerFlags: flags)
+            extraCompilerFlags: flags, importsAllCells: environment["GNPE_IMPORT_ALL_CELLS"] == "1")
     }
 
     /// The `-Xcc …` flags SwiftPM passed when compiling the GNPE module (module maps of the C

@@ -17,6 +17,13 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var cellsDirectory: String?
     /// Seconds an interrupted cell has to stop before the worker is killed and restarted.
     public var interruptGracePeriod: Double
+    /// The kernel's session directory (``SessionDirectory``): the worker gets it as
+    /// `GNPE_SESSION_DIR`, cells go to its `cells/` unless ``cellsDirectory`` is set, and a crash
+    /// report lists what the library kept there. Nil: cells go to a private temporary folder.
+    public var sessionDirectory: String?
+    /// Whether every cell imports every earlier cell (the behaviour before the import selection,
+    /// kept to measure it; `GNPE_IMPORT_ALL_CELLS=1`).
+    public var importsAllCells: Bool
 
     /// Creates a configuration.
     /// - Parameters:
@@ -27,9 +34,12 @@ public struct EngineConfiguration: Sendable, Equatable {
     ///   - extraCompilerFlags: Further compiler flags for cells.
     ///   - cellsDirectory: Where cells go; nil for a temporary folder.
     ///   - interruptGracePeriod: Seconds before an interrupted cell's worker is killed (default 2).
+    ///   - sessionDirectory: The kernel's session directory, or nil.
+    ///   - importsAllCells: Whether every cell imports every earlier cell.
     public init(
         compiler: String, libraryPath: String, modulesDirectory: String, workerPath: String,
-        extraCompilerFlags: [String] = [], cellsDirectory: String? = nil, interruptGracePeriod: Double = 2
+        extraCompilerFlags: [String] = [], cellsDirectory: String? = nil, interruptGracePeriod: Double = 2,
+        sessionDirectory: String? = nil, importsAllCells: Bool = false
     ) {
         self.compiler = compiler
         self.libraryPath = libraryPath
@@ -38,6 +48,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.extraCompilerFlags = extraCompilerFlags
         self.cellsDirectory = cellsDirectory
         self.interruptGracePeriod = interruptGracePeriod
+        self.sessionDirectory = sessionDirectory
+        self.importsAllCells = importsAllCells
     }
 }
 

@@ -61,16 +61,21 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         if let directory = configuration.cellsDirectory {
             cellsDirectory = directory
             ownsCellsDirectory = false
+        } else if let session = configuration.sessionDirectory {
+            cellsDirectory = session + "/cells"
+            ownsCellsDirectory = false  // the kernel removes the session directory
         } else {
             cellsDirectory = NSTemporaryDirectory() + "gnpe-cells-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             ownsCellsDirectory = true
         }
-        try FileManager.default.createDirectory(atPath: cellsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: cellsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         compiler = CellCompiler(configuration: CellCompilerConfiguration(
             compiler: configuration.compiler, modulesDirectory: configuration.modulesDirectory,
             libraryDirectory: URL(fileURLWithPath: configuration.libraryPath).deletingLastPathComponent().path,
-            cellsDirectory: cellsDirectory, extraFlags: configuration.extraCompilerFlags))
-        worker = try WorkerProcess(executable: configuration.workerPath, libraryPath: configuration.libraryPath)
+            cellsDirectory: cellsDirectory, extraFlags: configuration.extraCompilerFlags,
+            selectsImports: !configuration.importsAllCells))
+        worker = try Self.startWorker(configuration)
         // Warm the module cache (a cold one adds ~1 s to the first cell). The warm-up cell
         // declares nothing; whichever of it and the first real cell takes the lock first runs first.
         DispatchQueue.global().async { [compiler, executeLock] in
@@ -132,6 +137,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.unlock()
         var stderrTail: [String] = []
         let status = current.run(libraryPath: compiled.libraryPath, sink: sink, stderrTail: &stderrTail)
+        compiler.removeLibrary(of: compiled)
         stateLock.lock()
         let wasKilled = killedByInterrupt
         stateLock.unlock()
@@ -158,12 +164,12 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
             return .error(name: "LoadError", value: message, traceback: ["The cell's library did not load: \(message)"])
         case .fatal(let message):
             replaceWorker()
-            return .error(name: "WorkerError", value: message, traceback: ["The worker failed: \(message)", Self.restartNote])
+            return .error(name: "WorkerError", value: message, traceback: ["The worker failed: \(message)"] + crashReport())
         case .exited(let waitStatus):
             replaceWorker()
             if killedByInterrupt {
                 let text = "The cell did not stop within \(Self.seconds(configuration.interruptGracePeriod)) after the interrupt (it does not poll Interruption.checkpoint), so the worker was killed and restarted."
-                return .error(name: "Interrupted", value: text, traceback: [text, Self.restartNote])
+                return .error(name: "Interrupted", value: text, traceback: [text] + crashReport())
             }
             let signal = (waitStatus & 0x7F) != 0 && (waitStatus & 0x7F) != 0x7F ? waitStatus & 0x7F : 0
             let summary = signal != 0
@@ -172,13 +178,17 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
             var traceback = [summary]
             let tail = stderrTail.suffix(10).filter { !$0.isEmpty }
             if !tail.isEmpty { traceback += ["Last lines on standard error:"] + tail.map { "    " + $0 } }
-            traceback.append(Self.restartNote)
+            traceback += crashReport()
             return .error(name: "Crash", value: summary, traceback: traceback)
         }
     }
 
-    private static let restartNote =
-        "The worker was restarted and the state was lost: values and objects of earlier cells are gone. Definitions are kept (functions, types, globals with their initial values); re-run the cells you need."
+    /// What the library left in the session directory (what was running, the kept items),
+    /// then what the new worker has lost.
+    private func crashReport() -> [String] {
+        guard let session = configuration.sessionDirectory else { return [SessionRecords.restartNote] }
+        return SessionRecords(directory: session).crashReport()
+    }
 
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
@@ -229,7 +239,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.unlock()
         if let existing { return existing }
         do {
-            let started = try WorkerProcess(executable: configuration.workerPath, libraryPath: configuration.libraryPath)
+            let started = try Self.startWorker(configuration)
             stateLock.lock()
             worker = started
             stateLock.unlock()
@@ -238,6 +248,12 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
             sink.standardError("gnpe: \(error)\n")
             return nil
         }
+    }
+
+    private static func startWorker(_ configuration: EngineConfiguration) throws -> WorkerProcess {
+        try WorkerProcess(
+            executable: configuration.workerPath, libraryPath: configuration.libraryPath,
+            sessionDirectory: configuration.sessionDirectory)
     }
 
     /// Drops the current worker and starts a new one (a new worker costs a few milliseconds).
@@ -249,7 +265,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.unlock()
         old?.terminate()
         guard !shutDown else { return }
-        if let started = try? WorkerProcess(executable: configuration.workerPath, libraryPath: configuration.libraryPath) {
+        if let started = try? Self.startWorker(configuration) {
             stateLock.lock()
             worker = started
             stateLock.unlock()

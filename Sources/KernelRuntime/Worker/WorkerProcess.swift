@@ -33,8 +33,9 @@ final class WorkerProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - executable: Path of `gnpe-worker`.
     ///   - libraryPath: Path of `libGNPE.so`.
+    ///   - sessionDirectory: The kernel's session directory, passed as `GNPE_SESSION_DIR`.
     ///   - timeout: Seconds to wait for the worker to load the library.
-    init(executable: String, libraryPath: String, timeout: Double = 60) throws {
+    init(executable: String, libraryPath: String, sessionDirectory: String? = nil, timeout: Double = 60) throws {
         // Child end, parent end for each pipe; all close-on-exec and numbered ≥ 10 so that the
         // dup2 calls into 1…6 cannot overwrite one another.
         func makePipe() throws -> (read: Int32, write: Int32) {
@@ -77,6 +78,7 @@ final class WorkerProcess: @unchecked Sendable {
 
         var environment = ProcessInfo.processInfo.environment
         environment["GNPE_LIBRARY"] = libraryPath
+        environment["GNPE_SESSION_DIR"] = sessionDirectory
         // A crash reports the runtime's one-line message; the full backtrace would push it out
         // of the stderr tail the kernel shows (and takes a while to print).
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }

@@ -98,6 +98,8 @@ extension Kernel {
         publishStatus("busy", parent: request)
         reply(request, "shutdown_reply", ["status": "ok", "restart": restart], on: socket)
         publishStatus("idle", parent: request)
-        terminate(status: 0, reason: restart ? "restart requested; exiting" : "shutdown requested")
+        terminate(
+            status: 0, reason: restart ? "restart requested; exiting (kept items stay for the next kernel)" : "shutdown requested",
+            restarting: restart)
     }
 }

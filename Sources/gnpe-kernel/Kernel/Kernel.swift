@@ -11,6 +11,10 @@ import KernelRuntime
 /// iopub and stdin are shared and locked.
 final class Kernel: @unchecked Sendable {
     let connection: ConnectionInfo
+    /// The connection file's path (a restart's next kernel is started on the same file).
+    let connectionFile: String
+    /// The kernel's private working directory, removed when the kernel exits.
+    let sessionDirectory: SessionDirectory
     let codec: WireCodec
     let engine: ExecutionEngine
     /// This kernel's session id (the `session` of every message it sends).
@@ -36,10 +40,14 @@ final class Kernel: @unchecked Sendable {
     /// Binds every socket of `connection`.
     /// - Parameters:
     ///   - connection: The parsed connection file.
+    ///   - connectionFile: Its path.
     ///   - engine: Runs the cells.
+    ///   - session: The kernel's session directory.
     /// - Throws: ``ZMQError`` when a port cannot be bound.
-    init(connection: ConnectionInfo, engine: ExecutionEngine) throws {
+    init(connection: ConnectionInfo, connectionFile: String, engine: ExecutionEngine, session: SessionDirectory) throws {
         self.connection = connection
+        self.connectionFile = connectionFile
+        self.sessionDirectory = session
         self.codec = WireCodec(signer: connection.signer)
         self.engine = engine
         context = try ZMQContext()
@@ -64,6 +72,9 @@ final class Kernel: @unchecked Sendable {
         startThread(name: "heartbeat") { [self] in serveHeartbeat() }
         startThread(name: "control") { [self] in serveLoop(on: control, channel: "control") }
         startThread(name: "parent-watch") { [self] in watchParent() }
+        if let signals = installSignalHandlers() {
+            startThread(name: "signals") { [self] in watchSignals(readEnd: signals) }
+        }
         publishStatus("starting", parent: nil)
         serveLoop(on: shell, channel: "shell")
     }
@@ -133,8 +144,9 @@ final class Kernel: @unchecked Sendable {
 
     // MARK: - Leaving
 
-    /// Stops the engine and exits the process (once, whichever thread gets here first).
-    func terminate(status: Int32, reason: String) -> Never {
+    /// Stops the engine, removes the session directory (or, for a restart, leaves its kept
+    /// items for the next kernel) and exits the process (once, whichever thread gets here first).
+    func terminate(status: Int32, reason: String, restarting: Bool = false) -> Never {
         exitLock.lock()
         if exiting {
             exitLock.unlock()
@@ -144,6 +156,11 @@ final class Kernel: @unchecked Sendable {
         exitLock.unlock()
         Log.write(reason)
         engine.shutdown()
+        if restarting {
+            sessionDirectory.prepareForRestart(connectionFile: connectionFile)
+        } else {
+            sessionDirectory.remove()
+        }
         usleep(100_000)  // let ZeroMQ's I/O thread deliver the last replies
         exit(status)
     }
@@ -162,4 +179,39 @@ final class Kernel: @unchecked Sendable {
             }
         }
     }
+
+    /// Installs handlers so that the kernel exits cleanly on SIGTERM and SIGHUP (SIGINT stays ignored: interrupts arrive as
+    /// `interrupt_request`). The handler only writes the signal's number to a pipe; this
+    /// thread reads it and terminates. A handled signal reverts to its default in the compiler
+    /// and worker processes the kernel starts, so they stay killable.
+    private func installSignalHandlers() -> Int32? {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return nil }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        signalPipeWriteEnd = fds[1]
+        for number in [SIGTERM, SIGHUP] {
+            signal(number) { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipeWriteEnd, &byte, 1)
+            }
+        }
+        return fds[0]
+    }
+
+    private func watchSignals(readEnd: Int32) {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(readEnd, &byte, 1)
+            if n == 1 {
+                let name = Int32(byte) == SIGTERM ? "SIGTERM" : "SIGHUP"
+                terminate(status: 128 + Int32(byte), reason: "received \(name); exiting")
+            }
+            if n < 0 && errno != EINTR { return }
+        }
+    }
 }
+
+/// The write end of the pipe the signal handler writes to (a global: a C signal handler
+/// cannot capture context).
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
