@@ -106,6 +106,39 @@ import Testing
         try Self.expectPrivateFiles(in: directory)
     }
 
+    /// A fresh estimator that resumes (or restores) a run counts the simulations the run dropped
+    /// before the checkpoint too: the same count as one uninterrupted run.
+    @Test func aResumedRunCountsTheSimulationsDroppedBeforeItsCheckpoint() throws {
+        let times = (0..<10).map { Double($0) }
+        let model = try SimulationModel {
+            Parameter("a", Uniform(0, 1))
+            Simulator(outputLength: 10) { θ, _ in
+                θ[0] > 0.9 ? [Double](repeating: .nan, count: 10) : times.map { θ[0] * $0 }
+            }
+        }
+        let reference = NPE(model: model)
+        try reference.appendSimulations(count: 6000, seed: 5)
+        #expect(reference.discardedSimulationCount > 400 && reference.simulationCount + reference.discardedSimulationCount == 6000)
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try SessionStore.withDirectory(directory, checkpointInterval: 0) {
+            let first = NPE(model: model)
+            #expect(throws: InterruptedError.self) {
+                try SimulationRun.$interruptionRowForTesting.withValue(5000) {
+                    try first.appendSimulations(count: 6000, seed: 5)
+                }
+            }
+            #expect(first.discardedSimulationCount > 0)
+            let second = NPE(model: model)
+            try second.appendSimulations(count: 6000, seed: 5)
+            #expect(second.parameters == reference.parameters)
+            #expect(second.discardedSimulationCount == reference.discardedSimulationCount)
+            let third = NPE(model: model)
+            try third.appendSimulations(count: 6000, seed: 5)
+            #expect(third.discardedSimulationCount == reference.discardedSimulationCount)
+        }
+    }
+
     @Test func aBatchSimulatorsRunResumesAtAChunkBoundaryBitIdentically() throws {
         let model = try BatchSimulatorTests.model()
         let reference = NPE(model: model)

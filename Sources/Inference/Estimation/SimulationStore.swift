@@ -86,8 +86,8 @@ struct SimulationStore: Sendable {
                         run.restore(processed: checkpoint.processed, keptData: x, droppedRows: checkpoint.droppedRows,
                                     nonFiniteCount: checkpoint.nonFiniteCount, thrownCount: checkpoint.thrownCount)
                         resumed = checkpoint
-                        nonFiniteBefore = checkpoint.nonFiniteCount
-                        thrownBefore = checkpoint.thrownCount
+                        // This store has not counted the checkpoint's dropped simulations yet (unlike
+                        // a run stopped earlier in this store, above): they are counted below.
                         SessionStore.note(checkpoint.processed == count
                             ? "restored \(Count.grouped(checkpoint.kept)) simulations made earlier in this session (\(folder))"
                             : "resuming from the checkpoint in \(folder): \(Count.grouped(checkpoint.processed)) of \(Count.grouped(count)) simulations were done")
