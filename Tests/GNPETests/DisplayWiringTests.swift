@@ -40,6 +40,23 @@ import GNPE
         #expect(text.contains("100"))
     }
 
+    /// A restored estimator's display shows its whole run at once, finished, with a note.
+    @Test func aRestoredRunIsShownFinishedWithItsHistory() throws {
+        let recorder = BundleRecorder()
+        let progress = TrainingProgressDisplay(
+            title: "NPE", totalEpochs: 40, output: .custom { bundle, isUpdate in recorder.append(bundle, isUpdate) },
+            clock: ManualClock().read)
+        progress.show()
+        progress.showFinishedRun(trainingLoss: [3, 2, 1.5], validationLoss: [3.2, 2.4, 1.9], note: "restored, not retrained")
+        progress.finish()  // already finished: shows nothing more
+        let shown = recorder.entries
+        #expect(shown.map(\.isUpdate) == [false, true])
+        let text = shown.last?.bundle["text/plain"] ?? ""
+        #expect(text.contains("NPE · restored, not retrained") && text.contains("epoch 3/40") && text.contains("val 1.9"))
+        #expect(progress.snapshot.isFinished && progress.snapshot.trainingLoss == [3, 2, 1.5])
+        try expectSelfContainedSVG(try #require(shown.last?.bundle["image/svg+xml"]))
+    }
+
     @Test func trainingProgressShowsOnceThenUpdatesInPlaceWithSVGAndText() throws {
         let recorder = BundleRecorder()
         let clock = ManualClock()

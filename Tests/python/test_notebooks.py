@@ -131,5 +131,13 @@ def test_tour_outputs_show_state_streaming_updates_and_training(executed_noteboo
     progress = [output["data"]["text/plain"] for cell in run.notebook.cells for output in cell.get("outputs", [])
                 if output.get("output_type") == "display_data" and "image/svg+xml" in output.get("data", {})
                 and "epoch" in output["data"].get("text/plain", "")]
-    assert len(progress) == 1, f"one training display expected, found {progress}"
+    # One training run, and the same cell re-run after the crash (section 8), which restores the
+    # estimator instead of training it again and shows the restored run.
+    assert len(progress) == 2, f"two training displays expected, found {progress}"
     assert "done in" in progress[0], f"the training display did not reach its final state: {progress[0]}"
+    epochs = [re.search(r"epoch (\d+)/", text).group(1) for text in progress]
+    assert "restored, not retrained" in progress[1] and epochs[1] == epochs[0], progress
+    assert "restored the NPE trained earlier in this session" in joined
+    crash = [output for cell in run.notebook.cells for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    assert len(crash) == 1 and crash[0]["ename"] == "Crash", crash
+    assert "Kept from this session" in "\n".join(crash[0]["traceback"])

@@ -25,8 +25,10 @@ extension GNPEEstimator {
             flowDisplay.finish()
             initialDisplay?.finish()
         }
-        return try train(
+        var trained = false
+        let history = try train(
             progress: { report in
+                trained = true
                 flowDisplay.update(epoch: report.epoch, trainingLoss: report.trainingLoss, validationLoss: report.validationLoss)
                 progress?(report)
             },
@@ -34,6 +36,16 @@ extension GNPEEstimator {
                 if report.epoch == 1 { flowDisplay.finish() }
                 initialDisplay?.update(epoch: report.epoch, trainingLoss: report.trainingLoss, validationLoss: report.validationLoss)
             })
+        // No epoch ran: the estimator was restored from the session directory (see SessionStore).
+        if !trained {
+            flowDisplay.showFinishedRun(
+                trainingLoss: history.trainingLoss, validationLoss: history.validationLoss, note: "restored, not retrained")
+            if let initial = initialNetworkHistory {
+                initialDisplay?.showFinishedRun(
+                    trainingLoss: initial.trainingLoss, validationLoss: initial.validationLoss, note: "restored, not retrained")
+            }
+        }
+        return history
     }
 }
 

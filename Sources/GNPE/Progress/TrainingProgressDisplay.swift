@@ -66,6 +66,23 @@ public final class TrainingProgressDisplay: @unchecked Sendable {
         }
     }
 
+    /// Shows a finished run at once — an estimator restored from the session directory instead
+    /// of trained again — with its whole loss history, its title followed by `note`.
+    /// - Parameters:
+    ///   - trainingLoss: The mean training loss of every epoch, `[epochs]`.
+    ///   - validationLoss: The validation loss of every epoch, `[epochs]` (or empty).
+    ///   - note: What happened, e.g. "restored, not retrained".
+    public func showFinishedRun(trainingLoss: [Double], validationLoss: [Double], note: String) {
+        live.modify(finishing: true) { state, elapsed in
+            state.title += " · \(note)"
+            state.epoch = trainingLoss.count
+            state.trainingLoss = trainingLoss
+            state.validationLoss = validationLoss
+            state.isFinished = true
+            state.elapsedSeconds = elapsed
+        }
+    }
+
     /// Marks the run finished and shows the final state. Call it when training ends, also after
     /// early stopping or an error; later calls do nothing.
     public func finish() {
