@@ -37,4 +37,23 @@ import GNPE
         let far = Double(priorDraws.column(4).filter { $0 > 1000 }.count) / 5000
         #expect(abs(far - (1 - (1e9 - 1e6) / (8e9 - 1e6))) < 0.02)
     }
+
+    /// The drift plot draws Kuiper's threshold for periodic poses; mixed with non-periodic poses,
+    /// the periodic series are scaled onto the KS threshold and say so.
+    @Test func driftPlotOfPeriodicPoses() throws {
+        let periodic = GibbsDiagnostics(poseNames: ["phase"], periodic: [true], chainCount: 200,
+                                        drift: [[0.5], [0.2]], recentDrift: [0.2], window: 1)
+        let plot = try periodic.driftPlot()
+        #expect(plot.tolerance == periodic.circularThreshold && plot.driftLabel.contains("Kuiper"))
+        #expect(plot.series[0].values == [0.5, 0.2])
+
+        let mixed = GibbsDiagnostics(poseNames: ["phase", "t"], periodic: [true, false], chainCount: 200,
+                                     drift: [[0.5, 0.4], [0.2, 0.1]], recentDrift: [0.2, 0.1], window: 1)
+        let both = try mixed.driftPlot()
+        let scale = mixed.threshold / mixed.circularThreshold
+        #expect(both.tolerance == mixed.threshold)
+        #expect(both.series[0].name.hasPrefix("phase (Kuiper ×") && both.series[1].name == "t")
+        #expect(abs(both.series[0].values[0] - 0.5 * scale) < 1e-15 && both.series[1].values == [0.4, 0.1])
+        #expect(mixed.hasSettled == (0.2 <= mixed.circularThreshold && 0.1 <= mixed.threshold))
+    }
 }

@@ -139,6 +139,28 @@ extension UniformInComponentsMassRatio: ExactCDF {}
         #expect(abs(sixth - 0.75) < 1e-15)
     }
 
+    /// The sine and cosine quantiles keep full precision next to the poles, where arccos and
+    /// arcsin of the plain CDF lose it: near a pole the CDF is y²/4 with y the distance to it.
+    @Test func sineAndCosineQuantilesArePreciseAtTheEnds() {
+        let pi = Double.pi
+        let sine = Sine(0, pi), cosine = Cosine(-pi / 2, pi / 2)
+        for u in [1e-20, 1e-12, 1e-8] {
+            let y = 2 * u.squareRoot()
+            #expect(abs(sine.quantile(u) / y - 1) < 1e-6, "Sine quantile(\(u)) = \(sine.quantile(u))")
+            let fromSouth = cosine.quantile(u) + pi / 2
+            #expect(abs(fromSouth / y - 1) < 1e-6, "Cosine quantile(\(u)) + π/2 = \(fromSouth)")
+        }
+        let nearNorth: Double = (pi - sine.quantile(1 - 1e-8)) / 2e-4
+        #expect(abs(nearNorth - 1) < 1e-6)
+        #expect(sine.quantile(0) == 0 && sine.quantile(1) == pi)
+        #expect(cosine.quantile(0) == -pi / 2 && cosine.quantile(1) == pi / 2)
+        let part = Sine(0.4, 2.2), band = Cosine(-0.3, 1.1)
+        for u in [0.0, 0.2, 0.5, 0.9, 1.0] {
+            #expect(abs(part.cumulativeProbability(of: part.quantile(u)) - u) < 1e-14)
+            #expect(abs(band.cumulativeProbability(of: band.quantile(u)) - u) < 1e-14)
+        }
+    }
+
     @Test(arguments: [
         (Sine(-0.1, 1) as any Distribution, "inside [0, π]"),
         (Sine(0, 4), "inside [0, π]"),

@@ -11,7 +11,7 @@ import TensorCore
 /// ```
 ///
 /// Density cos x / (sin high − sin low); samples by the exact inverse CDF
-/// x = arcsin(sin low + u (sin high − sin low)), u uniform.
+/// x = arcsin(sin low + u (sin high − sin low)), u uniform (see ``quantile(_:)``).
 public struct Cosine: Distribution {
     /// The lower bound (≥ −π/2).
     public var low: Double
@@ -30,9 +30,23 @@ public struct Cosine: Distribution {
     /// The normalising constant sin high − sin low.
     var normalization: Double { Double.sin(high) - Double.sin(low) }
 
-    public func sample(using rng: inout RandomSource) -> Double {
-        let u = rng.nextUniform()
-        let x = Double.asin(Double.sin(low) + u * normalization)
+    public func sample(using rng: inout RandomSource) -> Double { quantile(rng.nextUniform()) }
+
+    /// The inverse CDF: x with sin x = s = sin low + u (sin high − sin low).
+    ///
+    /// arcsin is ill-conditioned near s = ±1, so x is taken from half-angle forms that keep full
+    /// precision at both ends: 1 + s = 2 sin²(π/4 + low/2) + u·n gives x = −π/2 + 2 arcsin √((1 + s)/2),
+    /// and 1 − s = 2 sin²(π/4 − high/2) + (1 − u)·n gives x = π/2 − 2 arcsin √((1 − s)/2).
+    /// - Parameter u: A probability in [0, 1].
+    /// - Returns: x with P(X ≤ x) = u.
+    public func quantile(_ u: Double) -> Double {
+        let n = normalization
+        let a = Double.sin(Double.pi / 4 + low / 2), b = Double.sin(Double.pi / 4 - high / 2)
+        let onePlusS = 2 * a * a + u * n
+        let oneMinusS = 2 * b * b + (1 - u) * n
+        let x = onePlusS <= oneMinusS
+            ? -Double.pi / 2 + 2 * Double.asin((max(onePlusS, 0) / 2).squareRoot())
+            : Double.pi / 2 - 2 * Double.asin((max(oneMinusS, 0) / 2).squareRoot())
         return min(max(x, low), high)
     }
 

@@ -11,7 +11,7 @@ import TensorCore
 /// ```
 ///
 /// Density sin x / (cos low − cos high); samples by the exact inverse CDF
-/// x = arccos(cos low − u (cos low − cos high)), u uniform.
+/// x = arccos(cos low − u (cos low − cos high)), u uniform (see ``quantile(_:)``).
 public struct Sine: Distribution {
     /// The lower bound (≥ 0).
     public var low: Double
@@ -30,9 +30,23 @@ public struct Sine: Distribution {
     /// The normalising constant cos low − cos high.
     var normalization: Double { Double.cos(low) - Double.cos(high) }
 
-    public func sample(using rng: inout RandomSource) -> Double {
-        let u = rng.nextUniform()
-        let x = Double.acos(Double.cos(low) - u * normalization)
+    public func sample(using rng: inout RandomSource) -> Double { quantile(rng.nextUniform()) }
+
+    /// The inverse CDF: x with cos x = c = cos low − u (cos low − cos high).
+    ///
+    /// arccos is ill-conditioned near c = ±1, so x is taken from half-angle forms that keep
+    /// full precision at both ends: 1 − c = 2 sin²(low/2) + u·n gives x = 2 arcsin √((1 − c)/2),
+    /// and 1 + c = 2 cos²(high/2) + (1 − u)·n gives x = π − 2 arcsin √((1 + c)/2).
+    /// - Parameter u: A probability in [0, 1].
+    /// - Returns: x with P(X ≤ x) = u.
+    public func quantile(_ u: Double) -> Double {
+        let n = normalization
+        let sinHalfLow = Double.sin(low / 2), cosHalfHigh = Double.cos(high / 2)
+        let oneMinusC = 2 * sinHalfLow * sinHalfLow + u * n
+        let onePlusC = 2 * cosHalfHigh * cosHalfHigh + (1 - u) * n
+        let x = oneMinusC <= onePlusC
+            ? 2 * Double.asin((max(oneMinusC, 0) / 2).squareRoot())
+            : Double.pi - 2 * Double.asin((max(onePlusC, 0) / 2).squareRoot())
         return min(max(x, low), high)
     }
 
