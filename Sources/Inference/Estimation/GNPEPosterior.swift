@@ -116,7 +116,8 @@ public final class GNPEPosterior {
         guard count > 0 else {
             return GibbsSampler.Result(
                 samples: SampleMatrix(rows: 0, columns: prior.dimension), proxies: SampleMatrix(rows: 0, columns: d),
-                diagnostics: GibbsDiagnostics(poseNames: equivariance.poseIndices.map { prior.names[$0] }, chainCount: 0,
+                diagnostics: GibbsDiagnostics(poseNames: equivariance.poseIndices.map { prior.names[$0] },
+                                              periodic: equivariance.poseIndices.map { prior.periodic[$0] }, chainCount: 0,
                                               drift: [], recentDrift: Array(repeating: 0, count: d), window: 1, acceptanceRate: 1))
         }
         // Per chain: θ twice (current and next), the proxies over the drift window, and one
@@ -131,7 +132,8 @@ public final class GNPEPosterior {
             result = try GibbsSampler(iterations: iterations).sample(
                 observation: observation, equivariance: equivariance,
                 conditional: FlowGibbsConditional(flow: flow, equivariance: equivariance),
-                initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names, using: &rng, progress: progress)
+                initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names,
+                posePeriods: equivariance.poseIndices.map { prior.period(ofParameterAt: $0) }, using: &rng, progress: progress)
         } catch let error as InterruptedError {
             interruptedRun = error.partialResult as? GibbsSampler.Result
             throw error

@@ -69,6 +69,9 @@ public struct GibbsSampler: Sendable {
     ///   - initialPoses: The chains' starting poses: `[chains, poseDimension]`.
     ///   - prior: If given, draws outside its support are redrawn.
     ///   - poseNames: Names for the diagnostics (default "pose 0", "pose 1", …).
+    ///   - posePeriods: The period of each pose parameter, `nil` for a non-periodic one:
+    ///     `[poseDimension]`; periodic poses' drift is measured with Kuiper's statistic. By default
+    ///     taken from `prior` (its periodic parameters), else none.
     ///   - rng: The random source.
     ///   - progress: Called after every iteration with its number (1-based) and the drift of each
     ///     pose parameter (empty after the first iteration).
@@ -81,7 +84,7 @@ public struct GibbsSampler: Sendable {
     ///   a new run can continue (`initialPoses: partial.samples.selecting(columns: poseIndices)`).
     public func sample(
         observation: [Double], equivariance: ResolvedEquivariance, conditional: some GibbsConditional,
-        initialPoses: SampleMatrix, prior: JointPrior? = nil, poseNames: [String]? = nil,
+        initialPoses: SampleMatrix, prior: JointPrior? = nil, poseNames: [String]? = nil, posePeriods: [Double?]? = nil,
         using rng: inout RandomSource, progress: ((_ iteration: Int, _ drift: [Double]) -> Void)? = nil
     ) throws -> Result {
         let chains = initialPoses.rows
@@ -98,6 +101,11 @@ public struct GibbsSampler: Sendable {
             throw GNPEError.invalidOption("initial pose [\(row), \(column)] is \(value); starting poses must be finite")
         }
         let names = poseNames ?? (0 ..< d).map { "pose \($0)" }
+        let periods: [Double?] = (0 ..< d).map { j in
+            if let posePeriods { return j < posePeriods.count ? posePeriods[j] : nil }
+            return j < equivariance.poseIndices.count ? prior?.period(ofParameterAt: equivariance.poseIndices[j]) : nil
+        }
+        let periodicPoses = periods.map { $0 != nil }
         var poses = initialPoses
         var theta: SampleMatrix? = nil
         var proxies = SampleMatrix(rows: chains, columns: d)
@@ -109,7 +117,8 @@ public struct GibbsSampler: Sendable {
         func partial() -> Result? {
             guard let theta else { return nil }
             return Result(samples: theta, proxies: history.last ?? proxies, diagnostics: GibbsDiagnostics(
-                poseNames: names, chainCount: chains, drift: drift, recentDrift: drift.last ?? Array(repeating: 0, count: d),
+                poseNames: names, periodic: periodicPoses, chainCount: chains, drift: drift,
+                recentDrift: drift.last ?? Array(repeating: 0, count: d),
                 window: 1, acceptanceRate: Double(accepted) / Double(max(drawn, 1))))
         }
         do {
@@ -159,7 +168,9 @@ public struct GibbsSampler: Sendable {
                 poses = next.selecting(columns: equivariance.poseIndices)
                 var step: [Double] = []
                 if let previousProxies {
-                    step = (0 ..< d).map { j in GibbsDiagnostics.kolmogorovSmirnov(proxies.column(j), previousProxies.column(j)) }
+                    step = (0 ..< d).map { j in
+                        GibbsDiagnostics.driftStatistic(proxies.column(j), previousProxies.column(j), period: periods[j])
+                    }
                     drift.append(step)
                 }
                 history.append(proxies)
@@ -174,10 +185,11 @@ public struct GibbsSampler: Sendable {
         let recent: [Double] = history.count < 2
             ? Array(repeating: 0, count: d)
             : (0 ..< d).map { j in
-                GibbsDiagnostics.kolmogorovSmirnov(history[history.count - 1].column(j), history[history.count - 1 - window].column(j))
+                GibbsDiagnostics.driftStatistic(
+                    history[history.count - 1].column(j), history[history.count - 1 - window].column(j), period: periods[j])
             }
         let diagnostics = GibbsDiagnostics(
-            poseNames: names, chainCount: chains, drift: drift, recentDrift: recent, window: window,
+            poseNames: names, periodic: periodicPoses, chainCount: chains, drift: drift, recentDrift: recent, window: window,
             acceptanceRate: Double(accepted) / Double(max(drawn, 1)))
         return Result(samples: theta!, proxies: proxies, diagnostics: diagnostics)  // iterations ≥ 1 sets theta
     }

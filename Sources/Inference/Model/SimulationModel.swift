@@ -37,19 +37,19 @@ public struct SimulationModel: Sendable {
     /// Builds and checks a model from a list of declarations (what the builder produces).
     /// - Throws: See ``init(_:)``.
     public init(declarations: [ModelDeclaration]) throws {
-        var parameters: [(name: String, distribution: any Distribution)] = []
+        var parameters: [Parameter] = []
         var simulators: [Simulator] = []
         var noises: [NoiseModel] = []
         var equivs: [Equivariance] = []
         for d in declarations {
             switch d {
-            case let .parameter(p): parameters.append((p.name, p.prior))
+            case let .parameter(p): parameters.append(p)
             case let .simulator(s): simulators.append(s)
             case let .noise(n): noises.append(n)
             case let .equivariance(e): equivs.append(e)
             }
         }
-        prior = try JointPrior(parameters)
+        prior = try JointPrior(parameters: parameters)
         guard simulators.count == 1 else { throw ModelError.simulatorCount(simulators.count) }
         simulator = simulators[0]
         guard simulator.outputLength > 0 else { throw ModelError.invalidOutputLength(simulator.outputLength) }

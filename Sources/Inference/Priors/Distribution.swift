@@ -3,8 +3,9 @@ import TensorCore
 /// A univariate probability distribution: a prior for one named parameter.
 ///
 /// Distributions are values (STYLE item 7): they know how to draw samples and evaluate their log
-/// density. Built in: ``Uniform``, ``Normal``, ``LogUniform``. Any other prior is a type that
-/// conforms:
+/// density. Built in: ``Uniform``, ``Normal``, ``LogUniform``, ``Sine``, ``Cosine``, ``PowerLaw``,
+/// ``UniformInComponentsChirpMass`` and ``UniformInComponentsMassRatio`` (all saved by value in
+/// estimator files). Any other prior is a type that conforms (and is saved by its description):
 ///
 /// ```swift
 /// struct Exponential: Distribution {

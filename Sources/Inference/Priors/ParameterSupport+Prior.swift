@@ -1,8 +1,9 @@
 import Flows
 
 extension ParameterSupport {
-    /// The bounded parameters of a prior: every marginal with a finite support (uniform and
-    /// log-uniform priors) gets its interval, the others (normal priors) none.
+    /// The bounded parameters of a prior: every marginal with a finite support (uniform,
+    /// log-uniform, sine, cosine, power-law and component-mass priors) gets its interval, the
+    /// others (normal priors) none.
     /// - Parameters:
     ///   - prior: The prior.
     ///   - excluding: Parameter indices to leave unbounded (GNPE's pose, which the flow models
