@@ -42,13 +42,28 @@ import TensorCore
         // The SMC estimate carries its own error (a few tenths at 2,000 particles).
         #expect(abs(gnpeIS.logEvidence - reference.logEvidence) < 4 * gnpeIS.logEvidenceStandardError + 0.5,
                 "GNPE-IS \(gnpeIS.logEvidence) ± \(gnpeIS.logEvidenceStandardError) vs SMC \(reference.logEvidence)")
-        // The proxy density's size, measured: efficiency against the number of mixture components.
-        for components in [1, 2, 4, 8] {
-            gnpePosterior.maximumProxyComponents = components
-            let run = try gnpePosterior.importanceSampled(count: sampleCount, given: observation, seed: 7)
-            print(String(format: "at most %d components (BIC chose %d): efficiency %.1f %%, log Z %.2f ± %.2f",
-                         components, run.proxyDensity.componentCount, 100 * run.sampleEfficiency, run.logEvidence,
-                         run.logEvidenceStandardError))
+        // How well q(t̂₀ | x) fits the proxies it was fitted to (KS), and NPE-IS at the same budget.
+        let q = gnpeIS.proxyDensity
+        let proxies = gnpeIS.fittedProxies.column(0).sorted()
+        let low = proxies[0] - 1, n = Double(proxies.count)
+        var ks = 0.0
+        for (k, y) in proxies.enumerated() {
+            let cdf = GNPEImportanceSamplingTests.integral(from: low, to: y, steps: 400) { q.logDensity(of: [$0]) }
+            ks = max(ks, abs(Double(k + 1) / n - cdf), abs(Double(k) / n - cdf))
         }
+        print(String(format: "q(t̂₀ | x): %d component(s) by BIC, KS %.3f against the %d proxies", q.componentCount, ks, proxies.count))
+        #expect(ks < 1.63 / n.squareRoot())
+        let npe = NPE(model: model)
+        npe.settings.maximumEpochs = 25
+        try npe.appendSimulations(count: 2_000, seed: 1)
+        try npe.train()
+        let npePosterior = try npe.posterior
+        let npeSamples = try npePosterior.sample(count: sampleCount, given: observation, seed: 3)
+        let npeIS = try ImportanceSampling(
+            samples: npeSamples, proposalLogDensities: try npePosterior.logProbability(of: npeSamples, given: observation),
+            logPrior: { θ in try model.prior.logDensity(of: θ) },
+            logLikelihood: { θ in DampedOscillator.logLikelihood(of: θ, observation: observation) })
+        print(String(format: "NPE-IS at the same budget: efficiency %.1f %%, log Z %.2f ± %.2f",
+                     100 * npeIS.sampleEfficiency, npeIS.logEvidence, npeIS.logEvidenceStandardError))
     }
 }

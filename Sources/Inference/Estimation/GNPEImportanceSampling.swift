@@ -23,6 +23,9 @@ public struct GNPEImportanceSampling: Sendable {
     public let importanceSampling: ImportanceSampling
     /// q(ĝ | x), the mixture fitted to the converged Gibbs proxies.
     public let proxyDensity: GaussianMixture
+    /// The converged Gibbs proxies that ``proxyDensity`` was fitted to: `[proxyCount, poseDimension]`
+    /// (compare them with draws from ``proxyDensity`` to see the fit).
+    public let fittedProxies: SampleMatrix
     /// The diagnostics of the Gibbs run whose proxies were fitted.
     public let gibbsDiagnostics: GibbsDiagnostics
     /// The parameter names, in θ order.

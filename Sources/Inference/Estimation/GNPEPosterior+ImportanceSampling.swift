@@ -74,6 +74,12 @@ extension GNPEPosterior {
         proxyCount: Int? = nil, seed: UInt64
     ) throws -> GNPEImportanceSampling {
         guard count >= 1 else { throw GNPEError.invalidCount(count) }
+        guard observation.count == outputLength else {
+            throw GNPEError.invalidObservation("expected \(outputLength) values, got \(observation.count)")
+        }
+        if let bad = InputValidation.firstUnrepresentable(in: observation) {
+            throw GNPEError.invalidObservation("value \(observation[bad]) at index \(bad) is not finite in Float32")
+        }
         let chains = proxyCount ?? count
         guard chains >= 2 else { throw GNPEError.invalidCount(chains) }
         guard equivariance.hasContinuousProxies else {
@@ -118,13 +124,13 @@ extension GNPEPosterior {
                 return GNPEImportanceSampling(
                     samples: proposal.samples.selecting(rows: rows), proxies: proposal.proxies.selecting(rows: rows),
                     proposalLogDensities: Array(proposal.logDensities[0 ..< rows.count]), importanceSampling: done,
-                    proxyDensity: proxyDensity, gibbsDiagnostics: gibbs.diagnostics, parameterNames: parameterNames)
+                    proxyDensity: proxyDensity, fittedProxies: gibbs.proxies, gibbsDiagnostics: gibbs.diagnostics, parameterNames: parameterNames)
             }
             throw error.keeping(partial)
         }
         return GNPEImportanceSampling(
             samples: proposal.samples, proxies: proposal.proxies, proposalLogDensities: proposal.logDensities,
-            importanceSampling: summary, proxyDensity: proxyDensity, gibbsDiagnostics: gibbs.diagnostics,
+            importanceSampling: summary, proxyDensity: proxyDensity, fittedProxies: gibbs.proxies, gibbsDiagnostics: gibbs.diagnostics,
             parameterNames: parameterNames)
     }
 
