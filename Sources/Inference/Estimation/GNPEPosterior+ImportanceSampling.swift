@@ -39,9 +39,14 @@ extension GNPEPosterior {
     ///
     /// **Why a mixture for q(ĝ | x).** GNPE's poses have few dimensions (one onset time here, a
     /// time per detector for gravitational waves), where EM on a few Gaussians is exact to evaluate
-    /// and fits in milliseconds; DINGO trains a small unconditional flow instead. Measured on
-    /// ``DampedOscillator`` (uniform κ of width 0.2, whose proxy law is a box with soft edges): see
-    /// the README's GNPE section for the efficiencies.
+    /// and fits in milliseconds; DINGO trains a small unconditional flow instead. BIC picks the
+    /// size: on a box-shaped proxy law (uniform κ of width 0.2 around a pose posterior of sd 0.02)
+    /// three components (KS distance 0.011 against 0.045 for one Gaussian); on ``DampedOscillator``
+    /// at the notebook's budget (2,000 simulations) one, KS 0.019 against its 2,000 proxies, with
+    /// an efficiency of 14.9 % (NPE-IS on the same simulations: 1.4 %) and log evidence
+    /// 170.12 ± 0.05 against tempered SMC's 169.99 — the flow, not q(ĝ | x), limits the efficiency.
+    /// On ``GaussianLocationModel`` the evidence matches the analytic one within its standard error
+    /// of 0.003 at 95 % efficiency.
     ///
     /// ```swift
     /// let posterior = try gnpe.posterior

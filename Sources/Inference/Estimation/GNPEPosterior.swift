@@ -6,7 +6,8 @@ import TensorCore
 /// (Dax et al., ICLR 2022, arXiv 2111.13139, §3.2), one chain per sample.
 ///
 /// GNPE gives samples but no density: q(θ | x) is the θ-marginal of the chain's stationary law,
-/// which has no closed form.
+/// which has no closed form. ``importanceSampled(count:given:logLikelihood:proxyCount:seed:)``
+/// builds a proposal with a density from the converged chains and weighs it (GNPE-IS).
 ///
 /// ```swift
 /// let posterior = try gnpe.posterior
