@@ -333,4 +333,39 @@ import TensorCore
             }
         }
     }
+
+    /// An interrupt at every checkpoint in turn: during the Gibbs run and the fit the chains'
+    /// state comes back, during weighing the rows weighed so far; the run eventually completes.
+    @Test func interruptionsKeepTheWorkDone() throws {
+        let posterior = try GNPETests.shared.get().posterior
+        posterior.printsWarnings = false
+        posterior.iterations = 3
+        posterior.maximumProxyComponents = 1
+        let x = Self.observation([1, 0.5], seed: 3)
+        var kept: [String] = []
+        var finished: GNPEImportanceSampling? = nil
+        for k in 0 ..< 40 {
+            do {
+                finished = try Interruption.withLocalSource(InterruptionSource(afterCheckpoints: k)) {
+                    try posterior.importanceSampled(count: 5000, given: x, proxyCount: 200, seed: 1)
+                }
+                break
+            } catch let error as InterruptedError {
+                switch error.partialResult {
+                case let gibbs as GibbsSampler.Result: kept.append("gibbs \(gibbs.proxies.rows)")
+                case let partial as GNPEImportanceSampling:
+                    kept.append("weighed \(partial.samples.rows)")
+                    #expect(partial.samples.rows == partial.importanceSampling.logWeights.count)
+                    #expect(partial.proposalLogDensities.count == partial.samples.rows)
+                case nil: kept.append("nothing")
+                default: kept.append("other")
+                }
+            }
+        }
+        print("interrupts kept:", kept)
+        #expect(finished?.samples.rows == 5000)
+        #expect(kept.contains("gibbs 200"))
+        #expect(kept.contains("weighed \(ImportanceSampling.chunkSize)"))
+        #expect(!kept.contains("other"))
+    }
 }

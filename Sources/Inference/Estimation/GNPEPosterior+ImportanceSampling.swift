@@ -72,7 +72,8 @@ extension GNPEPosterior {
     ///   is given and the model has no exact one; ``SamplingError/invalidInput(_:)`` for a group with
     ///   lattice proxies (``ResolvedEquivariance/hasContinuousProxies``), where ĝ has no density;
     ///   ``SamplingError/zeroLikelihood`` if every weight is zero; the likelihood's errors; and
-    ///   `InterruptedError`: during the Gibbs run with its partial ``GibbsSampler/Result``, during
+    ///   `InterruptedError`: during the Gibbs run with its partial ``GibbsSampler/Result``; while
+    ///   fitting q(ĝ | x) or drawing the proposal with the complete ``GibbsSampler/Result``; during
     ///   weighing with a partial ``GNPEImportanceSampling`` of the rows weighed so far (or `nil`).
     public func importanceSampled(
         count: Int, given observation: [Double], logLikelihood: (([Double]) throws -> Double)? = nil,
@@ -105,8 +106,14 @@ extension GNPEPosterior {
                                        purpose: "GNPE importanceSampled(count: \(count))")
         var rng = RandomSource(seed: seed)
         let gibbs = try sampleWithDiagnostics(count: chains, given: observation, seed: rng.next())
-        let proxyDensity = try GaussianMixture(fittingTo: gibbs.proxies, maximumComponents: maximumProxyComponents, seed: rng.next())
-        let proposal = try proposalDraws(count: count, given: observation, proxyDensity: proxyDensity, using: &rng)
+        let proxyDensity: GaussianMixture
+        let proposal: (samples: SampleMatrix, proxies: SampleMatrix, logDensities: [Double])
+        do {
+            proxyDensity = try GaussianMixture(fittingTo: gibbs.proxies, maximumComponents: maximumProxyComponents, seed: rng.next())
+            proposal = try proposalDraws(count: count, given: observation, proxyDensity: proxyDensity, using: &rng)
+        } catch let error as InterruptedError {
+            throw error.keeping(gibbs)  // the converged chains are the costly part: keep them
+        }
 
         // Weigh on the extended space: each row is (θ, ĝ).
         var extended = SampleMatrix(rows: count, columns: parameterCount + d)
