@@ -45,6 +45,9 @@ extension GNPEPosterior {
     /// at the notebook's budget (2,000 simulations) one, KS 0.019 against its 2,000 proxies, with
     /// an efficiency of 14.9 % (NPE-IS on the same simulations: 1.4 %) and log evidence
     /// 170.12 ± 0.05 against tempered SMC's 169.99 — the flow, not q(ĝ | x), limits the efficiency.
+    /// At 10,000 simulations the pose posteriors narrow, the proxies take the kernel's box shape and
+    /// BIC picks two or three components; efficiencies 29–61 % on three observations, log evidence
+    /// within 0.17 of tempered SMC's.
     /// On ``GaussianLocationModel`` the evidence matches the analytic one within its standard error
     /// of 0.003 at 95 % efficiency.
     ///
