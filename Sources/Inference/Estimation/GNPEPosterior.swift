@@ -6,7 +6,8 @@ import TensorCore
 /// (Dax et al., ICLR 2022, arXiv 2111.13139, §3.2), one chain per sample.
 ///
 /// GNPE gives samples but no density: q(θ | x) is the θ-marginal of the chain's stationary law,
-/// which has no closed form.
+/// which has no closed form. ``importanceSampled(count:given:logLikelihood:proxyCount:seed:)``
+/// builds a proposal with a density from the converged chains and weighs it (GNPE-IS).
 ///
 /// ```swift
 /// let posterior = try gnpe.posterior
@@ -26,6 +27,10 @@ public final class GNPEPosterior {
     public let prior: JointPrior
     /// The data length.
     public let outputLength: Int
+    /// The model the networks were trained on, if known (``GNPEEstimator/posterior`` sets it):
+    /// its Gaussian noise gives ``importanceSampled(count:given:logLikelihood:seed:)`` an exact
+    /// likelihood when none is passed.
+    public var model: SimulationModel?
     /// Gibbs iterations per draw (default 30).
     public var iterations: Int
     /// Where chains start (default: the initialisation network if trained, else the prior).
@@ -33,6 +38,10 @@ public final class GNPEPosterior {
     /// Whether θ draws outside the prior's support are redrawn (default `true`, as the exact
     /// conditional has no mass there).
     public var rejectsOutsidePrior = true
+    /// The largest number of Gaussian components of the proxy density q(ĝ | x) that
+    /// ``importanceSampled(count:given:logLikelihood:proxyCount:seed:)`` fits (default 6; the
+    /// number used is chosen by BIC).
+    public var maximumProxyComponents = 6
     /// Whether an unsettled run prints its warning to standard error (default `true`).
     public var printsWarnings = true
     /// The diagnostics of the last draw.
@@ -178,8 +187,10 @@ extension GNPEEstimator {
     public var posterior: GNPEPosterior {
         get throws {
             guard let flow else { throw EstimatorError.notTrained }
-            return GNPEPosterior(flow: flow, initialNetwork: initialNetwork, equivariance: equivariance, prior: model.prior,
-                                 outputLength: model.outputLength, iterations: iterations, initialization: initialization)
+            let posterior = GNPEPosterior(flow: flow, initialNetwork: initialNetwork, equivariance: equivariance, prior: model.prior,
+                                          outputLength: model.outputLength, iterations: iterations, initialization: initialization)
+            posterior.model = model
+            return posterior
         }
     }
 }

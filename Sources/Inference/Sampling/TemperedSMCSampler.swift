@@ -222,6 +222,9 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible, Sendable {
     /// An input is invalid (a NaN in the samples, a negative count …); the message names it and
     /// its position.
     case invalidInput(String)
+    /// No likelihood is available for importance sampling: the model has no exact one (the
+    /// message says why) and none was given.
+    case noLikelihood(String)
 
     /// A one-line description.
     public var description: String {
@@ -229,6 +232,7 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible, Sendable {
         case .zeroLikelihood: return "the likelihood is zero (or NaN) at every particle; check the observation and the likelihood"
         case let .countMismatch(s, l): return "\(s) samples but \(l) proposal log densities"
         case let .invalidInput(m): return m
+        case let .noLikelihood(m): return "no likelihood to weigh by: \(m); pass logLikelihood: { θ in … }"
         }
     }
 }
