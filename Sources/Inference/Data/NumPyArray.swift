@@ -171,6 +171,10 @@ public struct NumPyArray: Equatable, Sendable {
             rest = rest.dropFirst().drop { $0 == " " }
             return rest
         }
+        if let d = value(of: "descr"), d.first == "[" {
+            throw DataFormatError.unsupported(
+                path: path, reason: "a structured (record) element type; save each field as its own array")
+        }
         guard let d = value(of: "descr"), d.first == "'" || d.first == "\"" else {
             throw DataFormatError.malformedHeader(path: path, header: header)
         }
