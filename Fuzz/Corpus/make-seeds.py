@@ -2,8 +2,9 @@
 """Writes the seed corpora of the wire, cell and .npy fuzz targets (Fuzz/Corpus/<target>/).
 
 Real messages as jupyter_client signs them, real cells (with awkward Unicode) and .npy files as
-NumPy writes them. The estimator-file seed is a real saved NPE, written by the Swift test
-EstimatorRobustnessTests (see Fuzz/README.md). Re-run after changing a target's input layout.
+NumPy writes them. The estimator-file seeds are a real saved NPE with a tiny flow, made with
+EstimatorRobustnessTests.tinyNPE() (see Fuzz/README.md). Re-run after changing a target's input
+layout.
 """
 import io
 import pathlib

@@ -7,7 +7,7 @@ import TensorCore
 /// typed error that names the problem, never a trap and never a silently different model.
 @Suite struct EstimatorRobustnessTests {
     /// An NPE with a tiny flow (one transform, 4 hidden units) trained for one epoch: its file
-    /// is about 3 KB, so that every byte and every bit of it can be damaged in turn.
+    /// is under 2 KB, so that every byte and every bit of it can be damaged in turn.
     static func tinyNPE(seed: UInt64 = 1) throws -> NPE {
         let npe = NPE(model: try NPETests.boxModel())
         npe.architecture.transformCount = 1
