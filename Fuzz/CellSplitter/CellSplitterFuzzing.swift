@@ -19,7 +19,8 @@ public func fuzzCellSplitter(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
             fatalError("split item \(item.range) lies outside 0..<\(length) or overlaps the previous one")
         }
         if case let .throwingGlobal(_, valueRange, equalsOffset) = item.role {
-            guard item.range.lowerBound <= equalsOffset, equalsOffset < valueRange.lowerBound,
+            // A missing `=` (recovered by the parser) sits right at the value: `<=`.
+            guard item.range.lowerBound <= equalsOffset, equalsOffset <= valueRange.lowerBound,
                   valueRange.upperBound <= item.range.upperBound
             else { fatalError("throwing global \(item.range): '=' at \(equalsOffset), value \(valueRange)") }
         }
