@@ -6,8 +6,7 @@ import CellCompiler
 /// request). Besides not trapping, every split item's range must lie inside the cell's UTF-8
 /// bytes, in order and without overlap (a throwing global's `=` and value inside its item): code generation slices the cell with these ranges.
 ///
-/// `FuzzDriver` hands it to libFuzzer as its `LLVMFuzzerTestOneInput` (it is not exported under
-/// that name: a debug build would emit the C symbol twice).
+/// `FuzzMain.swift` exports it to libFuzzer as `LLVMFuzzerTestOneInput`.
 public func fuzzCellSplitter(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let code = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     _ = LexicalCompleteness.check(code)

@@ -12,8 +12,7 @@ import Foundation
 /// An archive that reads must encode to bytes that read back to the same encoding; NPE loading
 /// from it must throw or succeed, never trap.
 ///
-/// `FuzzDriver` hands it to libFuzzer as its `LLVMFuzzerTestOneInput` (it is not exported under
-/// that name: a debug build would emit the C symbol twice).
+/// `FuzzMain.swift` exports it to libFuzzer as `LLVMFuzzerTestOneInput`.
 public func fuzzEstimatorFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: start, count: count))
     guard let mode = bytes.first else { return 0 }

@@ -7,8 +7,7 @@ import Inference
 /// `-rss_limit_mb` reports that as a crash), an array that reads must hold one value per element
 /// of its shape, and write and read back to the same values, bit for bit.
 ///
-/// `FuzzDriver` hands it to libFuzzer as its `LLVMFuzzerTestOneInput` (it is not exported under
-/// that name: a debug build would emit the C symbol twice).
+/// `FuzzMain.swift` exports it to libFuzzer as `LLVMFuzzerTestOneInput`.
 public func fuzzNumPyReader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = Data(UnsafeBufferPointer(start: start, count: count))
     guard let array = try? NumPyArray(npyData: data, path: "fuzz.npy") else { return 0 }

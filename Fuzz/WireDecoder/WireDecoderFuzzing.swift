@@ -17,8 +17,7 @@ let unsignedCodec = WireCodec(signer: MessageSigner(key: Data()))
 /// - 3: the rest as one JSON document for a header, and as hex digits for a signature.
 /// A decoded message must survive encode → decode with the same header.
 ///
-/// `FuzzDriver` hands it to libFuzzer as its `LLVMFuzzerTestOneInput` (it is not exported under
-/// that name: a debug build would emit the C symbol twice).
+/// `FuzzMain.swift` exports it to libFuzzer as `LLVMFuzzerTestOneInput`.
 public func fuzzWireDecoder(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: start, count: count))
     guard let mode = bytes.first else { return 0 }
