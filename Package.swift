@@ -22,6 +22,11 @@ let package = Package(
         .library(name: "GNPE", type: .dynamic, targets: ["GNPE"]),
         .executable(name: "gnpe-kernel", targets: ["gnpe-kernel"]),
         .executable(name: "gnpe-worker", targets: ["gnpe-worker"]),
+        // libFuzzer targets (scripts/fuzz); see "Fuzzing" below.
+        .executable(name: "fuzz-wire-decoder", targets: ["fuzz-wire-decoder"]),
+        .executable(name: "fuzz-cell-splitter", targets: ["fuzz-cell-splitter"]),
+        .executable(name: "fuzz-npy-reader", targets: ["fuzz-npy-reader"]),
+        .executable(name: "fuzz-estimator-file", targets: ["fuzz-estimator-file"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -102,6 +107,28 @@ let package = Package(
         .executableTarget(
             name: "gw-waveforms-benchmark", dependencies: ["GravitationalWaves"],
             path: "benchmarks/GWWaveforms", swiftSettings: swiftSettings),
+
+        // MARK: - Fuzzing
+
+        // One libFuzzer target per parser, each depending only on the module it fuzzes (and the
+        // tiny driver below). `scripts/fuzz` builds them with `-sanitize=fuzzer,address -DFUZZING`;
+        // in any other build each is a replay tool: `fuzz-npy-reader crash-… corpus-dir/` runs
+        // the same entry point over files, so a normal build still links them.
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "_FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/_FuzzSupport",
+                swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "fuzz-wire-decoder", dependencies: ["JupyterProtocol", "_FuzzSupport"],
+            path: "Fuzz/WireDecoder", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "fuzz-cell-splitter", dependencies: ["CellCompiler", "_FuzzSupport"],
+            path: "Fuzz/CellSplitter", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "fuzz-npy-reader", dependencies: ["Inference", "_FuzzSupport"],
+            path: "Fuzz/NumPyReader", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "fuzz-estimator-file", dependencies: ["Inference", "_FuzzSupport"],
+            path: "Fuzz/EstimatorFile", swiftSettings: swiftSettings),
 
         // MARK: - Tests
 

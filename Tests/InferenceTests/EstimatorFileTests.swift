@@ -50,9 +50,10 @@ import TensorCore
         let npy = [UInt8](NumPyArray(SampleMatrix(rows: 2, columns: 2)).npyData())
         #expect(throws: EstimatorFileError.notAnEstimatorFile(path: "f")) { try decode(npy) }
         #expect(throws: EstimatorFileError.notAnEstimatorFile(path: "f")) { try decode([]) }
-        // A newer format version.
+        // A newer format version (intact: its checksum matches).
         var newer = bytes
         newer[8] = UInt8(EstimatorArchive.formatVersion + 1)
+        newer.replaceSubrange((newer.count - 4)..., with: withUnsafeBytes(of: CRC32.checksum(newer.dropLast(4)).littleEndian, Array.init))
         #expect(throws: EstimatorFileError.unsupportedVersion(path: "f", found: EstimatorArchive.formatVersion + 1,
                                                               newestSupported: EstimatorArchive.formatVersion)) { try decode(newer) }
         // One flipped bit in the weights.

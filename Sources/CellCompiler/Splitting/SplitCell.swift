@@ -73,7 +73,7 @@ public struct SplitCell: Sendable, Equatable {
     /// Splits a cell with SwiftParser.
     /// - Parameter code: The cell's text.
     public init(parsing code: String) {
-        let tree = Parser.parse(source: code)
+        let tree = Parser.parse(source: Self.maskingDeepBrackets(code))
         var items: [Item] = []
         var declarations: [CellDeclaration] = []
         var hasDeclarations = false

@@ -36,9 +36,10 @@ public struct NumPyArray: Equatable, Sendable {
     /// Creates an array.
     /// - Throws: ``DataFormatError/shapeMismatch(expected:found:)`` if the count does not match the shape.
     public init(shape: [Int], values: [Double]) throws {
-        let n = shape.reduce(1, *)
-        guard n == values.count, shape.allSatisfy({ $0 >= 0 }) else {
-            throw DataFormatError.shapeMismatch(expected: "\(n) values for shape \(shape)", found: "\(values.count)")
+        guard let n = Self.elementCount(of: shape), n == values.count else {
+            let expected = Self.elementCount(of: shape).map { "\($0) values for shape \(shape)" }
+                ?? "a shape of non-negative extents with a representable size, not \(shape)"
+            throw DataFormatError.shapeMismatch(expected: expected, found: "\(values.count)")
         }
         self.shape = shape
         self.values = values
@@ -122,9 +123,15 @@ public struct NumPyArray: Equatable, Sendable {
         guard !fortran || shape.count <= 1 else {
             throw DataFormatError.unsupported(path: path, reason: "Fortran (column-major) order; save with np.ascontiguousarray")
         }
-        let count = shape.reduce(1, *)
         let dataStart = headerStart + headerLength
-        let needed = dataStart + count * type.byteCount
+        // Checked before allocating: a damaged shape must not ask for terabytes (or overflow).
+        guard let count = Self.elementCount(of: shape),
+              case let (dataBytes, false) = count.multipliedReportingOverflow(by: type.byteCount),
+              case let (needed, false) = dataStart.addingReportingOverflow(dataBytes)
+        else {
+            throw DataFormatError.unsupported(
+                path: path, reason: "shape \(shape) has more elements than memory can address (a damaged header?)")
+        }
         guard b.count >= needed else { throw DataFormatError.truncated(path: path, expectedBytes: needed, foundBytes: b.count) }
         var values = [Double](repeating: 0, count: count)
         b.withUnsafeBytes { raw in
@@ -144,6 +151,17 @@ public struct NumPyArray: Equatable, Sendable {
         self.elementType = type
     }
 
+    /// The number of elements of `shape`, or `nil` if an extent is negative or the product
+    /// overflows `Int`.
+    static func elementCount(of shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0, case let (product, false) = count.multipliedReportingOverflow(by: extent) else { return nil }
+            count = product
+        }
+        return count
+    }
+
     /// Parses `{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }`.
     static func parseHeader(_ header: String, path: String) throws -> (String, Bool, [Int]) {
         func value(of key: String) -> Substring? {
@@ -152,6 +170,10 @@ public struct NumPyArray: Equatable, Sendable {
             guard rest.first == ":" else { return nil }
             rest = rest.dropFirst().drop { $0 == " " }
             return rest
+        }
+        if let d = value(of: "descr"), d.first == "[" {
+            throw DataFormatError.unsupported(
+                path: path, reason: "a structured (record) element type; save each field as its own array")
         }
         guard let d = value(of: "descr"), d.first == "'" || d.first == "\"" else {
             throw DataFormatError.malformedHeader(path: path, header: header)

@@ -23,6 +23,10 @@ import Glibc
 /// end checksum                   UInt32 CRC-32 of every preceding byte
 /// ```
 ///
+/// Every future version must keep the magic, the version at offset 8 and the closing CRC-32 over
+/// all preceding bytes: readers check the checksum before trusting the version, so one flipped
+/// bit anywhere reads as damage, never as another version or a different model.
+///
 /// ```swift
 /// var archive = EstimatorArchive(kind: "npe")
 /// try archive.store(history, as: "history")
@@ -177,8 +181,10 @@ public struct EstimatorArchive: Sendable {
     /// - Parameters:
     ///   - data: The bytes of a file written by ``encoded()``.
     ///   - path: The file's name, for error messages.
-    /// - Throws: ``EstimatorFileError``: `notAnEstimatorFile` (wrong magic), `truncated`,
-    ///   `unsupportedVersion` (newer format), `checksumMismatch`, `malformed`.
+    /// - Throws: ``EstimatorFileError``: `notAnEstimatorFile` (wrong magic), `truncated` (shorter
+    ///   than its sizes say), `checksumMismatch` (any byte changed, including the version and
+    ///   sizes), `unsupportedVersion` (an intact file of a newer format), `malformed` (an intact
+    ///   file whose header or sections do not fit together).
     public init(decoding data: Data, path: String = "<data>") throws {
         let bytes = [UInt8](data)
         let magic = Self.magic
@@ -194,26 +200,31 @@ public struct EstimatorArchive: Sendable {
             throw EstimatorFileError.truncated(path: path, expectedBytes: Self.prefixSize, foundBytes: bytes.count)
         }
         let version: UInt32 = readLittleEndian(bytes, at: 8)
+        // Every format version ends with the CRC-32 of all bytes before it, so a damaged version
+        // field reads as damage, not as a file from a newer library.
+        let storedChecksum: UInt32 = readLittleEndian(bytes, at: bytes.count - 4)
         guard version <= Self.formatVersion, version >= 1 else {
+            let computed = CRC32.checksum(bytes[0..<(bytes.count - 4)])
+            guard storedChecksum == computed else {
+                throw EstimatorFileError.checksumMismatch(path: path, stored: storedChecksum, computed: computed)
+            }
             throw EstimatorFileError.unsupportedVersion(path: path, found: version, newestSupported: Self.formatVersion)
         }
-        let headerCount = Int(clamping: readLittleEndian(bytes, at: 16) as UInt64)
-        let payloadCount = Int(clamping: readLittleEndian(bytes, at: 24) as UInt64)
-        let (partial, overflow) = Self.prefixSize.addingReportingOverflow(headerCount)
-        let (total, overflow2) = partial.addingReportingOverflow(payloadCount + 4)
-        guard !overflow, !overflow2 else {
-            throw EstimatorFileError.malformed(path: path, reason: "impossible section sizes")
-        }
+        // Sizes beyond any real file are damage; capping them keeps the sums below from overflowing.
+        let limit = UInt64(Int.max / 4)
+        let headerCount = Int(min(readLittleEndian(bytes, at: 16) as UInt64, limit))
+        let payloadCount = Int(min(readLittleEndian(bytes, at: 24) as UInt64, limit))
+        let total = Self.prefixSize + headerCount + payloadCount + 4
         guard bytes.count >= total else {
             throw EstimatorFileError.truncated(path: path, expectedBytes: total, foundBytes: bytes.count)
         }
-        guard bytes.count == total else {
-            throw EstimatorFileError.malformed(path: path, reason: "\(bytes.count - total) unexpected bytes after the end")
+        let computed = CRC32.checksum(bytes[0..<(bytes.count - 4)])
+        guard storedChecksum == computed else {
+            throw EstimatorFileError.checksumMismatch(path: path, stored: storedChecksum, computed: computed)
         }
-        let stored: UInt32 = readLittleEndian(bytes, at: total - 4)
-        let computed = CRC32.checksum(bytes[0..<(total - 4)])
-        guard stored == computed else {
-            throw EstimatorFileError.checksumMismatch(path: path, stored: stored, computed: computed)
+        guard bytes.count == total else {
+            throw EstimatorFileError.malformed(
+                path: path, reason: "its sizes add up to \(total) bytes but the file holds \(bytes.count)")
         }
         let header: Header
         do {
@@ -225,7 +236,11 @@ public struct EstimatorArchive: Sendable {
         self.version = version
         let payloadStart = Self.prefixSize + headerCount
         for entry in header.sections {
-            guard entry.offset >= 0, entry.byteCount >= 0, entry.offset + entry.byteCount <= payloadCount else {
+            guard !contains(entry.name) else {
+                throw EstimatorFileError.malformed(path: path, reason: "the header lists section \(entry.name) twice")
+            }
+            guard entry.offset >= 0, entry.byteCount >= 0, entry.offset <= payloadCount,
+                  entry.byteCount <= payloadCount - entry.offset else {
                 throw EstimatorFileError.malformed(path: path, reason: "section \(entry.name) lies outside the payload")
             }
             let start = payloadStart + entry.offset
@@ -234,14 +249,22 @@ public struct EstimatorArchive: Sendable {
                 self[entry.name] = .json(Data(bytes[start..<(start + entry.byteCount)]))
             case "float32":
                 let shapes = entry.shapes ?? []
-                guard shapes.allSatisfy({ $0.allSatisfy { $0 >= 0 } }),
-                      shapes.reduce(0, { $0 + $1.reduce(1, *) }) * 4 == entry.byteCount else {
+                let counts = shapes.map(Self.elementCount(of:))
+                var scalarCount = 0
+                for count in counts {
+                    guard let count, case let (sum, false) = scalarCount.addingReportingOverflow(count) else {
+                        scalarCount = -1
+                        break
+                    }
+                    scalarCount = sum
+                }
+                guard scalarCount >= 0, scalarCount <= entry.byteCount / 4, scalarCount * 4 == entry.byteCount else {
                     throw EstimatorFileError.malformed(path: path, reason: "section \(entry.name): shapes do not match its size")
                 }
                 var ts = [Tensor]()
                 var p = start
-                for shape in shapes {
-                    let n = shape.reduce(1, *)
+                for (shape, count) in zip(shapes, counts) {
+                    let n = count ?? 0
                     var scalars = [Float](repeating: 0, count: n)
                     for i in 0..<n {
                         scalars[i] = Float(bitPattern: readLittleEndian(bytes, at: p))
@@ -254,6 +277,17 @@ public struct EstimatorArchive: Sendable {
                 throw EstimatorFileError.malformed(path: path, reason: "section \(entry.name) has unknown type \(entry.type)")
             }
         }
+    }
+
+    /// The number of elements of a stored shape, or `nil` if an extent is negative or the running
+    /// product overflows (which `Tensor` would trap on, even with a zero extent later on).
+    private static func elementCount(of shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0, case let (product, false) = count.multipliedReportingOverflow(by: extent) else { return nil }
+            count = product
+        }
+        return count
     }
 
     // MARK: Files

@@ -1,0 +1,74 @@
+extension SplitCell {
+    /// The deepest nesting of square brackets SwiftParser is shown.
+    ///
+    /// SwiftParser 602's lookahead for collection and `InlineArray` types (`[T]`, `[N of T]`)
+    /// tries each `[` both ways, so its time doubles with every nested `[`: measured (debug build)
+    /// 0.8 s for `let x: [[…[Int]…]] = []` with 12 levels, 10.6 s with 16, 34 s with 18 —
+    /// found by `fuzz-cell-splitter`. Real cells nest a few levels; deeper groups are blanked
+    /// before parsing (see ``maskingDeepBrackets(_:)``), which costs nothing when there are none.
+    static let parsedBracketDepth = 8
+
+    /// `code` with the inside of every `[…]` group nested deeper than ``parsedBracketDepth``
+    /// replaced by spaces, byte for byte.
+    ///
+    /// The UTF-8 length and the position of every other byte stay the same, so the ranges the
+    /// parser reports index the original cell (code generation copies from the original). A
+    /// group that is never closed is blanked to the end of the cell. Brackets inside string
+    /// literals and comments do not count.
+    /// - Parameter code: The cell's text.
+    /// - Returns: `code` itself when no group is too deep, otherwise the blanked copy.
+    static func maskingDeepBrackets(_ code: String) -> String {
+        var bytes = Array(code.utf8)
+        let space: UInt8 = 0x20, newline: UInt8 = 0x0A, quote: UInt8 = 0x22, hash: UInt8 = 0x23
+        let slash: UInt8 = 0x2F, star: UInt8 = 0x2A, backslash: UInt8 = 0x5C
+        var depth = 0
+        var maskStart: Int?
+        var masked = false
+        var i = 0
+        func at(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
+        func blank(_ range: Range<Int>) {
+            for k in range where bytes[k] != newline { bytes[k] = space }
+            masked = true
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == slash && at(i + 1) == slash {                    // line comment
+                while i < bytes.count && bytes[i] != newline { i += 1 }
+            } else if byte == slash && at(i + 1) == star {              // block comment, nested
+                var level = 0
+                repeat {
+                    if at(i) == slash && at(i + 1) == star { level += 1; i += 2 }
+                    else if at(i) == star && at(i + 1) == slash { level -= 1; i += 2 }
+                    else { i += 1 }
+                } while level > 0 && i < bytes.count
+            } else if byte == quote || byte == hash {                   // string literal
+                var hashes = 0
+                while at(i + hashes) == hash { hashes += 1 }
+                guard at(i + hashes) == quote else { i += max(hashes, 1); continue }
+                let multiline = at(i + hashes + 1) == quote && at(i + hashes + 2) == quote
+                let closer = [UInt8](repeating: quote, count: multiline ? 3 : 1) + [UInt8](repeating: hash, count: hashes)
+                i += hashes + (multiline ? 3 : 1)
+                while i < bytes.count {
+                    if bytes[i] == backslash { i += 2; continue }
+                    if !multiline && bytes[i] == newline { break }
+                    if bytes[i...].starts(with: closer) { i += closer.count; break }
+                    i += 1
+                }
+            } else {
+                if byte == 0x5B {                                       // [
+                    depth += 1
+                    if depth == parsedBracketDepth + 1 { maskStart = i + 1 }
+                } else if byte == 0x5D && depth > 0 {                   // ]
+                    if depth == parsedBracketDepth + 1, let start = maskStart {
+                        blank(start..<i)
+                        maskStart = nil
+                    }
+                    depth -= 1
+                }
+                i += 1
+            }
+        }
+        if let start = maskStart { blank(start..<bytes.count) }
+        return masked ? String(decoding: bytes, as: UTF8.self) : code
+    }
+}

@@ -1,0 +1,38 @@
+@testable import CellCompiler
+import Foundation
+import Testing
+
+/// Regression (found by fuzz-cell-splitter, a 10 s timeout): SwiftParser's time doubles with
+/// every nested `[`, so a cell with 30 nested brackets never finished splitting.
+struct SplitCellNestingTests {
+    static func nested(_ depth: Int, around inner: String) -> String {
+        String(repeating: "[", count: depth) + inner + String(repeating: "]", count: depth)
+    }
+
+    @Test func deeplyNestedBracketsSplitLikeShallowOnes() {
+        let deepType = "let x: \(Self.nested(30, around: "Int")) = []"
+        let deepValue = "let y = \(Self.nested(40, around: "1"))"
+        let code = "let a = 1\n\(deepType)\n\(deepValue)\nprint(\"[[[[[[[[[[[[\", a)\n"
+        let split = SplitCell(parsing: code)
+        let bytes = Array(code.utf8)
+        let texts = split.items.map { String(decoding: bytes[$0.range], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(texts == ["let a = 1", deepType, deepValue, "print(\"[[[[[[[[[[[[\", a)"])
+        #expect(split.declarations.map(\.name) == ["a", "x", "y"])
+    }
+
+    @Test func anUnclosedDeepGroupSplitsToo() {
+        let code = "let a = 1\nlet x = \(String(repeating: "[", count: 60))"
+        let split = SplitCell(parsing: code)
+        #expect(split.items.first?.range == 0..<9)
+        #expect(split.items.allSatisfy { $0.range.upperBound <= code.utf8.count })
+    }
+
+    @Test func maskingKeepsEveryOffsetAndLeavesShallowCellsAlone() {
+        let shallow = "let m: [[[Int]]] = [[[1]]] // [[[[[[[[[[[[\nlet s = \"[[[[[[[[[[[[[[\"\n/* [[[[[[[[[[[[ */"
+        #expect(SplitCell.maskingDeepBrackets(shallow) == shallow)
+        let deep = "f(\(Self.nested(12, around: "\"θ ✓\" + x")))\n"
+        let masked = SplitCell.maskingDeepBrackets(deep)
+        #expect(masked.utf8.count == deep.utf8.count)
+        #expect(masked == "f(\(String(repeating: "[", count: 9))\(String(repeating: " ", count: 3 + "\"θ ✓\" + x".utf8.count + 3))\(String(repeating: "]", count: 9)))\n")
+    }
+}
