@@ -164,18 +164,16 @@ extension GNPEEstimator {
         try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
-        let trained: TrainingHistory
-        do {
-            trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, rng in
+        let trained = try FlowTrainer(settings: settings).train(
+            newFlow, exampleCount: simulationCount,
+            examples: { rows, _, rng in
                 Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
-            } progress: { report in progress?(report) }
-        } catch let error as InterruptedError {
-            if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+            },
+            progress: { report in progress?(report) },
+            keepingPartialRun: { partial in
                 flow = newFlow
                 history = simulations.reporting(in: partial)
-            }
-            throw error
-        }
+            })
         let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil

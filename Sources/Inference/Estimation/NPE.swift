@@ -181,18 +181,14 @@ public final class NPE: PosteriorEstimator {
         let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
         let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
         let newFlow = try makeFlow()
-        let trained: TrainingHistory
-        do {
-            trained = try FlowTrainer(settings: settings).train(newFlow, exampleCount: simulationCount) { rows, _, _ in
-                (theta.gatheringRows(rows), x.gatheringRows(rows))
-            } progress: { report in progress?(report) }
-        } catch let error as InterruptedError {
-            if let partial = error.partialResult as? TrainingHistory, partial.bestEpoch > 0 {
+        let trained = try FlowTrainer(settings: settings).train(
+            newFlow, exampleCount: simulationCount,
+            examples: { rows, _, _ in (theta.gatheringRows(rows), x.gatheringRows(rows)) },
+            progress: { report in progress?(report) },
+            keepingPartialRun: { partial in
                 flow = newFlow
                 history = simulations.reporting(in: partial)
-            }
-            throw error
-        }
+            })
         let result = simulations.reporting(in: trained)
         flow = newFlow
         history = result
