@@ -5,7 +5,8 @@ extension SplitCell {
     /// tries each `[` both ways, so its time doubles with every nested `[`: measured (debug build)
     /// 0.8 s for `let x: [[…[Int]…]] = []` with 12 levels, 10.6 s with 16, 34 s with 18 —
     /// found by `fuzz-cell-splitter`. Real cells nest a few levels; deeper groups are blanked
-    /// before parsing (see ``maskingDeepBrackets(_:)``), which costs nothing when there are none.
+    /// before parsing (see ``maskingDeepBrackets(_:)``, one linear pass that leaves the cell as it
+    /// is when no group is that deep). swiftc still compiles the original text.
     static let parsedBracketDepth = 8
 
     /// `code` with the inside of every `[…]` group nested deeper than ``parsedBracketDepth``
@@ -14,7 +15,7 @@ extension SplitCell {
     /// The UTF-8 length and the position of every other byte stay the same, so the ranges the
     /// parser reports index the original cell (code generation copies from the original). A
     /// group that is never closed is blanked to the end of the cell. Brackets inside string
-    /// literals and comments do not count.
+    /// literals and comments do not count; those inside interpolations do.
     /// - Parameter code: The cell's text.
     /// - Returns: `code` itself when no group is too deep, otherwise the blanked copy.
     static func maskingDeepBrackets(_ code: String) -> String {
