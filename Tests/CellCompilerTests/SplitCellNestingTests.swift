@@ -36,3 +36,16 @@ struct SplitCellNestingTests {
         #expect(masked == "f(\(String(repeating: "[", count: 9))\(String(repeating: " ", count: 3 + "\"θ ✓\" + x".utf8.count + 3))\(String(repeating: "]", count: 9)))\n")
     }
 }
+
+extension SplitCellNestingTests {
+    /// Regression (found by fuzz-cell-splitter after the first fix): brackets inside a string
+    /// interpolation are code to SwiftParser and count too.
+    @Test func bracketsInInterpolationsCount() {
+        let code = "let a = 1\nprint(\"\\(\(Self.nested(40, around: "1")))\")\nlet b = 2\n"
+        let split = SplitCell(parsing: code)
+        #expect(split.declarations.map(\.name) == ["a", "b"])
+        let masked = SplitCell.maskingDeepBrackets(code)
+        #expect(masked != code && masked.utf8.count == code.utf8.count)
+        #expect(SplitCell.maskingDeepBrackets("let s = \"\\(x) [[[[[[[[[[[[[[\"") == "let s = \"\\(x) [[[[[[[[[[[[[[\"")
+    }
+}
