@@ -28,7 +28,7 @@ struct SplitCellNestingTests {
     }
 
     @Test func maskingKeepsEveryOffsetAndLeavesShallowCellsAlone() {
-        let shallow = "let m: [[[Int]]] = [[[1]]] // [[[[[[[[[[[[\nlet s = \"[[[[[[[[[[[[[[\"\n/* [[[[[[[[[[[[ */"
+        let shallow = "let m: [[[Int]]] = [[[1]]] // [[[[[[[[[[[[\nlet s = \"[[[[[[[[]]]]]]]]\"\n/* [[[[[[[[[[[[ */"
         #expect(SplitCell.maskingDeepBrackets(shallow) == shallow)
         let deep = "f(\(Self.nested(12, around: "\"θ ✓\" + x")))\n"
         let masked = SplitCell.maskingDeepBrackets(deep)
@@ -46,6 +46,27 @@ extension SplitCellNestingTests {
         #expect(split.declarations.map(\.name) == ["a", "b"])
         let masked = SplitCell.maskingDeepBrackets(code)
         #expect(masked != code && masked.utf8.count == code.utf8.count)
-        #expect(SplitCell.maskingDeepBrackets("let s = \"\\(x) [[[[[[[[[[[[[[\"") == "let s = \"\\(x) [[[[[[[[[[[[[[\"")
+        #expect(SplitCell.maskingDeepBrackets("let s = \"\\(x) [[[[[[[[\"") == "let s = \"\\(x) [[[[[[[[\"")
+    }
+}
+
+extension SplitCellNestingTests {
+    /// Regression (found by fuzz-cell-splitter, a hang of minutes in a release build): an invalid
+    /// escape `\[` in a literal inside an interpolation, followed by many `[`, which SwiftParser's
+    /// recovery reads as nested brackets. A run deeper than the limit in a literal's text is
+    /// blanked to the literal's end; the literal and every offset stay.
+    @Test func deepBracketsInALiteralsTextAreBlankedToItsEnd() {
+        let run = String(repeating: "[", count: 120)
+        let code = "let a = 1\nlet s = \"x\\(\"\\\(run)\")\"\nlet b = 2\n"
+        let masked = SplitCell.maskingDeepBrackets(code)
+        #expect(masked.utf8.count == code.utf8.count)
+        // The escaped `[` is text too; the 8 after it are kept, the rest blanked.
+        #expect(!masked.contains(String(repeating: "[", count: SplitCell.parsedBracketDepth + 2)))
+        #expect(masked.hasPrefix("let a = 1\nlet s = \"x\\(\"\\" + String(repeating: "[", count: SplitCell.parsedBracketDepth + 1) + " "))
+        #expect(masked.hasSuffix("\")\"\nlet b = 2\n"))
+        #expect(SplitCell(parsing: code).declarations.map(\.name) == ["a", "s", "b"])
+        let plain = "let t = \"\(String(repeating: "[", count: 20))\"\nlet c = 3\n"
+        let maskedPlain = SplitCell.maskingDeepBrackets(plain)
+        #expect(maskedPlain == "let t = \"\(String(repeating: "[", count: 8))\(String(repeating: " ", count: 12))\"\nlet c = 3\n")
     }
 }

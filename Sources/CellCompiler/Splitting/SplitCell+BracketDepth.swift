@@ -14,8 +14,9 @@ extension SplitCell {
     ///
     /// The UTF-8 length and the position of every other byte stay the same, so the ranges the
     /// parser reports index the original cell (code generation copies from the original). A
-    /// group that is never closed is blanked to the end of the cell. Brackets inside string
-    /// literals and comments do not count; those inside interpolations do.
+    /// group that is never closed is blanked to the end of the cell. Brackets inside comments do
+    /// not count; those inside interpolations do; inside a string literal's own text, a run
+    /// nested deeper than the limit is blanked to the literal's end (the literal stays one).
     /// - Parameter code: The cell's text.
     /// - Returns: `code` itself when no group is too deep, otherwise the blanked copy.
     static func maskingDeepBrackets(_ code: String) -> String {
@@ -93,6 +94,16 @@ private struct BracketScanner {
         let multiline = at(i + hashes + 1) == quote && at(i + hashes + 2) == quote
         let closer = [UInt8](repeating: quote, count: multiline ? 3 : 1) + [UInt8](repeating: hash, count: hashes)
         i += hashes + (multiline ? 3 : 1)
+        // `[`s in the literal's own text: a run deeper than the limit is blanked up to the
+        // literal's end. They are text to swiftc, but SwiftParser's recovery can read them as
+        // code (an invalid escape such as `\[` inside an interpolated literal did: found by
+        // fuzz-cell-splitter), and blanking text inside a literal never moves an item's bounds.
+        var textDepth = 0
+        var textMaskStart: Int?
+        func finish(_ end: Int, _ result: Int) -> Int {
+            if let start = textMaskStart, start < end { blank(start..<end) }
+            return result
+        }
         while i < bytes.count {
             if bytes[i] == backslash && (0..<hashes).allSatisfy({ at(i + 1 + $0) == hash }) {
                 let after = i + 1 + hashes
@@ -100,10 +111,16 @@ private struct BracketScanner {
                 else { i = after + 1 }                                                              // an escape
                 continue
             }
-            if !multiline && bytes[i] == newline { return i }
-            if bytes[i...].starts(with: closer) { return i + closer.count }
+            if !multiline && bytes[i] == newline { return finish(i, i) }
+            if bytes[i...].starts(with: closer) { return finish(i, i + closer.count) }
+            if bytes[i] == 0x5B {
+                textDepth += 1
+                if textDepth == SplitCell.parsedBracketDepth + 1 && textMaskStart == nil { textMaskStart = i }
+            } else if bytes[i] == 0x5D && textDepth > 0 {
+                textDepth -= 1
+            }
             i += 1
         }
-        return i
+        return finish(bytes.count, i)
     }
 }
