@@ -95,6 +95,8 @@ public struct IMRPhenomD: FrequencyDomainWaveform {
                                 amplitude * amplitudeModel.ratio(at: f, v: v) / (v * v * v * v.squareRoot())
                             let phase = phaseModel(f, v: v, logV: logV) - timeShift * f - offset
                             // h̃ = a e^{−iΦ}
+                            // Written out in TaylorF2 and IMRPhenomD alike: a shared helper taking the
+                            // amplitude and phase as a closure measured 25–30 % slower per waveform.
                             let re = a * cos(phase)
                             let im = -a * sin(phase)
                             pr[k] = plusFactor * re

@@ -66,6 +66,8 @@ public struct TaylorF2: FrequencyDomainWaveform {
                             let a = amplitude / (v * v * v * v.squareRoot())  // v^{-7/2}
                             // h̃ = a e^{−i(Ψ − offset)} = a (cos(Ψ − offset) − i sin(Ψ − offset)).
                             let phase = phasing.phase(at: v, logV: logV) - offset
+                            // Written out in TaylorF2 and IMRPhenomD alike: a shared helper taking the
+                            // amplitude and phase as a closure measured 25–30 % slower per waveform.
                             let re = a * cos(phase)
                             let im = -a * sin(phase)
                             pr[k] = plusFactor * re
