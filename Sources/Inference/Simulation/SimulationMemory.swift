@@ -1,10 +1,11 @@
 import Foundation
+import TensorCore
 
 /// The memory a simulation run needs and the memory the process may still use, checked before
 /// anything is allocated so that an impossible request is refused with the figures instead of
 /// ending the worker (the kernel's out-of-memory killer gives no message).
 ///
-/// (Kept small and internal so it can be switched to a shared memory-budget utility.)
+/// The estimate is this run's own; the reading of available memory is ``MemoryBudget``'s.
 enum SimulationMemory {
     /// The estimated peak bytes of simulating `count` new simulations into a store that holds
     /// `existing`: θ of the whole run drawn up front, the kept θ and x of the run, and the
@@ -26,36 +27,13 @@ enum SimulationMemory {
         return 8 * (draws + run + appended)
     }
 
-    /// The bytes this process can still allocate: the smaller of `MemAvailable` in
-    /// `/proc/meminfo` and the cgroup's limit minus its usage (v2 `memory.max`/`memory.current`,
-    /// or v1 `memory.limit_in_bytes`/`memory.usage_in_bytes`), with where the figure comes from;
-    /// `nil` where neither can be read.
+    /// The bytes this process can still allocate, as TensorCore's ``MemoryBudget`` reads them (the
+    /// smaller of `MemAvailable` and the room under the memory cgroup's limit), with where the
+    /// figure comes from; `nil` where neither can be read.
     static func available() -> (bytes: Double, source: String)? {
-        var best: (Double, String)? = nil
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-        {
-            best = (kb * 1024, "MemAvailable in /proc/meminfo")
-        }
-        let pairs = [
-            ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-            ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
-        ]
-        for (limitFile, usageFile) in pairs {
-            guard let limitText = try? String(contentsOfFile: limitFile, encoding: .utf8),
-                let limit = Double(limitText.trimmingCharacters(in: .whitespacesAndNewlines)),
-                limit < 1e18,
-                let usageText = try? String(contentsOfFile: usageFile, encoding: .utf8),
-                let usage = Double(usageText.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { continue }
-            let left = max(0, limit - usage)
-            if left < (best?.0 ?? .infinity) {
-                best = (left, "the memory cgroup's limit \(Count.bytes(limit)) less \(Count.bytes(usage)) in use")
-            }
-            break
-        }
-        return best
+        let budget = MemoryBudget.current()
+        guard budget.availableBytes != Int.max else { return nil }
+        return (Double(budget.availableBytes), "MemAvailable in /proc/meminfo and the memory cgroup's limit")
     }
 
     /// Throws if `bytes` exceed what is available.
