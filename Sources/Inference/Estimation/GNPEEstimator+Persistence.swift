@@ -13,18 +13,33 @@ extension GNPEEstimator {
     }
 
     /// A description of the equivariance the networks were trained with, checked on loading (the
-    /// group itself is code, so the model must be passed to ``load(from:model:)``).
+    /// group and a computed pose's function are code, so the model must be passed to
+    /// ``load(from:model:)``).
+    ///
+    /// `poseKind` and `exactPart` are written for a computed pose only (`"computed"` and the
+    /// ``Equivariance/ExactPart`` description), so a pose of parameters is stored as before, and a
+    /// file without them (every file from before computed poses) holds a pose of parameters.
     struct StoredEquivariance: Codable, Equatable {
         var pose: [String]
         var group: String
         var kernel: String
         var isExact: Bool
+        var poseKind: String?
+        var exactPart: String?
 
         init(_ e: Equivariance) {
             pose = e.pose
             group = String(describing: type(of: e.group))
             kernel = e.kernel.description
             isExact = e.isExact
+            poseKind = e.computedPose == nil ? nil : "computed"
+            exactPart = e.computedPose == nil ? nil : e.exactPart.description
+        }
+
+        /// `["t₀"]` for parameters, or `computed pose [t_A, t_B], exact part commonTranslation(moving: "t₀")`.
+        var poseDescription: String {
+            guard let poseKind else { return "\(pose)" }
+            return "\(poseKind) pose [\(pose.joined(separator: ", "))], exact part \(exactPart ?? "none")"
         }
     }
 
@@ -32,8 +47,8 @@ extension GNPEEstimator {
     public static let archiveKind = "gnpe"
 
     /// The trained estimator as an ``EstimatorArchive``: sections `"prior"`, `"configuration"`
-    /// (architectures, settings, iterations, the equivariance's pose, group type, kernel and
-    /// exactness), `"history"`, `"flow"` and, if trained, `"initialNetwork"` and
+    /// (architectures, settings, iterations, the equivariance's pose names, pose kind, group type,
+    /// kernel and exactness), `"history"`, `"flow"` and, if trained, `"initialNetwork"` and
     /// `"initialNetworkHistory"` (each flow with its `.weights` section).
     /// - Throws: ``EstimatorError/notTrained``.
     public func archive() throws -> EstimatorArchive {
@@ -64,8 +79,10 @@ extension GNPEEstimator {
     /// same seed as the saved one.
     /// - Parameters:
     ///   - url: The file.
-    ///   - model: The model it was trained for (its prior, pose, group type, kernel and exactness
-    ///     are checked against the file); the loaded estimator can simulate and retrain with it.
+    ///   - model: The model it was trained for (its prior, pose names and kind — parameters or
+    ///     computed, with the exact part —, group type, kernel and exactness are checked against
+    ///     the file; a computed pose's function is the model's); the loaded estimator can
+    ///     simulate and retrain with it.
     /// - Returns: The trained estimator.
     /// - Throws: ``EstimatorFileError`` (wrong magic, truncated, newer version, checksum mismatch,
     ///   wrong kind, prior mismatch), ``GNPEError/modelMismatch(_:)``, ``FlowError``.
@@ -84,10 +101,11 @@ extension GNPEEstimator {
         let configuration = try archive.decode(Configuration.self, from: "configuration")
         let declared = StoredEquivariance(equivariance.declaration)
         guard configuration.equivariance == declared else {
+            let saved = configuration.equivariance
             throw GNPEError.modelMismatch(
-                "saved equivariance pose \(configuration.equivariance.pose), \(configuration.equivariance.group), "
-                    + "kernel \(configuration.equivariance.kernel), exact \(configuration.equivariance.isExact); the model declares pose "
-                    + "\(declared.pose), \(declared.group), kernel \(declared.kernel), exact \(declared.isExact)")
+                "saved equivariance pose \(saved.poseDescription), \(saved.group), "
+                    + "kernel \(saved.kernel), exact \(saved.isExact); the model declares pose "
+                    + "\(declared.poseDescription), \(declared.group), kernel \(declared.kernel), exact \(declared.isExact)")
         }
         guard configuration.observationLength == model.outputLength else {
             throw GNPEError.modelMismatch("saved data length \(configuration.observationLength), the model's is \(model.outputLength)")
