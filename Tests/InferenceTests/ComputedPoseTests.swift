@@ -335,6 +335,14 @@ enum TwoChannelPulse {
             #expect(error.description.contains("commonTranslation") && error.description.contains("exact part none"))
         }
         #expect(throws: GNPEError.self) { try GNPEEstimator.load(from: url, model: TwoChannelPulse.model(kernel: .uniform(width: 0.2))) }
+        // The same names with another function: the pose at four fixed prior draws tells.
+        let swapped = ComputedPose(["t_A", "t_B"]) { θ in TwoChannelPulse.arrivalTimes(θ).reversed() }
+        do {
+            _ = try GNPEEstimator.load(from: url, model: TwoChannelPulse.model(pose: swapped))
+            Issue.record("a file loaded into a model whose pose function differs")
+        } catch let error as GNPEError {
+            #expect(error.description.contains("pose function differs"))
+        }
 
         // A pose of parameters vs the same pose computed: the files differ in kind, and a
         // parameter pose's configuration carries no pose kind (as every file before this one).

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import TensorCore
 
 extension GNPEEstimator {
     /// What a GNPE file stores besides the networks and the prior.
@@ -16,9 +17,10 @@ extension GNPEEstimator {
     /// group and a computed pose's function are code, so the model must be passed to
     /// ``load(from:model:)``).
     ///
-    /// `poseKind` and `exactPart` are written for a computed pose only (`"computed"` and the
-    /// ``Equivariance/ExactPart`` description), so a pose of parameters is stored as before, and a
-    /// file without them (every file from before computed poses) holds a pose of parameters.
+    /// `poseKind`, `exactPart` and `poseCheck` are written for a computed pose only (`"computed"`,
+    /// the ``Equivariance/ExactPart`` description, and the pose at four fixed prior draws, which
+    /// tells a changed pose function on loading), so a pose of parameters is stored as before, and
+    /// a file without them (every file from before computed poses) holds a pose of parameters.
     struct StoredEquivariance: Codable, Equatable {
         var pose: [String]
         var group: String
@@ -26,14 +28,40 @@ extension GNPEEstimator {
         var isExact: Bool
         var poseKind: String?
         var exactPart: String?
+        var poseCheck: [[Double]]?
 
-        init(_ e: Equivariance) {
+        init(_ resolved: ResolvedEquivariance, prior: JointPrior) {
+            let e = resolved.declaration
             pose = e.pose
             group = String(describing: type(of: e.group))
             kernel = e.kernel.description
             isExact = e.isExact
             poseKind = e.computedPose == nil ? nil : "computed"
             exactPart = e.computedPose == nil ? nil : e.exactPart.description
+            if e.computedPose != nil {
+                var rng = RandomSource(seed: 0x6e70_6f73)
+                poseCheck = (0 ..< 4).map { _ in resolved.pose(of: prior.sample(using: &rng)) }
+            }
+        }
+
+        /// Whether `other` describes the same equivariance: equal fields, and pose checks that
+        /// agree to 1e-9 (relative), so that the same function compiled elsewhere still matches.
+        func matches(_ other: StoredEquivariance) -> Bool {
+            var a = self, b = other
+            a.poseCheck = nil
+            b.poseCheck = nil
+            guard a == b else { return false }
+            switch (poseCheck, other.poseCheck) {
+            case (nil, nil): return true
+            case let (x?, y?):
+                guard x.count == y.count else { return false }
+                for (u, v) in zip(x, y) {
+                    guard u.count == v.count else { return false }
+                    for (p, q) in zip(u, v) where !(abs(p - q) <= 1e-9 * max(1, abs(p), abs(q))) { return false }
+                }
+                return true
+            default: return false
+            }
         }
 
         /// `["t₀"]` for parameters, or `computed pose [t_A, t_B], exact part commonTranslation(moving: "t₀")`.
@@ -58,7 +86,7 @@ extension GNPEEstimator {
         try archive.store(Configuration(
             observationLength: observationLength, architecture: architecture,
             initialNetworkArchitecture: initialNetworkArchitecture, settings: settings, iterations: iterations,
-            equivariance: StoredEquivariance(equivariance.declaration)), as: "configuration")
+            equivariance: StoredEquivariance(equivariance, prior: model.prior)), as: "configuration")
         if let history { try archive.store(history, as: "history") }
         try archive.store(flow, as: "flow")
         if let initialNetwork { try archive.store(initialNetwork, as: "initialNetwork") }
@@ -99,9 +127,19 @@ extension GNPEEstimator {
         try self.init(model: model)
         _ = try JointPrior.restoring(archive.decode([StoredPriorComponent].self, from: "prior"), given: model.prior)
         let configuration = try archive.decode(Configuration.self, from: "configuration")
-        let declared = StoredEquivariance(equivariance.declaration)
-        guard configuration.equivariance == declared else {
+        let declared = StoredEquivariance(equivariance, prior: model.prior)
+        guard configuration.equivariance.matches(declared) else {
             let saved = configuration.equivariance
+            if let savedCheck = saved.poseCheck, let declaredCheck = declared.poseCheck {
+                var a = saved, b = declared
+                a.poseCheck = nil
+                b.poseCheck = nil
+                if a == b {
+                    throw GNPEError.modelMismatch(
+                        "the computed pose [\(saved.pose.joined(separator: ", "))] gives other values than when the file was saved "
+                            + "(at four fixed prior draws: saved \(savedCheck), now \(declaredCheck)); the model's pose function differs")
+                }
+            }
             throw GNPEError.modelMismatch(
                 "saved equivariance pose \(saved.poseDescription), \(saved.group), "
                     + "kernel \(saved.kernel), exact \(saved.isExact); the model declares pose "

@@ -146,7 +146,7 @@ extension GNPEEstimator {
             configuration: KeptConfiguration(
                 prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
                 initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
-                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance.declaration)),
+                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)),
             parameters: parameters, data: data)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),

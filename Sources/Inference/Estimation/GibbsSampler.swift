@@ -6,10 +6,9 @@ import TensorCore
 ///     ĝ = g(θ)·ε, ε ~ κ            (blur the current pose into a proxy)
 ///     θ ~ q(θ | T(ĝ⁻¹)x, ĝ)        (sample the conditional given the standardised data)
 ///
-/// where g(θ) is read from θ or, for a ``ComputedPose``, computed from it (and checked).
-///
 /// and returning each chain's last θ (Dax et al., "Group equivariant neural posterior
-/// estimation", ICLR 2022, arXiv 2111.13139, §3.2, Algorithm 1).
+/// estimation", ICLR 2022, arXiv 2111.13139, §3.2, Algorithm 1). The pose g(θ) is read from θ
+/// or, for a ``ComputedPose``, computed from it (and checked).
 ///
 /// **What the chain targets.** Both steps are exact conditionals of the joint law
 /// p(θ, ĝ | x) = p(θ | x)·κ(g(θ)⁻¹ĝ): ĝ | θ is the kernel around g(θ), and
