@@ -89,7 +89,7 @@ public struct ResolvedEquivariance: Sendable {
         }
         guard let moved = movedParameterIndex else { return theta }
         var relative = theta
-        relative[moved] -= proxy[0]
+        relative[moved] -= proxy.first ?? .nan  // an empty proxy gives NaN, not a trap
         return relative
     }
 
@@ -100,7 +100,7 @@ public struct ResolvedEquivariance: Sendable {
         }
         guard let moved = movedParameterIndex else { return relative }
         var theta = relative
-        theta[moved] += proxy[0]
+        theta[moved] += proxy.first ?? .nan
         return theta
     }
 
