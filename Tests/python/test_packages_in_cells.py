@@ -172,6 +172,7 @@ def test_a_remote_package_that_cannot_be_fetched_fails_clearly(kernel) -> None:
     error = error_of(outputs)
     assert error["ename"] == "InstallError"
     traceback = "\n".join(error["traceback"])
+    assert "cannot fetch https://example.invalid/nobody/Nothing.git" in error["evalue"], error
     assert "example.invalid" in traceback and "error:" in traceback, traceback
     assert len(error["traceback"]) <= 22
     assert cell(kc, "1")[0]["status"] == "ok"

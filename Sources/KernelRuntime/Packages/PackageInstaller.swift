@@ -102,8 +102,7 @@ public final class PackageInstaller: @unchecked Sendable {
             throw PackageInstallationError("the installation was interrupted; nothing was installed")
         }
         guard status == 0 else {
-            throw PackageInstallationError(
-                "`swift build` failed for \(request.dependency)", details: Self.errorLines(in: lines))
+            throw PackageInstallationError(Self.failureSummary(of: request, output: lines), details: Self.errorLines(in: lines))
         }
         let release = URL(fileURLWithPath: directory + "/.build/release").resolvingSymlinksInPath().path
         let name = "Installed_\(key)"
@@ -148,23 +147,31 @@ public final class PackageInstaller: @unchecked Sendable {
 
     // MARK: - Identities
 
-    /// `swiftc --version`, asked once.
+    /// The toolchain: path, size and modification time of the compiler driver and of
+    /// `swift-frontend` beside it (reading them takes microseconds; `swiftc --version` took
+    /// 0.27 s on a loaded machine, which a cache hit should not pay).
     private func toolchainIdentity() -> String {
         if let toolchain = lock.withLock({ toolchain }) { return toolchain }
-        let (_, text) = Self.capture(compiler, ["--version"])
-        let identity = compiler + "\n" + text
+        let driver = URL(fileURLWithPath: compiler).resolvingSymlinksInPath()
+        let frontend = driver.deletingLastPathComponent().appendingPathComponent("swift-frontend").path
+        let identity = Self.fileIdentity([driver.path, frontend])
         lock.withLock { toolchain = identity }
         return identity
     }
 
-    /// The GNPE build the worker loads: the library's and the module's paths, sizes and times.
-    private func libraryIdentity() -> String {
-        [libraryPath, modulesDirectory + "/GNPE.swiftmodule"].map { path in
+    /// Path, size and modification time of each file, one per line.
+    private static func fileIdentity(_ paths: [String]) -> String {
+        paths.map { path in
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
             let time = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             return "\(path) \(size) \(time)"
         }.joined(separator: "\n")
+    }
+
+    /// The GNPE build the worker loads: the library's and the module's paths, sizes and times.
+    private func libraryIdentity() -> String {
+        Self.fileIdentity([libraryPath, modulesDirectory + "/GNPE.swiftmodule"])
     }
 
     /// A hash of the names, sizes and modification times of the files in `folders` (hidden
@@ -250,10 +257,31 @@ public final class PackageInstaller: @unchecked Sendable {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// What went wrong, in one line: a repository that could not be fetched (SwiftPM's own
+    /// message about it names a git command), or a failed build.
+    static func failureSummary(of request: PackageRequest, output lines: [String]) -> String {
+        let fetched = lines.compactMap { line -> String? in
+            line.hasPrefix("Fetching ") ? String(line.dropFirst("Fetching ".count)) : nil
+        }
+        let compiled = lines.contains { $0.contains("Compiling") }
+        if let location = fetched.last, !compiled {
+            let fetchedAll = lines.contains { $0.hasPrefix("Fetched ") && $0.contains(location) }
+            if !fetchedAll {
+                return "cannot fetch \(location): no network, or no such repository (SwiftPM's message below)"
+            }
+        }
+        return "`swift build` failed for \(request.dependency)"
+    }
+
     /// SwiftPM's error lines (and the `fatal:` lines of a failed fetch), shortened: at most 20
-    /// lines of at most 400 characters; the last lines when there is no error line.
+    /// lines of at most 400 characters, without the source excerpts under each diagnostic; the
+    /// last lines when there is no error line.
     static func errorLines(in lines: [String]) -> [String] {
-        var picked = lines.filter { $0.contains("error:") || $0.contains("fatal:") }
+        var picked = lines.filter { line in
+            let first = line.drop { $0 == " " }.first
+            let excerpt = first == "|" || (first?.isNumber == true && line.contains(" | "))
+            return !excerpt && (line.contains("error:") || line.contains("fatal:"))
+        }
         if picked.isEmpty { picked = Array(lines.suffix(10)) }
         var unique: [String] = []
         for line in picked where !unique.contains(line) { unique.append(line) }

@@ -41,7 +41,7 @@ public struct PackageRequest: Sendable, Equatable {
     /// A stable key for the request built with a given toolchain against a given build of the
     /// library (hex SHA-256, first 16 characters).
     /// - Parameters:
-    ///   - toolchain: The compiler's identity (`swiftc --version`).
+    ///   - toolchain: The compiler's identity (its files' paths, sizes and times).
     ///   - library: The GNPE library's build identity.
     /// - Returns: The key.
     public func cacheKey(toolchain: String, library: String) -> String {
