@@ -117,6 +117,27 @@ def test_a_cached_install_runs_no_swiftpm_in_this_or_a_new_session(kernel) -> No
         assert "Hello, again!" in text
 
 
+def test_an_edited_local_package_is_rebuilt(kernel, tmp_path) -> None:
+    _, kc = kernel
+    # A package of its own name (two packages with one module name in a session would clash).
+    package = tmp_path / "Editable"
+    (package / "Sources" / "Editable").mkdir(parents=True)
+    manifest = (FIXTURES / "packages" / "Greeting" / "Package.swift").read_text()
+    (package / "Package.swift").write_text(manifest.replace("Greeting", "Editable"))
+    source = package / "Sources" / "Editable" / "Editable.swift"
+    source.write_text("public let editableVersion = 1\n")
+    line = f"%install '.package(path: \"{package}\")' Editable"
+    reply, outputs = cell(kc, line, timeout=INSTALL_TIMEOUT)
+    assert reply["status"] == "ok", stream_text(outputs)
+    assert CACHE_HIT in stream_text(cell(kc, line)[1])
+    source.write_text("public let editableVersion = 22\n")  # another size, whatever the clock's resolution
+    reply, outputs = cell(kc, line, timeout=INSTALL_TIMEOUT)
+    assert reply["status"] == "ok", stream_text(outputs)
+    text = stream_text(outputs)
+    assert "Building" in text and CACHE_HIT not in text, text
+    assert "restart the kernel to use the new build" in text, text
+
+
 def test_a_package_depending_on_gnpe_uses_the_loaded_library_and_trains(kernel) -> None:
     _, kc = kernel
     reply, outputs = cell(kc, install_line("TinyModel"), timeout=INSTALL_TIMEOUT)

@@ -14,9 +14,11 @@ extension SwiftCellEngine {
             workingDirectory: FileManager.default.currentDirectoryPath)
         let products = request.products.joined(separator: ", ")
         let package: InstalledPackage
+        let rebuilt: Bool
         do {
             let (built, fromCache) = try installer.install(request) { sink.standardOutput($0) }
             package = built
+            rebuilt = !fromCache
             if fromCache {
                 sink.standardOutput("\(products): found in the package cache (\(installer.cacheDirectory)/\(built.key)); SwiftPM did not run.\n")
             }
@@ -34,8 +36,13 @@ extension SwiftCellEngine {
         var stderrTail: [String] = []
         switch current.load(libraryPath: package.libraryPath, sink: sink, stderrTail: &stderrTail) {
         case .ok:
-            compiler.addPackageFlags(package.compilerFlags, identifier: package.key)
-            sink.standardOutput("Installed \(products): import its modules in a cell to use them.\n")
+            let isNew = compiler.addPackageFlags(package.compilerFlags, identifier: package.key)
+            if !isNew && rebuilt {
+                // dlopen of a loaded path returns the loaded library: the new build is not used.
+                sink.standardOutput("\(products) changed since this session loaded it: restart the kernel to use the new build.\n")
+            } else {
+                sink.standardOutput("Installed \(products): import its modules in a cell to use them.\n")
+            }
             return nil
         case .loadError(let message), .fatal(let message), .thrown(_, let message):
             return .error(name: "InstallError", value: "the package's library did not load: \(message)",
