@@ -207,3 +207,14 @@ def test_completion_sees_installed_modules(kernel) -> None:
     reply = kc.get_shell_msg(timeout=CELL_TIMEOUT)
     assert reply["parent_header"]["msg_id"] == msg_id
     assert any(match.startswith("greeting") for match in reply["content"]["matches"]), reply["content"]
+
+
+def test_installed_packages_stay_usable_after_a_worker_crash(kernel) -> None:
+    _, kc = kernel
+    assert cell(kc, install_line("Greeting"), timeout=INSTALL_TIMEOUT)[0]["status"] == "ok"
+    reply, outputs = cell(kc, "let crashNow: [Int] = []\nprint(crashNow[1])")
+    assert reply["status"] == "error" and error_of(outputs)["ename"] == "Crash"
+    # The new worker has not loaded the package; the cell's library needs it and loads it.
+    reply, outputs = cell(kc, 'import Greeting\nprint(greeting(for: "a new worker"))')
+    assert reply["status"] == "ok", outputs
+    assert stream_text(outputs) == "Hello, a new worker!\n"
