@@ -1,14 +1,20 @@
-@testable import CellCompiler
 import Foundation
 import Testing
+
+@testable import CellCompiler
 
 struct DirectiveTests {
     @Test(arguments: [
         ("%include \"helper.swift\"", CellDirective.include(path: "helper.swift")),
         ("  %include \"dir/a b.swift\"  ", .include(path: "dir/a b.swift")),
-        ("%install '.package(path: \"../Sim\")' Sim", .install(dependency: ".package(path: \"../Sim\")", products: ["Sim"])),
-        ("%install '.package(url: \"https://x.org/a.git\", from: \"1.2.0\")' A B_c",
-         .install(dependency: ".package(url: \"https://x.org/a.git\", from: \"1.2.0\")", products: ["A", "B_c"])),
+        (
+            "%install '.package(path: \"../Sim\")' Sim",
+            .install(dependency: ".package(path: \"../Sim\")", products: ["Sim"])
+        ),
+        (
+            "%install '.package(url: \"https://x.org/a.git\", from: \"1.2.0\")' A B_c",
+            .install(dependency: ".package(url: \"https://x.org/a.git\", from: \"1.2.0\")", products: ["A", "B_c"])
+        ),
     ])
     func parsesDirectives(line: String, expected: CellDirective) throws {
         #expect(try CellDirective.parse(line: line) == expected)
@@ -50,8 +56,9 @@ struct DirectiveTests {
             expanding: "let before = 0\n%include \"a.swift\"\n%install '.package(path: \"P\")' P\nprint(a + b)",
             workingDirectory: directory)
         #expect(cell.text == "let before = 0\nlet a = 1\nlet b = 2\n\nprint(a + b)")
-        #expect(cell.origins.map { "\($0.file ?? "cell"):\($0.line)" }
-            == ["cell:1", "a.swift:1", "sub/b.swift:1", "cell:3", "cell:4"])
+        #expect(
+            cell.origins.map { "\($0.file ?? "cell"):\($0.line)" }
+                == ["cell:1", "a.swift:1", "sub/b.swift:1", "cell:3", "cell:4"])
         #expect(cell.installations == [.init(dependency: ".package(path: \"P\")", products: ["P"], line: 3)])
         #expect(cell.hasDirectives)
     }
@@ -81,8 +88,9 @@ struct DirectiveTests {
         let diagnostic = CellDiagnostic.parse(
             compilerOutput: "/x.swift:3:18: error: cannot convert value",
             file: "/x.swift",
-            generated: GeneratedCell(module: "Cell_1", source: "", lineMap: [0, 1, 2], segments: [],
-                                     bodyEndOffset: 0, importedModules: []),
+            generated: GeneratedCell(
+                module: "Cell_1", source: "", lineMap: [0, 1, 2], segments: [],
+                bodyEndOffset: 0, importedModules: []),
             cell: cell.text)
         failure.diagnostics = diagnostic
         let lines = failure.relocated(to: cell).formattedLines

@@ -33,7 +33,8 @@ public enum CellDirective: Sendable, Equatable {
             }
             return .include(path: path)
         case "%install":
-            let usage = "`%install` takes a SwiftPM dependency in single quotes and the products to use: "
+            let usage =
+                "`%install` takes a SwiftPM dependency in single quotes and the products to use: "
                 + "%install '.package(path: \"../MySimulator\")' MySimulator"
             guard argument.first == "'" else { throw CellDirectiveError(usage) }
             let afterQuote = argument.dropFirst()
@@ -44,17 +45,24 @@ public enum CellDirective: Sendable, Equatable {
             let products = afterQuote[afterQuote.index(after: close)...].split(whereSeparator: \.isWhitespace)
                 .map(String.init)
             guard dependency.hasPrefix(".package("), dependency.hasSuffix(")") else {
-                throw CellDirectiveError("the dependency must be a `.package(…)` expression, not `\(dependency)`. " + usage)
+                throw CellDirectiveError(
+                    "the dependency must be a `.package(…)` expression, not `\(dependency)`. " + usage)
             }
             guard !products.isEmpty else { throw CellDirectiveError("name at least one product to use. " + usage) }
-            if let bad = products.first(where: { !$0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } }) {
+            if let bad = products.first(where: {
+                !$0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            }) {
                 throw CellDirectiveError("`\(bad)` is not a product name. " + usage)
             }
             return .install(dependency: dependency, products: products)
         case "%install-swiftpm-flags", "%install-extra-include-command", "%install-location":
-            throw CellDirectiveError("`\(name)` (swift-jupyter) is not supported by this kernel: packages are built with `swift build -c release` into a shared cache, see \"Your own Swift packages\" in the README")
+            throw CellDirectiveError(
+                "`\(name)` (swift-jupyter) is not supported by this kernel: packages are built with `swift build -c release` into a shared cache, see \"Your own Swift packages\" in the README"
+            )
         default:
-            throw CellDirectiveError("unknown directive `\(name)`; this kernel knows `%include \"file.swift\"` and `%install '<dependency>' Product…`")
+            throw CellDirectiveError(
+                "unknown directive `\(name)`; this kernel knows `%include \"file.swift\"` and `%install '<dependency>' Product…`"
+            )
         }
     }
 }

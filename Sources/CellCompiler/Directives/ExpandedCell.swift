@@ -72,7 +72,8 @@ public struct ExpandedCell: Sendable, Equatable {
                 origins.append(LineOrigin(file: file, line: number))
             case .install(let dependency, let products):
                 guard file == nil else {
-                    throw CellDirectiveError("`%install` works in a cell, not in an included file", line: number, file: file)
+                    throw CellDirectiveError(
+                        "`%install` works in a cell, not in an included file", line: number, file: file)
                 }
                 installations.append(Installation(dependency: dependency, products: products, line: number))
                 lines.append("")
@@ -84,10 +85,12 @@ public struct ExpandedCell: Sendable, Equatable {
                     throw CellDirectiveError("`\(path)` includes itself", line: number, file: file)
                 }
                 guard stack.count < Self.maximumIncludeDepth else {
-                    throw CellDirectiveError("`%include` nested more than \(Self.maximumIncludeDepth) deep", line: number, file: file)
+                    throw CellDirectiveError(
+                        "`%include` nested more than \(Self.maximumIncludeDepth) deep", line: number, file: file)
                 }
                 guard let data = FileManager.default.contents(atPath: resolved) else {
-                    let reason = FileManager.default.fileExists(atPath: resolved)
+                    let reason =
+                        FileManager.default.fileExists(atPath: resolved)
                         ? "cannot be read" : "does not exist"
                     throw CellDirectiveError(
                         "cannot include `\(path)`: \(resolved) \(reason) (paths are relative to the notebook's folder, \(workingDirectory))",
@@ -95,7 +98,8 @@ public struct ExpandedCell: Sendable, Equatable {
                 }
                 var contents = String(decoding: data, as: UTF8.self)
                 if contents.hasSuffix("\n") { contents.removeLast() }
-                try expand(contents, file: path, workingDirectory: workingDirectory, into: &lines, stack: stack + [canonical])
+                try expand(
+                    contents, file: path, workingDirectory: workingDirectory, into: &lines, stack: stack + [canonical])
             }
         }
     }

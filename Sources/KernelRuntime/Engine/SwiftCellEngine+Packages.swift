@@ -20,7 +20,9 @@ extension SwiftCellEngine {
             package = built
             rebuilt = !fromCache
             if fromCache {
-                sink.standardOutput("\(products): found in the package cache (\(installer.cacheDirectory)/\(built.key)); SwiftPM did not run.\n")
+                sink.standardOutput(
+                    "\(products): found in the package cache (\(installer.cacheDirectory)/\(built.key)); SwiftPM did not run.\n"
+                )
             }
         } catch let error as PackageInstallationError {
             return .error(
@@ -30,8 +32,9 @@ extension SwiftCellEngine {
             return .error(name: "InstallError", value: "\(error)", traceback: ["\(installation.line): error: \(error)"])
         }
         guard let current = ensureWorker(sink: sink) else {
-            return .error(name: "WorkerError", value: "The worker process could not be started.",
-                          traceback: ["The worker process could not be started; see the kernel's log."])
+            return .error(
+                name: "WorkerError", value: "The worker process could not be started.",
+                traceback: ["The worker process could not be started; see the kernel's log."])
         }
         var stderrTail: [String] = []
         switch current.load(libraryPath: package.libraryPath, sink: sink, stderrTail: &stderrTail) {
@@ -39,19 +42,22 @@ extension SwiftCellEngine {
             let isNew = compiler.addPackageFlags(package.compilerFlags, identifier: package.key)
             if !isNew && rebuilt {
                 // dlopen of a loaded path returns the loaded library: the new build is not used.
-                sink.standardOutput("\(products) changed since this session loaded it: restart the kernel to use the new build.\n")
+                sink.standardOutput(
+                    "\(products) changed since this session loaded it: restart the kernel to use the new build.\n")
             } else {
                 sink.standardOutput("Installed \(products): import its modules in a cell to use them.\n")
             }
             return nil
         case .loadError(let message), .fatal(let message), .thrown(_, let message):
-            return .error(name: "InstallError", value: "the package's library did not load: \(message)",
-                          traceback: ["\(installation.line): error: the package's library did not load: \(message)"])
+            return .error(
+                name: "InstallError", value: "the package's library did not load: \(message)",
+                traceback: ["\(installation.line): error: the package's library did not load: \(message)"])
         case .exited:
             replaceWorker()
             let text = "the worker ended while loading the package's library (\(package.libraryPath))"
-            return .error(name: "InstallError", value: text,
-                          traceback: ["\(installation.line): error: \(text)"] + stderrTail.suffix(10))
+            return .error(
+                name: "InstallError", value: text,
+                traceback: ["\(installation.line): error: \(text)"] + stderrTail.suffix(10))
         }
     }
 }

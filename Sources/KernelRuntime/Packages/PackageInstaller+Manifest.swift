@@ -84,7 +84,9 @@ extension PackageInstaller {
     /// `path:` or `url:` (without `.git`), lower-cased.
     static func packageIdentity(of dependency: String) -> String {
         for label in ["path", "url"] {
-            guard let match = dependency.range(of: label + #":\s*"([^"]*)""#, options: .regularExpression) else { continue }
+            guard let match = dependency.range(of: label + #":\s*"([^"]*)""#, options: .regularExpression) else {
+                continue
+            }
             let literal = dependency[match]
             guard let open = literal.firstIndex(of: "\"") else { continue }
             var location = String(literal[literal.index(after: open)...].dropLast())

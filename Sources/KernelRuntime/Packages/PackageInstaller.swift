@@ -60,7 +60,8 @@ public final class PackageInstaller: @unchecked Sendable {
     public static func defaultCacheDirectory() -> String {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["GNPE_PACKAGE_CACHE"], !explicit.isEmpty { return explicit }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? NSHomeDirectory() + "/.cache"
         return base + "/gnpe/packages"
     }
@@ -102,12 +103,15 @@ public final class PackageInstaller: @unchecked Sendable {
             throw PackageInstallationError("the installation was interrupted; nothing was installed")
         }
         guard status == 0 else {
-            throw PackageInstallationError(Self.failureSummary(of: request, output: lines), details: Self.errorLines(in: lines))
+            throw PackageInstallationError(
+                Self.failureSummary(of: request, output: lines), details: Self.errorLines(in: lines))
         }
         let release = URL(fileURLWithPath: directory + "/.build/release").resolvingSymlinksInPath().path
         let name = "Installed_\(key)"
-        var flags = ["-I", release + "/Modules", "-L", release, "-l\(name)",
-                     "-Xlinker", "-rpath", "-Xlinker", release]
+        var flags = [
+            "-I", release + "/Modules", "-L", release, "-l\(name)",
+            "-Xlinker", "-rpath", "-Xlinker", release,
+        ]
         // The module maps of the package's C targets (a cell importing a Swift module that
         // imports one needs them), without those of GNPE itself, which cells already have.
         let moduleMaps = EngineConfiguration.moduleMapFlags(buildDirectory: release, target: name)
@@ -180,16 +184,20 @@ public final class PackageInstaller: @unchecked Sendable {
         var entries: [String] = []
         for folder in folders {
             let root = URL(fileURLWithPath: folder)
-            guard let walker = FileManager.default.enumerator(
-                at: root, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey],
-                options: [.skipsHiddenFiles])
+            guard
+                let walker = FileManager.default.enumerator(
+                    at: root,
+                    includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey],
+                    options: [.skipsHiddenFiles])
             else { continue }
             for case let url as URL in walker {
                 if url.lastPathComponent == ".build" {
                     walker.skipDescendants()
                     continue
                 }
-                let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey])
+                let values = try? url.resourceValues(forKeys: [
+                    .fileSizeKey, .contentModificationDateKey, .isRegularFileKey,
+                ])
                 guard values?.isRegularFile == true else { continue }
                 let time = values?.contentModificationDate?.timeIntervalSince1970 ?? 0
                 entries.append("\(url.path) \(values?.fileSize ?? 0) \(time)")
@@ -201,11 +209,15 @@ public final class PackageInstaller: @unchecked Sendable {
 
     // MARK: - Running SwiftPM
 
-    private func runSwiftBuild(in directory: String, libraryIdentity: String, output: @escaping @Sendable (String) -> Void)
+    private func runSwiftBuild(
+        in directory: String, libraryIdentity: String, output: @escaping @Sendable (String) -> Void
+    )
         -> (Int32, [String])
     {
-        var arguments = ["build", "-c", "release", "--package-path", directory,
-                         "-Xswiftc", "-I", "-Xswiftc", modulesDirectory]
+        var arguments = [
+            "build", "-c", "release", "--package-path", directory,
+            "-Xswiftc", "-I", "-Xswiftc", modulesDirectory,
+        ]
         arguments += libraryFlags.flatMap { ["-Xswiftc", $0] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: swift)

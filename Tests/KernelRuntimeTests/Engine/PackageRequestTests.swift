@@ -57,22 +57,31 @@ struct PackageRequestTests {
             dependency: ".package(url: \"https://example.invalid/a/B.git\", from: \"1.0.0\")", products: ["B"],
             workingDirectory: "/")
         let fetchFailure = ["Fetching https://example.invalid/a/B.git", "error: Git command 'git -C …' failed"]
-        #expect(PackageInstaller.failureSummary(of: request, output: fetchFailure)
-            == "cannot fetch https://example.invalid/a/B.git: no network, or no such repository (SwiftPM's message below)")
-        let buildFailure = ["Fetching https://example.invalid/a/B.git", "Fetched https://example.invalid/a/B.git from cache (0.1s)",
-                            "Compiling B B.swift", "error: …"]
+        #expect(
+            PackageInstaller.failureSummary(of: request, output: fetchFailure)
+                == "cannot fetch https://example.invalid/a/B.git: no network, or no such repository (SwiftPM's message below)"
+        )
+        let buildFailure = [
+            "Fetching https://example.invalid/a/B.git", "Fetched https://example.invalid/a/B.git from cache (0.1s)",
+            "Compiling B B.swift", "error: …",
+        ]
         #expect(PackageInstaller.failureSummary(of: request, output: buildFailure).hasPrefix("`swift build` failed"))
     }
 
     @Test func errorLinesAreSwiftPMsErrorsShortened() {
-        let lines = ["Fetching https://invalid.invalid/x.git", "error: Failed to clone repository https://invalid.invalid/x.git:",
-                     "    fatal: unable to access 'https://invalid.invalid/x.git/': Could not resolve host: invalid.invalid",
-                     "error: Failed to clone repository https://invalid.invalid/x.git:"]
+        let lines = [
+            "Fetching https://invalid.invalid/x.git",
+            "error: Failed to clone repository https://invalid.invalid/x.git:",
+            "    fatal: unable to access 'https://invalid.invalid/x.git/': Could not resolve host: invalid.invalid",
+            "error: Failed to clone repository https://invalid.invalid/x.git:",
+        ]
         #expect(PackageInstaller.errorLines(in: lines) == Array(lines[1...2]))
         #expect(PackageInstaller.errorLines(in: ["a", "b"]) == ["a", "b"])
         // Source excerpts under a diagnostic are left out; the diagnostic stays.
-        let compileError = ["/p/Sources/B/B.swift:2:5: error: cannot convert", "1 | func f() -> Int {",
-                            "2 |     \"text\"", "  |     `- error: cannot convert"]
+        let compileError = [
+            "/p/Sources/B/B.swift:2:5: error: cannot convert", "1 | func f() -> Int {",
+            "2 |     \"text\"", "  |     `- error: cannot convert",
+        ]
         #expect(PackageInstaller.errorLines(in: compileError) == [compileError[0]])
         #expect(PackageInstaller.errorLines(in: ["error: " + String(repeating: "x", count: 1000)])[0].count < 420)
     }
