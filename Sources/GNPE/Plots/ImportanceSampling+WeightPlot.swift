@@ -15,7 +15,9 @@ extension ImportanceSampling {
     /// - Returns: The plot.
     /// - Throws: ``PlottingError`` as ``ImportanceWeightPlot/init(sets:title:bins:theme:size:)``
     ///   (not for the weights of a successful run, which always include a positive one).
-    public func weightPlot(name: String = "weights", title: String? = "Importance weights") throws -> ImportanceWeightPlot {
+    public func weightPlot(name: String = "weights", title: String? = "Importance weights") throws
+        -> ImportanceWeightPlot
+    {
         try ImportanceWeightPlot(sets: [.init(name, logWeights: logWeights)], title: title)
     }
 }
@@ -27,7 +29,8 @@ extension GNPEImportanceSampling {
     ///   - title: A title, or `nil` (default "Importance weights").
     /// - Returns: The plot.
     /// - Throws: ``PlottingError`` as ``ImportanceWeightPlot/init(sets:title:bins:theme:size:)``.
-    public func weightPlot(name: String = "GNPE", title: String? = "Importance weights") throws -> ImportanceWeightPlot {
+    public func weightPlot(name: String = "GNPE", title: String? = "Importance weights") throws -> ImportanceWeightPlot
+    {
         try importanceSampling.weightPlot(name: name, title: title)
     }
 }

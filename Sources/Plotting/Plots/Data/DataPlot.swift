@@ -238,7 +238,9 @@ public struct DataPlot: Plot {
                 channelNames[k], observed: observed[k], predictions: predictions[k], levels: levels,
                 reference: injected?[k])
         }
-        try self.init(channels: channels, x: x, xLabel: xLabel, title: title, theme: theme, width: width, channelHeight: channelHeight)
+        try self.init(
+            channels: channels, x: x, xLabel: xLabel, title: title, theme: theme, width: width,
+            channelHeight: channelHeight)
     }
 
     private var top: Double { title == nil ? 14 : theme.fontSize * 1.2 + 22 }

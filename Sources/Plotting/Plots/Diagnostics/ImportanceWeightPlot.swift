@@ -74,9 +74,13 @@ public struct ImportanceWeightPlot: Plot {
         sets: [WeightSet], title: String? = nil, bins: Int = 40, theme: Theme = .default,
         size: Size = Size(width: 900, height: 340)
     ) throws {
-        guard !sets.isEmpty else { throw PlottingError.emptyData("a weight plot needs at least one set of log weights") }
+        guard !sets.isEmpty else {
+            throw PlottingError.emptyData("a weight plot needs at least one set of log weights")
+        }
         for set in sets {
-            guard !set.logWeights.isEmpty else { throw PlottingError.emptyData("weight set '\(set.name)' has no weights") }
+            guard !set.logWeights.isEmpty else {
+                throw PlottingError.emptyData("weight set '\(set.name)' has no weights")
+            }
             if let i = set.logWeights.firstIndex(where: { $0.isNaN || $0 == .infinity }) {
                 throw PlottingError.invalidOption(
                     "log weight \(i) of set '\(set.name)' is \(set.logWeights[i]); log weights must be finite or −∞")
@@ -188,7 +192,9 @@ public struct ImportanceWeightPlot: Plot {
 
     /// One line per set with its ESS and efficiency, and the equal-weight reference.
     var legendEntries: [LegendEntry] {
-        var entries = sets.indices.map { LegendEntry(label: summary(set: $0), color: color(ofSet: $0), key: .line(dash: [])) }
+        var entries = sets.indices.map {
+            LegendEntry(label: summary(set: $0), color: color(ofSet: $0), key: .line(dash: []))
+        }
         entries.append(LegendEntry(label: "equal weights", color: theme.mutedForeground, key: .line(dash: [4, 3])))
         return entries
     }
@@ -239,11 +245,14 @@ public struct ImportanceWeightPlot: Plot {
             content.lines.append(.init(xs: xs, ys: ys, stroke: StrokeStyle(color: color(ofSet: s), width: 1.5)))
         }
         content.rules.append(
-            .init(orientation: .vertical, value: 0, stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [4, 3])))
+            .init(
+                orientation: .vertical, value: 0,
+                stroke: StrokeStyle(color: theme.mutedForeground, width: 1, dash: [4, 3])))
         let panel = AxisPanel(frame: frame, xDomain: range, yDomain: 0...(peak > 0 ? peak * 1.08 : 1))
         panel.drawGrid(theme: theme, into: &renderer)
         panel.drawContent(content, theme: theme, into: &renderer)
-        panel.drawAxes(theme: theme, xLabel: "log₁₀(n·w)  (0: equal weights)", yLabel: "fraction of samples", into: &renderer)
+        panel.drawAxes(
+            theme: theme, xLabel: "log₁₀(n·w)  (0: equal weights)", yLabel: "fraction of samples", into: &renderer)
     }
 
     private func drawCumulativeShare<R: Renderer>(in frame: Rect, into renderer: inout R) {

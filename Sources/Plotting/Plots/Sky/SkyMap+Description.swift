@@ -5,7 +5,8 @@ extension SkyMap {
         var lines: [String] = []
         let levels = credibleLevels.map { CornerPlot.percent($0) }.joined(separator: ", ")
         lines.append(
-            "Sky map" + (title.map { " '\($0)'" } ?? "") + " (Mollweide projection, right ascension increasing to the left) of "
+            "Sky map" + (title.map { " '\($0)'" } ?? "")
+                + " (Mollweide projection, right ascension increasing to the left) of "
                 + "\(sets.count) sample set" + (sets.count == 1 ? "" : "s") + "; credible regions at \(levels):")
         for s in sets.indices {
             let skipped = sets[s].rightAscension.count - finiteCounts[s]
