@@ -52,8 +52,9 @@ struct SkyDensity {
     ///
     /// Cells of an equal-area grid are square at the equator but narrow and tall near the poles,
     /// so a kernel of fixed width in cells would smear a polar region by many degrees in δ. Here
-    /// each row is smoothed along α by σ / cos δ columns, and along δ by weights computed from the
-    /// rows' actual declinations (normalised per row), so the kernel keeps its angular width.
+    /// each row is smoothed along α by σ / cos δ columns, and spread along δ by weights computed
+    /// from the rows' actual declinations (normalised per source row, so the total is kept), so
+    /// the kernel keeps its angular width.
     private static func smoothed(_ grid: [Double], rows: Int, columns: Int, sigma: Double) -> [Double] {
         let angularSigma = sigma * Double.pi / Double(rows)
         func declination(ofRow r: Int) -> Double { asin((Double(r) + 0.5) * 2 / Double(rows) - 1) }
@@ -83,24 +84,25 @@ struct SkyDensity {
             if j >= rows { return Double.pi - declination(ofRow: 2 * rows - 1 - j) }
             return declination(ofRow: j)
         }
+        // Each row spreads its mass over its neighbours (weights normalised per source row, so the
+        // total is kept exactly); rows past a pole land on the other side of it.
         var result = [Double](repeating: 0, count: grid.count)
-        for r in 0..<rows {
-            let delta = declination(ofRow: r)
+        for j in 0..<rows {
+            let delta = declination(ofRow: j)
+            var targets: [Int] = []
             var weights: [Double] = []
-            var sources: [Int] = []
-            for j in (r - radius)...(r + radius) {
-                let distance = (continuedDeclination(j) - delta) / angularSigma
+            for t in (j - radius)...(j + radius) {
+                let distance = (continuedDeclination(t) - delta) / angularSigma
+                targets.append(t)
                 weights.append(exp(-0.5 * distance * distance))
-                sources.append(j)
             }
             let norm = weights.reduce(0, +)
-            for c in 0..<columns {
-                var sum = 0.0
-                for (j, weight) in zip(sources, weights) {
-                    let (rr, cc) = cell(row: j, column: c, rows: rows, columns: columns)
-                    sum += weight * alongRows[rr * columns + cc]
+            for (t, weight) in zip(targets, weights) {
+                let share = weight / norm
+                for c in 0..<columns {
+                    let (rr, cc) = cell(row: t, column: c, rows: rows, columns: columns)
+                    result[rr * columns + cc] += share * alongRows[j * columns + c]
                 }
-                result[r * columns + c] = sum / norm
             }
         }
         return result
