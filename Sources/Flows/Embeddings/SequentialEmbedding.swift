@@ -74,8 +74,8 @@ public struct SequentialEmbedding: EmbeddingNetwork {
             layers.append(Linear(inputCount: width, outputCount: outputFeatures, name: "embedding.output", using: &rng))
             inputCount = channels * length
             outputCount = outputFeatures
-        case .identity, .mlp:
-            preconditionFailure("SequentialEmbedding(architecture:) builds residual and convolutional embeddings only")
+        case .identity, .mlp, .reducedBasis:
+            preconditionFailure("SequentialEmbedding(architecture:) builds residual and convolutional embeddings only (makeNetwork never asks it for others)")
         }
         network = Sequential(layers)
         self.architecture = architecture
