@@ -3,6 +3,8 @@
 //   scale-benchmark append <count> <length>   stores <count> simulations of <length> values (a cheap
 //       simulator, 11 parameters, Gaussian noise) in an NPE and prints the bytes per simulation;
 //       run it under `/usr/bin/time -v` for the peak RSS.
+//   scale-benchmark noise <count> <length>   time of one epoch's batch data: gathering the stored
+//       rows, and adding fresh Gaussian noise to stored signals (settings.noise = .freshEachEpoch).
 //   scale-benchmark throughput [--threads N] [--steps N]   training throughput (samples/s) of a
 //       flow on 1,300-long inputs with DINGO's reduced-basis embedding and with the default MLP
 //       embedding, batch 256.
@@ -11,7 +13,7 @@
 
 import Flows
 import Foundation
-import Inference
+@testable import Inference   // the store's batch-data step (the package builds with -enable-testing)
 import TensorCore
 
 let arguments = CommandLine.arguments
@@ -35,6 +37,28 @@ func append(count: Int, length: Int) throws {
     print("stored \(npe.simulationCount) simulations of \(length) values in \(String(format: "%.1f", seconds)) s; "
         + "\(bytesPerSimulation) bytes per simulation")
     print("{\"count\": \(npe.simulationCount), \"length\": \(length), \"bytes_per_simulation\": \(bytesPerSimulation)}")
+}
+
+func noise(count: Int, length: Int) throws {
+    let model = try SimulationModel {
+        for k in 0 ..< 11 { Parameter("p\(k)", Uniform(0, 1)) }
+        Simulator(outputLength: length) { θ, _ in (0 ..< length).map { j in θ[j % 11] } }
+        NoiseModel.gaussian(sigma: 0.1)
+    }
+    var figures: [String: Double] = [:]
+    for mode in [TrainingNoise.fixed, .freshEachEpoch] {
+        let npe = NPE(model: model)
+        npe.settings.noise = mode
+        try npe.appendSimulations(count: count, seed: 1)
+        var rng = RandomSource(seed: 2)
+        let rows = Array(0 ..< count)
+        let start = Date()
+        let x = try npe.simulations.trainingData(rows: rows, noise: mode, seed: 0, using: &rng)
+        let seconds = Date().timeIntervalSince(start)
+        print("\(mode.rawValue): one epoch's data for \(count) simulations of \(length) values in \(String(format: "%.2f", seconds)) s (\(x.count) values)")
+        figures[mode.rawValue] = seconds
+    }
+    print("{\"gather_s\": \(figures["fixed"] ?? 0), \"fresh_noise_s\": \(figures["freshEachEpoch"] ?? 0)}")
 }
 
 func throughput(threads: Int, steps: Int) throws {
@@ -89,9 +113,10 @@ func throughput(threads: Int, steps: Int) throws {
 do {
     switch arguments.dropFirst().first {
     case "append": try append(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 200_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
+    case "noise": try noise(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 100_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
     case "throughput": try throughput(threads: option("--threads", 2), steps: option("--steps", 40))
     default:
-        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | throughput [--threads N] [--steps N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | noise <count> <length> | throughput [--threads N] [--steps N]\n".utf8))
         exit(2)
     }
 } catch {

@@ -34,8 +34,8 @@ public struct ReducedBasisEmbedding: EmbeddingNetwork {
 
     /// Builds the network with random weights from a `.reducedBasis` description.
     /// - Parameters:
-    ///   - architecture: A ``EmbeddingArchitecture/reducedBasis(channels:lengthPerChannel:basisSize:residualWidths:outputFeatures:activation:normalization:dropoutRate:passthroughFeatures:basisSignalCount:)``
-    ///     description (validated by the caller; another case builds an empty network).
+    ///   - architecture: A `.reducedBasis` description (validated by the caller; another case
+    ///     builds a minimal network).
     ///   - rng: The random source for the initial weights.
     public init(architecture: EmbeddingArchitecture, using rng: inout RandomSource) {
         guard case let .reducedBasis(channels, length, basisSize, widths, out, activation, normalization, dropout, passthrough, _)

@@ -75,7 +75,7 @@ public struct SequentialEmbedding: EmbeddingNetwork {
             inputCount = channels * length
             outputCount = outputFeatures
         case .identity, .mlp, .reducedBasis:
-            preconditionFailure("SequentialEmbedding(architecture:) builds residual and convolutional embeddings only (makeNetwork never asks it for others)")
+            preconditionFailure("SequentialEmbedding(architecture:) builds residual and convolutional embeddings only")
         }
         network = Sequential(layers)
         self.architecture = architecture

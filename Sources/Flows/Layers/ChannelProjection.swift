@@ -35,8 +35,8 @@ public struct ChannelProjection: Layer {
         let bound = 1 / Float(max(lengthPerChannel, 1)).squareRoot()
         var w: [TrainableParameter] = [], b: [TrainableParameter] = []
         for c in 0 ..< channels {
-            w.append(TrainableParameter(name: "\(name).channel\(c).weight",
-                                        value: Tensor(randomUniform: [lengthPerChannel, outputsPerChannel], low: -bound, high: bound, using: &rng)))
+            let weight = Tensor(randomUniform: [lengthPerChannel, outputsPerChannel], low: -bound, high: bound, using: &rng)
+            w.append(TrainableParameter(name: "\(name).channel\(c).weight", value: weight))
             b.append(TrainableParameter(name: "\(name).channel\(c).bias",
                                         value: Tensor(randomUniform: [outputsPerChannel], low: -bound, high: bound, using: &rng)))
         }
@@ -58,7 +58,8 @@ public struct ChannelProjection: Layer {
         let l = lengthPerChannel, n = outputsPerChannel
         guard channel >= 0, channel < channels, basis.count % l == 0, basis.count / l <= n else {
             throw FlowError.shapeMismatch(
-                "a basis for channel \(channel) of \(channels) must hold at most \(n) vectors of \(l) values, got \(basis.count) values")
+                "a basis for channel \(channel) of \(channels) must hold at most \(n) vectors of \(l) values, "
+                    + "got \(basis.count) values")
         }
         let k = basis.count / l
         var w = weights[channel].value.scalars
