@@ -15,7 +15,7 @@ import Testing
         let npe = NPE(model: model)
         try npe.appendSimulations(count: 300, seed: 3)
         #expect(npe.parameters == expected.parameters)
-        #expect(npe.simulations.dataValues == expected.data.storage.map { Float($0) })
+        #expect(npe.float32Data == expected.data.storage.map { Float($0) })
         #expect(npe.data.storage == expected.data.storage.map { Double(Float($0)) })
         // The memory estimate counts 8 bytes per θ value and 4 per x value.
         let bytes = SimulationMemory.requiredBytes(count: 1, existing: 0, parameterCount: 11, outputLength: 1300)

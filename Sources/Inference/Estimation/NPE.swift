@@ -40,8 +40,8 @@ public final class NPE: PosteriorEstimator {
     /// Stored parameters θ, `[simulationCount, parameterCount]`.
     public var parameters: SampleMatrix { simulations.parameters }
     /// Stored data x, `[simulationCount, observationLength]`: a `Double` copy of the Float32
-    /// store (x is kept as Float32, the precision the flow trains in). With
-    /// `settings.noise = .freshEachEpoch` these are the noise-free signals.
+    /// store (x is kept as Float32, the precision the flow trains in; ``float32Data`` reads it
+    /// without a copy). With `settings.noise = .freshEachEpoch` these are the noise-free signals.
     public var data: SampleMatrix { simulations.data }
     /// Simulations dropped so far because θ or x contained NaN or infinite values.
     public var discardedSimulationCount: Int { simulations.discardedCount }
