@@ -108,6 +108,9 @@ let package = Package(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
         .executableTarget(
+            name: "scale-benchmark", dependencies: ["Flows", "Inference", "TensorCore"],
+            path: "benchmarks/ScaleBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
             name: "gw-waveforms-benchmark", dependencies: ["GravitationalWaves"],
             path: "benchmarks/GWWaveforms", swiftSettings: swiftSettings),
 

@@ -62,18 +62,21 @@ extension GNPEEstimator {
             throw EstimatorError.invalidArgument("row \(bad) is outside the \(simulationCount) stored simulations")
         }
         let theta = parameters.selecting(rows: rows)
+        let x = try simulations.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
         return Self.trainingExamples(rows: Array(0 ..< rows.count), parameters: theta, poses: try equivariance.poses(of: theta),
-                                     data: data.selecting(rows: rows), equivariance: equivariance, using: &rng)
+                                     data: x, equivariance: equivariance, using: &rng)
     }
 
-    /// The training pairs of `rows`, given every stored simulation's pose g(θ) `[simulations, poseDimension]`.
-    static func trainingExamples(rows: [Int], parameters: SampleMatrix, poses: SampleMatrix, data x: SampleMatrix,
+    /// The training pairs of `rows`, given every stored simulation's pose g(θ) `[simulations, poseDimension]`;
+    /// `data`: the rows' x as ``SimulationStore/trainingData(rows:noise:seed:using:)`` returns them.
+    static func trainingExamples(rows: [Int], parameters: SampleMatrix, poses: SampleMatrix, data x: [Float],
                                  equivariance eq: ResolvedEquivariance,
                                  using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
         let theta = parameters.selecting(rows: rows)
         let proxies = eq.proxies(forPoses: poses.selecting(rows: rows), using: &rng)
-        let standardized = ResolvedEquivariance.mapRows(rows.count, columns: x.columns) { k in
-            eq.standardising(x.row(rows[k]), proxy: proxies.row(k))
+        let m = x.count / max(rows.count, 1)
+        let standardized = ResolvedEquivariance.mapRows(rows.count, columns: m) { k in
+            eq.standardising(x[k * m ..< (k + 1) * m].map(Double.init), proxy: proxies.row(k))
         }
         let relative = eq.relativeParameters(theta, proxies: proxies)
         return (Tensor(shape: [rows.count, relative.columns], scalars: relative.floatStorage),
@@ -147,7 +150,7 @@ extension GNPEEstimator {
                 prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
                 initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
                 settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)),
-            parameters: parameters, data: data)
+            parameters: parameters, data: simulations.dataValues, observationLength: observationLength)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
            let restored = try? GNPEEstimator(archive: archive, model: model), let restoredHistory = restored.history {
@@ -173,30 +176,33 @@ extension GNPEEstimator {
     private func trainNetworks(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
-        let theta = parameters, x = data, eq = equivariance
+        let theta = parameters, store = simulations, eq = equivariance
         // g(θ) of every simulation, once (a computed pose is checked here, naming the first bad θ).
         let poses = try eq.poses(of: theta)
         let trained = try FlowTrainer(settings: settings).train(
             newFlow, exampleCount: simulationCount,
             examples: { rows, _, rng in
-                Self.trainingExamples(rows: rows, parameters: theta, poses: poses, data: x, equivariance: eq, using: &rng)
+                let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                return Self.trainingExamples(rows: rows, parameters: theta, poses: poses, data: x, equivariance: eq, using: &rng)
             },
             progress: { report in progress?(report) },
             keepingPartialRun: { partial in
                 flow = newFlow
                 history = simulations.reporting(in: partial)
-            })
+            },
+            prepare: reducedBasisPreparation(standardised: true))
         let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil
         if trainsInitialNetwork {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
             let poseTensor = Tensor(shape: [poses.rows, poses.columns], scalars: poses.floatStorage)
-            let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
+            let m = model.outputLength, prepareInitial = reducedBasisPreparation(standardised: false)
             do {
-                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
-                    (poseTensor.gatheringRows(rows), raw.gatheringRows(rows))
-                } progress: { report in initialNetworkProgress?(report) }
+                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, rng in
+                    let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                    return (poseTensor.gatheringRows(rows), Tensor(shape: [rows.count, m], scalars: x))
+                } progress: { report in initialNetworkProgress?(report) } prepare: { try prepareInitial($0, $1) }
             } catch let error as InterruptedError {
                 flow = newFlow
                 history = result
@@ -231,6 +237,11 @@ extension EmbeddingArchitecture {
         case let .convolutional(channels, _, convolutionChannels, kernelSize, poolSize, hidden, out, activation):
             return .convolutional(channels: channels, length: features / max(channels, 1), convolutionChannels: convolutionChannels,
                                   kernelSize: kernelSize, poolSize: poolSize, hidden: hidden, outputFeatures: out, activation: activation)
+        case let .reducedBasis(channels, length, basis, widths, out, activation, normalization, dropout, _, signals):
+            // The channels keep their length; what is beyond them passes through.
+            return .reducedBasis(channels: channels, lengthPerChannel: length, basisSize: basis, residualWidths: widths,
+                                 outputFeatures: out, activation: activation, normalization: normalization, dropoutRate: dropout,
+                                 passthroughFeatures: max(0, features - channels * length), basisSignalCount: signals)
         }
     }
 }

@@ -158,7 +158,7 @@ public final class GNPEEstimator: PosteriorEstimator {
     ///   ``InterruptedError``.
     @discardableResult
     public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
-        try simulations.simulate(model, count: count, seed: seed)
+        try simulations.simulate(model, count: count, seed: seed, noise: settings.noise)
     }
 
     /// Stores simulations made elsewhere (e.g. read from `.npy` files); rows with NaN or ±∞ are
