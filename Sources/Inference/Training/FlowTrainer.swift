@@ -161,6 +161,13 @@ public struct FlowTrainer: Sendable {
                     history.stoppedEarly = epoch < settings.maximumEpochs
                     break
                 }
+                if let limit = settings.maximumTrainingSeconds, elapsed() >= limit, epoch < settings.maximumEpochs {
+                    history.stoppedEarly = true
+                    history.warnings.append(String(
+                        format: "training stopped at its time limit (%.0f s) after %d epoch(s); the weights of epoch %d (the best) are kept",
+                        limit, epoch, history.bestEpoch))
+                    break
+                }
             }
         } catch let error as InterruptedError {
             restoreBest()

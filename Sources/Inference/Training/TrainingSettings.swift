@@ -33,6 +33,11 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// default) or `.freshEachEpoch` (noise-free signals stored, new noise every epoch; set it
     /// before `appendSimulations`). See ``TrainingNoise``.
     public var noise: TrainingNoise = .fixed
+    /// A wall-clock budget for the run, in seconds, or `nil` (default) for none: training stops
+    /// after the first epoch that ends past it, keeping the best weights so far, and says so in
+    /// ``TrainingHistory/warnings`` ("train for at most an hour"). A learning-rate schedule still
+    /// runs over ``maximumEpochs``.
+    public var maximumTrainingSeconds: Double? = nil
 
     /// Creates training settings; every argument defaults to sbi's value.
     /// - Parameters:
@@ -62,10 +67,11 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case batchSize, learningRate, validationFraction, stopAfterEpochsWithoutImprovement, maximumEpochs
-        case gradientClipNorm, seed, learningRateSchedule, weightDecay, noise
+        case gradientClipNorm, seed, learningRateSchedule, weightDecay, noise, maximumTrainingSeconds
     }
 
-    /// Encodes the settings; `noise` is written only when it is not `.fixed`, so that the files
+    /// Encodes the settings; `noise` is written only when it is not `.fixed` and
+    /// `maximumTrainingSeconds` only when set, so that the files
     /// and session ids of settings made before it existed stay the same.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -79,6 +85,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         try c.encode(learningRateSchedule, forKey: .learningRateSchedule)
         try c.encode(weightDecay, forKey: .weightDecay)
         if noise != .fixed { try c.encode(noise, forKey: .noise) }
+        try c.encodeIfPresent(maximumTrainingSeconds, forKey: .maximumTrainingSeconds)
     }
 
     /// Decodes settings; `learningRateSchedule`, `weightDecay` and `noise` (added after the first
@@ -97,6 +104,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
             learningRateSchedule: try c.decodeIfPresent(TrainingSchedule.self, forKey: .learningRateSchedule) ?? .constant,
             weightDecay: try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? 0)
         noise = try c.decodeIfPresent(TrainingNoise.self, forKey: .noise) ?? .fixed
+        maximumTrainingSeconds = try c.decodeIfPresent(Double.self, forKey: .maximumTrainingSeconds)
     }
 
     /// Checks every field's range.
@@ -116,6 +124,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if maximumEpochs < 1 { throw TrainingError.invalidSettings("maximumEpochs must be ≥ 1, got \(maximumEpochs)") }
         if !(weightDecay >= 0) || !weightDecay.isFinite {
             throw TrainingError.invalidSettings("weightDecay must be a non-negative number, got \(weightDecay)")
+        }
+        if let limit = maximumTrainingSeconds, !(limit > 0) || limit.isNaN {
+            throw TrainingError.invalidSettings("maximumTrainingSeconds must be a positive number of seconds, got \(limit)")
         }
         try learningRateSchedule.validate()
         if let c = gradientClipNorm, !(c > 0) {
