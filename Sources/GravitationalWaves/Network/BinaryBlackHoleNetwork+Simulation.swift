@@ -91,19 +91,29 @@ extension BinaryBlackHoleNetwork {
         let times = try arrivalTimes(of: theta)
         let n = bandBinCount
         let first = grid.firstBandBin
-        let plus = polarizations.plus
-        let cross = polarizations.cross
-        for (channel, pattern) in patterns.enumerated() {
-            let w = whiteningFactors[channel]
-            let base = channel * n * 2
-            for j in 0..<n {
-                let k = first + j
-                out[base + 2 * j] = w[j] * (pattern.plus * plus.real[k] + pattern.cross * cross.real[k])
-                out[base + 2 * j + 1] = w[j] * (pattern.plus * plus.imaginary[k] + pattern.cross * cross.imaginary[k])
+        guard out.count == outputLength else {
+            throw GravitationalWaveError.shapeMismatch("an output buffer of \(out.count) values for data of \(outputLength)")
+        }
+        polarizations.plus.real.withUnsafeBufferPointer { plusRe in
+            polarizations.plus.imaginary.withUnsafeBufferPointer { plusIm in
+                polarizations.cross.real.withUnsafeBufferPointer { crossRe in
+                    polarizations.cross.imaginary.withUnsafeBufferPointer { crossIm in
+                        for (channel, pattern) in patterns.enumerated() {
+                            let base = channel * n * 2
+                            whiteningFactors[channel].withUnsafeBufferPointer { w in
+                                for j in 0..<n {
+                                    let k = first + j
+                                    out[base + 2 * j] = w[j] * (pattern.plus * plusRe[k] + pattern.cross * crossRe[k])
+                                    out[base + 2 * j + 1] = w[j] * (pattern.plus * plusIm[k] + pattern.cross * crossIm[k])
+                                }
+                            }
+                            DetectorTimeTranslation.delay(
+                                UnsafeMutableBufferPointer(rebasing: out[base..<(base + 2 * n)]), firstBin: first,
+                                spacing: grid.spacing, by: times[channel])
+                        }
+                    }
+                }
             }
-            DetectorTimeTranslation.delay(
-                UnsafeMutableBufferPointer(rebasing: out[base..<(base + 2 * n)]), firstBin: first,
-                spacing: grid.spacing, by: times[channel])
         }
     }
 
