@@ -224,4 +224,18 @@ import Testing
             #expect(abs(times[peak]) < 0.06, "peak at \(times[peak]) s")
         }
     }
+
+    /// The README's example of the network model, as written there.
+    @Test func readmeExampleRuns() throws {
+        let network = try BinaryBlackHoleNetwork(.reduced)
+        let model = try network.simulationModel()
+        let theta = [30, 0.8, 0.3, -0.2, 400, 1.3, 0.6, 0.7, 1.9, -0.4, 0.013]
+        let s = try network.signal(theta)
+        let t = try network.arrivalTimes(of: theta)
+        var rng = RandomSource(seed: 1)
+        let x = try model.simulate(theta, using: &rng)
+        let logL = try network.logLikelihood(of: theta, given: x)
+        let moved = network.timeTranslations.transformingData(x, by: [0.01, 0, -0.003])
+        #expect(s.count == 1302 && t.count == 3 && logL.isFinite && moved.count == x.count)
+    }
 }
