@@ -19,6 +19,16 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// The last error of a parallel loop.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var error: Error? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+}
+
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count - 1)).rounded()))]
 }
@@ -50,6 +60,17 @@ do {
     let signalOnly = try seconds {
         for i in 0..<count { checksum += try network.signal(thetas.row(i))[7] }
     }
+    // One plain loop per core, each over its share of the rows (no batch bookkeeping).
+    let perCore = try seconds {
+        let errors = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: cores) { c in
+            var local = RandomSource(seed: UInt64(c + 1))
+            for i in stride(from: c, to: count, by: cores) {
+                do { _ = try model.simulate(thetas.row(i), using: &local) } catch { errors.error = error }
+            }
+        }
+        if let error = errors.error { throw error }
+    }
     // A batch on all cores (what appendSimulations runs).
     let batch = try seconds { checksum += try model.simulate(thetas, using: &rng).data[0, 0] }
     print(String(format: "simulation: %.0f /s on 1 thread (%.1f µs each: waveform %.1f µs, whole noise-free signal %.1f µs, the rest is the unit noise and checks), %.0f /s on %d cores (batch of %d)",
@@ -58,6 +79,7 @@ do {
 
     let x = try model.simulate(thetas.row(0), using: &rng)
     let likelihood = try seconds { checksum += try network.logLikelihoods(of: thetas, given: x)[1] }
+    print(String(format: "simulation in %d plain loops, one per core: %.0f /s", cores, Double(count) / perCore))
     print(String(format: "likelihood: %.0f evaluations/s on %d cores", Double(count) / likelihood, cores))
 
     // Optimal network SNR over the prior.
@@ -71,7 +93,7 @@ do {
                  snrDraws, percentile(snrs, 5), percentile(snrs, 25), percentile(snrs, 50), percentile(snrs, 75),
                  percentile(snrs, 95), snrs.last!, 100 * above(8), 100 * above(10), 100 * above(50)))
     print(String(format: "[checksum %.3e]", checksum))
-    print("{\"simulations_per_s_1_thread\": \(Double(count) / single), \"simulations_per_s_all_cores\": \(Double(count) / batch), \"cores\": \(cores), \"waveform_share\": \(waveform / single), \"signal_share\": \(signalOnly / single), \"likelihoods_per_s\": \(Double(count) / likelihood), \"bytes_per_simulation_float32\": \(bytes), \"snr_median\": \(percentile(snrs, 50)), \"snr_p5\": \(percentile(snrs, 5)), \"snr_p95\": \(percentile(snrs, 95))}")
+    print("{\"simulations_per_s_1_thread\": \(Double(count) / single), \"simulations_per_s_all_cores\": \(Double(count) / batch), \"simulations_per_s_plain_loops_all_cores\": \(Double(count) / perCore), \"cores\": \(cores), \"waveform_share\": \(waveform / single), \"signal_share\": \(signalOnly / single), \"likelihoods_per_s\": \(Double(count) / likelihood), \"bytes_per_simulation_float32\": \(bytes), \"snr_median\": \(percentile(snrs, 50)), \"snr_p5\": \(percentile(snrs, 5)), \"snr_p95\": \(percentile(snrs, 95))}")
 } catch {
     print("error: \(error)")
     exit(1)
