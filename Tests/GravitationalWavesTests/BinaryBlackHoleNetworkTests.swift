@@ -204,7 +204,8 @@ import Testing
         let snrs = try network.optimalSNRs(of: Self.theta)
         for (channel, spectrum) in network.noiseSpectra.enumerated() {
             let rho = try spectrum.optimalSNR(of: strains[channel])
-            #expect(abs(snrs[channel] / rho - 1) < 1e-10, "\(network.detectors[channel].name): \(snrs[channel]) vs \(rho)")
+            #expect(
+                abs(snrs[channel] / rho - 1) < 1e-10, "\(network.detectors[channel].name): \(snrs[channel]) vs \(rho)")
             let white = try spectrum.whitened(strains[channel])
             let series = try network.whitenedSeries(of: s)[channel]
             for k in network.grid.bandBins {

@@ -126,7 +126,9 @@ import Testing
             Parameter("t_H1", Uniform(-0.1, 0.1))
             Parameter("t_L1", Uniform(-0.1, 0.1))
             Parameter("t_V1", Uniform(-0.1, 0.1))
-            Simulator(outputLength: network.outputLength) { θ, _ in [Double](repeating: θ[0], count: network.outputLength) }
+            Simulator(outputLength: network.outputLength) { θ, _ in
+                [Double](repeating: θ[0], count: network.outputLength)
+            }
             NoiseModel.gaussian(sigma: 1)
             Equivariance(pose: ["t_H1", "t_L1", "t_V1"], group: group, kernel: .uniform(width: 0.002), exact: false)
         }
@@ -140,7 +142,9 @@ import Testing
             try SimulationModel {
                 Parameter("t_H1", Uniform(-0.1, 0.1))
                 Simulator(outputLength: 10) { θ, _ in [Double](repeating: θ[0], count: 10) }
-                Equivariance(pose: ["t_H1"], group: DetectorTimeTranslation(grid: network.grid, channels: 1), kernel: .uniform(width: 0.002))
+                Equivariance(
+                    pose: ["t_H1"], group: DetectorTimeTranslation(grid: network.grid, channels: 1),
+                    kernel: .uniform(width: 0.002))
             }
         }
     }

@@ -22,7 +22,9 @@ import Testing
                 var perturbed = Self.theta
                 perturbed[i] += sign * step
                 let value = try network.logLikelihood(of: perturbed, given: x)
-                #expect(value < atTruth, "\(BinaryBlackHoleNetwork.parameterNames[i]) \(sign * step): \(value) ≥ \(atTruth)")
+                #expect(
+                    value < atTruth, "\(BinaryBlackHoleNetwork.parameterNames[i]) \(sign * step): \(value) ≥ \(atTruth)"
+                )
             }
         }
     }
@@ -60,7 +62,9 @@ import Testing
         let network = try BinaryBlackHoleNetwork(.reduced)
         let x = try network.signal(Self.theta)
         let strains = try network.strain(of: Self.theta)
-        let rhoSquared = try zip(network.noiseSpectra, strains).map { try $0.optimalSNR(of: $1) }.reduce(0) { $0 + $1 * $1 }
+        let rhoSquared = try zip(network.noiseSpectra, strains).map { try $0.optimalSNR(of: $1) }.reduce(0) {
+            $0 + $1 * $1
+        }
         let ratio = try network.logLikelihood(of: Self.theta, given: x) - network.noiseLogLikelihood(given: x)
         #expect(abs(ratio / (rhoSquared / 2) - 1) < 1e-9, "log-likelihood ratio \(ratio), ρ²/2 = \(rhoSquared / 2)")
         print("network SNR \(rhoSquared.squareRoot()), log-likelihood ratio \(ratio)")

@@ -33,7 +33,9 @@ import Testing
         #expect(abs(meanSquare - (1 - 5 * 0.1 / 8)) < 1e-3, "\(meanSquare)")
         let series: [Float] = (0..<4096).map { Float(sin(Double($0) * 0.01)) }
         let tapered = try window.applied(to: series)
-        for n in stride(from: 0, to: 4096, by: 97) { #expect(abs(Double(tapered[n]) - Double(series[n]) * w[n]) < 1e-6) }
+        for n in stride(from: 0, to: 4096, by: 97) {
+            #expect(abs(Double(tapered[n]) - Double(series[n]) * w[n]) < 1e-6)
+        }
     }
 
     /// Bad parameters throw typed errors.
@@ -59,9 +61,15 @@ import Testing
         for j in stride(from: 0, to: n, by: 31) { #expect(abs(back[j] - x[j]) < 1e-26) }
         let truncated = try FrequencySeries<Float>(transformingTimeSeries: x, sampleSpacing: dt, maximumFrequency: 64)
         #expect(truncated.binCount == 257)
-        #expect(throws: SpectralError.self) { try FrequencySeries<Double>(transformingTimeSeries: x, sampleSpacing: dt, maximumFrequency: 200) }
-        #expect(throws: SpectralError.self) { try FrequencySeries<Double>(transformingTimeSeries: [1], sampleSpacing: dt) }
+        #expect(throws: SpectralError.self) {
+            try FrequencySeries<Double>(transformingTimeSeries: x, sampleSpacing: dt, maximumFrequency: 200)
+        }
+        #expect(throws: SpectralError.self) {
+            try FrequencySeries<Double>(transformingTimeSeries: [1], sampleSpacing: dt)
+        }
         #expect(throws: SpectralError.self) { try FrequencySeries<Double>(transformingTimeSeries: x, sampleSpacing: 0) }
-        #expect(throws: SpectralError.self) { try FrequencySeries<Double>(transformingTimeSeries: [1, .nan], sampleSpacing: dt) }
+        #expect(throws: SpectralError.self) {
+            try FrequencySeries<Double>(transformingTimeSeries: [1, .nan], sampleSpacing: dt)
+        }
     }
 }

@@ -18,7 +18,8 @@ extension BinaryBlackHoleNetwork {
     public func observation<S>(fromStrain strains: [FrequencySeries<S>]) throws -> [Double] {
         guard strains.count == detectors.count else {
             throw GravitationalWaveError.shapeMismatch(
-                "\(strains.count) strain series for \(detectors.count) detectors (\(detectors.map(\.name).joined(separator: ", ")))")
+                "\(strains.count) strain series for \(detectors.count) detectors (\(detectors.map(\.name).joined(separator: ", ")))"
+            )
         }
         var x = [Double](repeating: 0, count: outputLength)
         for (channel, strain) in strains.enumerated() {
@@ -33,7 +34,8 @@ extension BinaryBlackHoleNetwork {
                 let im = Double(strain.imaginary[k])
                 guard re.isFinite, im.isFinite else {
                     throw GravitationalWaveError.invalidParameter(
-                        "bin \(k) (\(grid.frequency(ofBin: k)) Hz) of \(detectors[channel].name)'s strain is not finite: \(re) + \(im)i")
+                        "bin \(k) (\(grid.frequency(ofBin: k)) Hz) of \(detectors[channel].name)'s strain is not finite: \(re) + \(im)i"
+                    )
                 }
                 let index = dataIndex(detector: channel, bin: j)
                 x[index] = w[j] * re
@@ -50,7 +52,8 @@ extension BinaryBlackHoleNetwork {
     /// - Throws: ``GravitationalWaveError/shapeMismatch(_:)`` for data of another length.
     public func whitenedSeries(of data: [Double]) throws -> [FrequencySeries<Double>] {
         guard data.count == outputLength else {
-            throw GravitationalWaveError.shapeMismatch("data of \(data.count) values; the network's have \(outputLength)")
+            throw GravitationalWaveError.shapeMismatch(
+                "data of \(data.count) values; the network's have \(outputLength)")
         }
         return detectors.indices.map { channel in
             var series = FrequencySeries<Double>(grid: grid)

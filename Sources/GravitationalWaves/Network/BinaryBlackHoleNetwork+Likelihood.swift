@@ -39,7 +39,8 @@ extension BinaryBlackHoleNetwork {
     ///   naming it; ``GravitationalWaveError/shapeMismatch(_:)`` if the batch does not have 11 columns.
     public func logLikelihoods(of thetas: SampleMatrix, given observation: [Double]) throws -> [Double] {
         guard thetas.columns == parameterCount else {
-            throw GravitationalWaveError.shapeMismatch("θ has \(thetas.columns) columns; the network has \(parameterCount) parameters")
+            throw GravitationalWaveError.shapeMismatch(
+                "θ has \(thetas.columns) columns; the network has \(parameterCount) parameters")
         }
         try checkObservation(observation)
         let rows = thetas.rows
@@ -82,7 +83,8 @@ extension BinaryBlackHoleNetwork {
             )
         }
         if let bad = observation.firstIndex(where: { !$0.isFinite }) {
-            throw GravitationalWaveError.invalidParameter("observation value \(observation[bad]) at index \(bad) is not finite")
+            throw GravitationalWaveError.invalidParameter(
+                "observation value \(observation[bad]) at index \(bad) is not finite")
         }
     }
 

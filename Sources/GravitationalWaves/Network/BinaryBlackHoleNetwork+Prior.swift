@@ -49,7 +49,8 @@ extension BinaryBlackHoleNetwork {
                 if !ok { throw GravitationalWaveError.invalidConfiguration(message()) }
             }
             try check(
-                chirpMass.lowerBound > 0 && chirpMass.upperBound.isFinite && chirpMass.lowerBound < chirpMass.upperBound,
+                chirpMass.lowerBound > 0 && chirpMass.upperBound.isFinite
+                    && chirpMass.lowerBound < chirpMass.upperBound,
                 "the chirp-mass prior \(chirpMass) must be a finite positive interval of non-zero width")
             try check(
                 massRatio.lowerBound > 0 && massRatio.upperBound <= 1 && massRatio.lowerBound < massRatio.upperBound,

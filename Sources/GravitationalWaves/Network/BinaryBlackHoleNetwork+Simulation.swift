@@ -36,7 +36,8 @@ extension BinaryBlackHoleNetwork {
             )
         }
         if let bad = theta.firstIndex(where: { !$0.isFinite }) {
-            throw GravitationalWaveError.invalidParameter("\(Self.parameterNames[bad]) is \(theta[bad]); θ must be finite")
+            throw GravitationalWaveError.invalidParameter(
+                "\(Self.parameterNames[bad]) is \(theta[bad]); θ must be finite")
         }
     }
 
@@ -92,7 +93,8 @@ extension BinaryBlackHoleNetwork {
         let n = bandBinCount
         let first = grid.firstBandBin
         guard out.count == outputLength else {
-            throw GravitationalWaveError.shapeMismatch("an output buffer of \(out.count) values for data of \(outputLength)")
+            throw GravitationalWaveError.shapeMismatch(
+                "an output buffer of \(out.count) values for data of \(outputLength)")
         }
         polarizations.plus.real.withUnsafeBufferPointer { plusRe in
             polarizations.plus.imaginary.withUnsafeBufferPointer { plusIm in
@@ -104,7 +106,8 @@ extension BinaryBlackHoleNetwork {
                                 for j in 0..<n {
                                     let k = first + j
                                     out[base + 2 * j] = w[j] * (pattern.plus * plusRe[k] + pattern.cross * crossRe[k])
-                                    out[base + 2 * j + 1] = w[j] * (pattern.plus * plusIm[k] + pattern.cross * crossIm[k])
+                                    out[base + 2 * j + 1] =
+                                        w[j] * (pattern.plus * plusIm[k] + pattern.cross * crossIm[k])
                                 }
                             }
                             DetectorTimeTranslation.delay(

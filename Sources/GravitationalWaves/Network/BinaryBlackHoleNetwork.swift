@@ -96,9 +96,11 @@ public struct BinaryBlackHoleNetwork: Sendable {
         } catch {
             throw fail("\(error)")
         }
-        let psds = configuration.powerSpectralDensities ?? configuration.detectors.map(PowerSpectralDensity.design(for:))
+        let psds =
+            configuration.powerSpectralDensities ?? configuration.detectors.map(PowerSpectralDensity.design(for:))
         guard psds.count == configuration.detectors.count else {
-            throw fail("\(psds.count) PSDs for \(configuration.detectors.count) detectors (\(names.joined(separator: ", ")))")
+            throw fail(
+                "\(psds.count) PSDs for \(configuration.detectors.count) detectors (\(names.joined(separator: ", ")))")
         }
         var spectra: [NoiseSpectrum] = []
         var factors: [[Double]] = []
@@ -107,7 +109,8 @@ public struct BinaryBlackHoleNetwork: Sendable {
             do {
                 spectrum = try NoiseSpectrum(psd: psd, grid: grid)
             } catch {
-                throw fail("the PSD of \(detector.name) (\(psd.name)) does not cover the band \(fMin)–\(fMax) Hz: \(error)")
+                throw fail(
+                    "the PSD of \(detector.name) (\(psd.name)) does not cover the band \(fMin)–\(fMax) Hz: \(error)")
             }
             let bandFactors = grid.bandBins.map { (4 * grid.spacing / spectrum.values[$0]).squareRoot() }
             if let bad = bandFactors.firstIndex(where: { !($0.isFinite && $0 > 0) }) {

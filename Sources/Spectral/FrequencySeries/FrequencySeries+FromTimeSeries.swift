@@ -19,8 +19,10 @@ extension FrequencySeries {
     ///   exceed the Nyquist frequency; ``SpectralError/nonFiniteValue(_:)`` naming the first
     ///   sample that is not finite.
     /// - Complexity: O(N log N) (one FFTW transform).
-    public init(transformingTimeSeries series: [Float], sampleSpacing: Double, minimumFrequency: Double = 0,
-                maximumFrequency: Double? = nil) throws {
+    public init(
+        transformingTimeSeries series: [Float], sampleSpacing: Double, minimumFrequency: Double = 0,
+        maximumFrequency: Double? = nil
+    ) throws {
         guard series.count >= 2 else { throw SpectralError.invalidLength(series.count) }
         guard sampleSpacing.isFinite, sampleSpacing > 0 else {
             throw SpectralError.invalidGrid("the sample spacing must be positive and finite, got \(sampleSpacing)")
@@ -33,7 +35,8 @@ extension FrequencySeries {
         let nyquist = Double(n / 2) * spacing
         let fMax = maximumFrequency ?? nyquist
         guard fMax <= nyquist * (1 + 1e-12) else {
-            throw SpectralError.invalidGrid("the maximum frequency \(fMax) Hz exceeds the series' Nyquist frequency \(nyquist) Hz")
+            throw SpectralError.invalidGrid(
+                "the maximum frequency \(fMax) Hz exceeds the series' Nyquist frequency \(nyquist) Hz")
         }
         let grid = try FrequencyGrid(minimumFrequency: minimumFrequency, maximumFrequency: fMax, spacing: spacing)
         let spectrum = try RealFFT(length: n).forward(series)
