@@ -76,7 +76,10 @@ let package = Package(
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "KernelRuntime", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
+        .target(
+            name: "KernelRuntime",
+            dependencies: ["CellCompiler", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "gnpe-kernel",
             dependencies: [

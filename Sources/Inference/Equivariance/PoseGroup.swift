@@ -2,7 +2,9 @@
 /// equivariant neural posterior estimation", ICLR 2022, arXiv 2111.13139, §3).
 ///
 /// Group elements are written in *coordinates*: a vector of ``dimension`` numbers, the same
-/// coordinates as the pose parameters g(θ) (e.g. a time shift in seconds, an angle in radians).
+/// coordinates as the pose g(θ) (e.g. a time shift in seconds, an angle in radians), whether the
+/// pose is made of parameters or computed from them (``ComputedPose``; the group then acts on the
+/// data only, and ``transformingParameters(_:poseIndices:by:)`` is not used).
 /// A conforming type supplies composition, inverse, the action on data T(g)x, and (optionally) the
 /// action on the full parameter vector; the requirement of an equivariance is
 /// p(T(g)x | g·θ) |det T(g)| = p(x | θ) for all g.
@@ -21,7 +23,7 @@
 /// }
 /// ```
 public protocol PoseGroup: Sendable {
-    /// The number of coordinates of an element (= the number of pose parameters).
+    /// The number of coordinates of an element (= the number of pose parameters or computed pose components).
     var dimension: Int { get }
 
     /// The identity element e.

@@ -13,18 +13,22 @@ extension GNPEEstimator {
                 "architecture.parameterFeatures is \(architecture.parameterFeatures), the model has \(model.parameterCount) parameters")
         }
         guard architecture.contextFeatures == contextFeatures else {
-            let what = equivariance.isExact
+            let proxies = equivariance.contextProxyCount
+            let why = equivariance.hasComputedPose
+                ? (equivariance.movedParameterIndex == nil ? "the proxies of the computed pose" : "the proxies relative to the first one")
+                : "as the equivariance is approximate"
+            let what = proxies == 0
                 ? "the standardised data have \(contextFeatures) features"
-                : "the context has \(contextFeatures) features (\(model.outputLength) standardised data + \(equivariance.group.dimension) proxy values, as the equivariance is approximate)"
+                : "the context has \(contextFeatures) features (\(model.outputLength) standardised data + \(proxies) proxy values, \(why))"
             throw EstimatorError.shapeMismatch("architecture.embedding takes \(architecture.contextFeatures) features, \(what)")
         }
         return try ConditionalFlow(architecture: architecture)
     }
 
     /// The initialisation network's architecture: ``initialNetworkArchitecture`` if set, else
-    /// ``architecture`` over the pose parameters (bounded by the prior when ``architecture`` has a
-    /// ``FlowArchitecture/parameterSupport``), its embedding resized to the raw data, and a
-    /// different seed.
+    /// ``architecture`` over the pose g(θ) (a pose of parameters bounded by the prior when
+    /// ``architecture`` has a ``FlowArchitecture/parameterSupport``; a computed pose unbounded),
+    /// its embedding resized to the raw data, and a different seed.
     public func initialNetworkFlowArchitecture() -> FlowArchitecture {
         if let initialNetworkArchitecture { return initialNetworkArchitecture }
         var a = architecture
@@ -32,15 +36,16 @@ extension GNPEEstimator {
         // The initialisation network models the absolute pose, which the prior bounds.
         let all = ParameterSupport(boundedParametersOf: model.prior).intervals
         let support = ParameterSupport(intervals: equivariance.poseIndices.map { all[$0] })
-        a.parameterSupport = architecture.parameterSupport != nil && support.isBounded ? support : nil
+        a.parameterSupport = architecture.parameterSupport != nil && !equivariance.hasComputedPose && support.isBounded ? support : nil
         a.embedding = architecture.embedding.resized(toInputFeatures: model.outputLength)
         a.seed = architecture.seed &+ 1
         return a
     }
 
     /// The GNPE training pairs for some stored simulations, with fresh proxies: θ relative to
-    /// ĝ = g(θ)·ε, ε ~ κ, and the context T(ĝ⁻¹)x (followed by ĝ for an approximate equivariance)
-    /// (Dax et al. 2022, §3.1).
+    /// ĝ = g(θ)·ε, ε ~ κ, and the context T(ĝ⁻¹)x followed by the context proxies (ĝ for an
+    /// approximate equivariance, ĝ_I − ĝ₀ under an exact common translation;
+    /// ``ResolvedEquivariance/contextProxies(_:)``) (Dax et al. 2022, §3.1).
     ///
     /// Row k draws ε from stream k of a generator seeded by one draw of `rng`, so the pairs do not
     /// depend on the thread count.
@@ -50,24 +55,29 @@ extension GNPEEstimator {
     /// - Returns: Relative parameters `[rows.count, parameterCount]` and the context
     ///   `[rows.count, contextFeatures]`.
     /// - Throws: ``EstimatorError/invalidArgument(_:)`` naming the first row outside
-    ///   `0..<simulationCount`.
+    ///   `0..<simulationCount`; for a computed pose, ``ModelError/computedPoseLength(pose:found:theta:)``
+    ///   or ``ModelError/nonFinitePose(name:value:theta:)``.
     public func trainingExamples(rows: [Int], using rng: inout RandomSource) throws -> (parameters: Tensor, context: Tensor) {
         if let bad = rows.first(where: { $0 < 0 || $0 >= simulationCount }) {
             throw EstimatorError.invalidArgument("row \(bad) is outside the \(simulationCount) stored simulations")
         }
-        return Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
+        let theta = parameters.selecting(rows: rows)
+        return Self.trainingExamples(rows: Array(0 ..< rows.count), parameters: theta, poses: try equivariance.poses(of: theta),
+                                     data: data.selecting(rows: rows), equivariance: equivariance, using: &rng)
     }
 
-    static func trainingExamples(rows: [Int], parameters: SampleMatrix, data x: SampleMatrix, equivariance eq: ResolvedEquivariance,
+    /// The training pairs of `rows`, given every stored simulation's pose g(θ) `[simulations, poseDimension]`.
+    static func trainingExamples(rows: [Int], parameters: SampleMatrix, poses: SampleMatrix, data x: SampleMatrix,
+                                 equivariance eq: ResolvedEquivariance,
                                  using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
         let theta = parameters.selecting(rows: rows)
-        let proxies = eq.proxies(for: theta, using: &rng)
+        let proxies = eq.proxies(forPoses: poses.selecting(rows: rows), using: &rng)
         let standardized = ResolvedEquivariance.mapRows(rows.count, columns: x.columns) { k in
             eq.standardising(x.row(rows[k]), proxy: proxies.row(k))
         }
         let relative = eq.relativeParameters(theta, proxies: proxies)
         return (Tensor(shape: [rows.count, relative.columns], scalars: relative.floatStorage),
-                FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, isExact: eq.isExact))
+                FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, equivariance: eq))
     }
 
     /// Trains the GNPE flow and (unless ``trainsInitialNetwork`` is false) the initialisation
@@ -136,7 +146,7 @@ extension GNPEEstimator {
             configuration: KeptConfiguration(
                 prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
                 initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
-                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance.declaration)),
+                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)),
             parameters: parameters, data: data)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
@@ -164,10 +174,12 @@ extension GNPEEstimator {
         try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
         let theta = parameters, x = data, eq = equivariance
+        // g(θ) of every simulation, once (a computed pose is checked here, naming the first bad θ).
+        let poses = try eq.poses(of: theta)
         let trained = try FlowTrainer(settings: settings).train(
             newFlow, exampleCount: simulationCount,
             examples: { rows, _, rng in
-                Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
+                Self.trainingExamples(rows: rows, parameters: theta, poses: poses, data: x, equivariance: eq, using: &rng)
             },
             progress: { report in progress?(report) },
             keepingPartialRun: { partial in
@@ -179,11 +191,11 @@ extension GNPEEstimator {
         var initialResult: TrainingHistory? = nil
         if trainsInitialNetwork {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
-            let poses = Tensor(shape: [theta.rows, eq.poseIndices.count], scalars: theta.selecting(columns: eq.poseIndices).floatStorage)
+            let poseTensor = Tensor(shape: [poses.rows, poses.columns], scalars: poses.floatStorage)
             let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
             do {
                 initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
-                    (poses.gatheringRows(rows), raw.gatheringRows(rows))
+                    (poseTensor.gatheringRows(rows), raw.gatheringRows(rows))
                 } progress: { report in initialNetworkProgress?(report) }
             } catch let error as InterruptedError {
                 flow = newFlow
