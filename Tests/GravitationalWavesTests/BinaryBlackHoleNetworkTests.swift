@@ -237,6 +237,13 @@ import Testing
         let x = try model.simulate(theta, using: &rng)
         let logL = try network.logLikelihood(of: theta, given: x)
         let moved = network.timeTranslations.transformingData(x, by: [0.01, 0, -0.003])
+        let gnpeModel = try SimulationModel {
+            network
+            Equivariance(
+                pose: network.arrivalTimePose, group: network.timeTranslations,
+                kernel: .uniform(width: 0.002), exactPart: .commonTranslation(moving: "geocent_time"))
+        }
         #expect(s.count == 1302 && t.count == 3 && logL.isFinite && moved.count == x.count)
+        #expect(gnpeModel.equivariances.count == 1)
     }
 }

@@ -148,4 +148,23 @@ import Testing
             }
         }
     }
+
+    /// The GNPE model of the network: the arrival times as a computed pose, the per-detector group,
+    /// the common translation exact (moving geocent_time). The declaration is accepted, the pose
+    /// is the arrival times, and the Jacobians of GNPE's changes of variables are 1.
+    @Test func networkDeclaresItsGNPEModel() throws {
+        let network = try BinaryBlackHoleNetwork(.reduced)
+        let model = try SimulationModel {
+            network
+            Equivariance(
+                pose: network.arrivalTimePose, group: network.timeTranslations, kernel: .uniform(width: 0.002),
+                exactPart: .commonTranslation(moving: "geocent_time"))
+        }
+        let resolved = model.equivariances[0]
+        #expect(network.arrivalTimePose.names == ["t_H1", "t_L1", "t_V1"])
+        #expect(try resolved.checkedPose(of: Self.theta) == network.arrivalTimes(of: Self.theta))
+        #expect(resolved.hasAdditiveCoordinates && resolved.hasContinuousProxies)
+        #expect(resolved.relativeParametersLogJacobian(Self.theta, proxy: [0.01, -0.02, 0.005]) == 0)
+        #expect(network.arrivalTimePose.compute([1, 2]).allSatisfy { $0.isNaN })
+    }
 }

@@ -124,4 +124,22 @@ extension BinaryBlackHoleNetwork {
     public var timeTranslations: DetectorTimeTranslation {
         DetectorTimeTranslation(grid: grid, channels: detectors.count)
     }
+
+    /// The arrival times as a computed pose for an ``Equivariance``: components "t_H1", "t_L1",
+    /// "t_V1" (one per detector, `t_` + its name), computed by ``arrivalTimes(of:)``; NaN for a θ
+    /// of the wrong length or with a non-finite value (which the model then reports, naming θ).
+    ///
+    /// ```swift
+    /// let model = try SimulationModel {
+    ///     network
+    ///     Equivariance(pose: network.arrivalTimePose, group: network.timeTranslations,
+    ///                  kernel: .uniform(width: 0.002), exactPart: .commonTranslation(moving: "geocent_time"))
+    /// }
+    /// ```
+    public var arrivalTimePose: ComputedPose {
+        let network = self
+        return ComputedPose(detectors.map { "t_\($0.name)" }) { theta in
+            (try? network.arrivalTimes(of: theta)) ?? [Double](repeating: .nan, count: network.detectors.count)
+        }
+    }
 }
