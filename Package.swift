@@ -113,6 +113,9 @@ let package = Package(
         .executableTarget(
             name: "gw-waveforms-benchmark", dependencies: ["GravitationalWaves"],
             path: "benchmarks/GWWaveforms", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gw-simulation-benchmark", dependencies: ["GravitationalWaves", "Inference", "Spectral", "TensorCore"],
+            path: "benchmarks/GWSimulation", swiftSettings: swiftSettings),
 
         // MARK: - Fuzzing
 

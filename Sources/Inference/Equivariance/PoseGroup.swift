@@ -63,6 +63,12 @@ public protocol PoseGroup: Sendable {
     /// since a moved parameter may leave its prior's interval.
     var movesOtherParameters: Bool { get }
 
+    /// Whether elements compose by adding their coordinates, g·h = g + h (default false; the
+    /// built-in translation and rotation groups are recognised by type). Return true for such a
+    /// group (e.g. per-detector time shifts): GNPE then takes the Jacobians of its changes of
+    /// variables as exactly 1 instead of estimating them by finite differences.
+    var composesByAddition: Bool { get }
+
     /// Checks the group's own declaration (e.g. a non-empty time grid).
     /// - Parameter outputLength: The simulator's output length, to check data compatibility.
     /// - Throws: ``ModelError/invalidGroup(_:)``.
@@ -86,6 +92,8 @@ extension PoseGroup {
     public func transformingOtherParameters(_ theta: [Double], poseIndices: [Int], by g: [Double]) -> [Double] { theta }
 
     public var movesOtherParameters: Bool { false }
+
+    public var composesByAddition: Bool { false }
 
     public func validate(outputLength: Int) throws {}
 

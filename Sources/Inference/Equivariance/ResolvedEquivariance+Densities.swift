@@ -55,10 +55,10 @@ extension ResolvedEquivariance {
         return Self.logAbsoluteDeterminant(at: pose(of: theta)) { group.transformingPose($0, by: inverse) }
     }
 
-    /// Whether the group composes by adding coordinates (the built-in groups), so that both
-    /// Jacobians above are exactly 1.
+    /// Whether the group composes by adding coordinates (the built-in groups, and any group whose
+    /// ``PoseGroup/composesByAddition`` is true), so that both Jacobians above are exactly 1.
     var hasAdditiveCoordinates: Bool {
-        group is TimeTranslation || group is ValueTranslation || group is PlaneRotation
+        group.composesByAddition || group is TimeTranslation || group is ValueTranslation || group is PlaneRotation
     }
 
     /// log |det J| of `f` at `v` by finite differences (central where the two one-sided
