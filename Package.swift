@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "GravitationalWaves",
             dependencies: [
-                "Spectral", "Inference", "TensorCore",
+                "Spectral", "Inference", "Flows", "TensorCore",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             swiftSettings: swiftSettings),
@@ -116,6 +116,9 @@ let package = Package(
         .executableTarget(
             name: "gw-simulation-benchmark", dependencies: ["GravitationalWaves", "Inference", "Spectral", "TensorCore"],
             path: "benchmarks/GWSimulation", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gw-benchmark", dependencies: ["GravitationalWaves", "Inference", "Flows", "TensorCore"],
+            path: "benchmarks/GWBenchmark", swiftSettings: swiftSettings),
 
         // MARK: - Fuzzing
 
