@@ -59,6 +59,8 @@ public struct CalibrationResult: Sendable, Equatable, CustomStringConvertible {
     public let isComplete: Bool
     /// Warnings collected during the run (unsettled Gibbs chains, dropped simulations, failures).
     public let warnings: [String]
+    /// What was calibrated, for titles and summaries ("NPE", "GNPE"), or `nil`.
+    public var label: String?
 
     /// Creates a result from ranks (a calibration run fills it).
     /// - Parameters:
@@ -197,7 +199,7 @@ public struct CalibrationResult: Sendable, Equatable, CustomStringConvertible {
 
     /// A summary: cases, samples, and per parameter the test statistic and p-value.
     public var description: String {
-        var text = "Simulation-based calibration: \(caseCount) test case" + (caseCount == 1 ? "" : "s")
+        var text = "Simulation-based calibration" + (label.map { " of \($0)" } ?? "") + ": \(caseCount) test case" + (caseCount == 1 ? "" : "s")
             + (isComplete ? "" : " (interrupted after \(caseCount) of \(plannedCaseCount))")
             + ", \(posteriorSampleCount) posterior samples each"
         for (j, test) in uniformityTests.enumerated() {

@@ -1,3 +1,5 @@
+import TensorCore
+
 extension SimulationBasedCalibration {
     /// Calibrates a trained NPE on test cases from its model (ranks and highest-density coverage).
     /// - Parameters:
@@ -12,7 +14,7 @@ extension SimulationBasedCalibration {
         try validate()
         let posterior = try npe.posterior
         guard let model = npe.model else { throw EstimatorError.noModel }
-        return try run(posterior, model: model, progress: progress)
+        return try labelled(npe.displayName) { try run(posterior, model: model, progress: progress) }
     }
 
     /// Calibrates a trained GNPE estimator on test cases from its model (ranks only: GNPE's
@@ -25,6 +27,20 @@ extension SimulationBasedCalibration {
     public func run(_ gnpe: GNPEEstimator, progress: (@Sendable (_ completed: Int, _ total: Int) -> Void)? = nil) throws
         -> CalibrationResult {
         try validate()
-        return try run(try gnpe.posterior, model: gnpe.model, progress: progress)
+        let posterior = try gnpe.posterior
+        return try labelled(gnpe.displayName) { try run(posterior, model: gnpe.model, progress: progress) }
+    }
+
+    /// The result of `body` labelled `label`, also as an interrupted run's partial result.
+    private func labelled(_ label: String, _ body: () throws -> CalibrationResult) throws -> CalibrationResult {
+        do {
+            var result = try body()
+            result.label = label
+            return result
+        } catch let error as InterruptedError {
+            guard var partial = error.partialResult as? CalibrationResult else { throw error }
+            partial.label = label
+            throw error.keeping(partial)
+        }
     }
 }
