@@ -37,6 +37,9 @@ import TensorCore
             })
     }
 
+    /// A posterior without a declared preference about cores.
+    static func npeLikeSampler() -> CustomPosterior { gaussianPosterior(scale: 1) }
+
     static let levels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
 
     /// The exact posterior: every parameter's ranks pass the KS test, the P–P curves and the
@@ -161,6 +164,12 @@ import TensorCore
         #expect(result.highestDensityRanks == nil && result.highestDensityLevels == nil)
         #expect(throws: CalibrationError.self) { try result.expectedCoverage(at: [0.5]) }
         #expect(throws: CalibrationError.self) { try (try gnpe.posterior).logProbability(of: result.truths, given: [0]) }
+        // GNPE samples on all cores itself, so cases run one at a time by default; two workers
+        // (each with its own copy of the posterior) give the same result.
+        #expect(try gnpe.posterior.samplesOnAllCores && !Self.npeLikeSampler().samplesOnAllCores)
+        var twoWorkers = plan
+        twoWorkers.maximumConcurrency = 2
+        #expect(try twoWorkers.run(gnpe) == result)
     }
 
     /// Bad input gets typed errors, never a trap.

@@ -19,6 +19,11 @@ extension GNPEPosterior: PosteriorSampling {
 
     /// The Gibbs chains' warning of the last draw (they had not settled), or `nil`.
     public var lastSamplingWarning: String? { lastDiagnostics?.warning }
+
+    /// `true`: the Gibbs sampler moves its chains on all cores. Measured on 2 cores (damped
+    /// oscillator, 20 cases × 200 samples, notebook budget): 4.6 s one case at a time, 5.4 s
+    /// two cases side by side.
+    public var samplesOnAllCores: Bool { true }
 }
 
 extension GNPEPosterior {

@@ -46,6 +46,12 @@ public protocol PosteriorSampling {
     /// A warning about the last ``sample(count:given:seed:)`` call (chains that had not
     /// settled), or `nil` (the default).
     var lastSamplingWarning: String? { get }
+
+    /// Whether one ``sample(count:given:seed:)`` call already runs on all cores (default
+    /// `false`). A calibration then samples one test case at a time unless told otherwise
+    /// (``SimulationBasedCalibration/maximumConcurrency``): running cases side by side would only
+    /// make the cores contend.
+    var samplesOnAllCores: Bool { get }
 }
 
 extension PosteriorSampling {
@@ -67,6 +73,9 @@ extension PosteriorSampling {
 
     /// `nil`.
     public var lastSamplingWarning: String? { nil }
+
+    /// `false`.
+    public var samplesOnAllCores: Bool { false }
 }
 
 /// A posterior made of closures: a sampler and, optionally, a density — for exact posteriors in
