@@ -205,11 +205,11 @@ public struct SimulationBasedCalibration: Sendable {
         // Consume a pending task-local request (the process-wide flag was consumed by the
         // checkpoint that threw, or is consumed here).
         if state.wasInterrupted { try? Interruption.checkpoint("calibration") }
-        let outcomes = state.outcomes
-        let done = (0 ..< n).filter { outcomes[$0] != nil }
+        let finished = state.outcomes.enumerated().compactMap { k, outcome in outcome.map { (k, $0) } }
+        let done = finished.map(\.0)
         let failures = (0 ..< n).compactMap { k in state.errors[k].map { (k, $0) } }
         var warnings = initialWarnings
-        let unsettled = done.compactMap { k in outcomes[k]?.warning.map { (caseNumbers[k], $0) } }
+        let unsettled = finished.compactMap { k, outcome in outcome.warning.map { (caseNumbers[k], $0) } }
         if let first = unsettled.first {
             warnings.append("\(unsettled.count) of \(done.count) cases warned while sampling; case \(first.0): \(first.1)")
         }
@@ -219,8 +219,8 @@ public struct SimulationBasedCalibration: Sendable {
         let result = try CalibrationResult(
             parameterNames: prior.names, periodic: prior.periodic, posteriorSampleCount: samples, plannedCaseCount: planned,
             caseNumbers: done.map { caseNumbers[$0] }, truths: truths.selecting(rows: done),
-            ranks: done.map { outcomes[$0]!.ranks },
-            highestDensityRanks: byDensity ? done.map { outcomes[$0]!.densityRank ?? 0 } : nil,
+            ranks: finished.map(\.1.ranks),
+            highestDensityRanks: byDensity ? finished.map { $0.1.densityRank ?? 0 } : nil,
             droppedSimulationCount: dropped,
             failedCases: failures.map { .init(testCase: caseNumbers[$0.0], reason: String(describing: $0.1)) },
             isComplete: !state.wasInterrupted, warnings: warnings)
