@@ -11,7 +11,7 @@ extension SimulationBasedCalibration {
     ///   - npe: A trained estimator built with `NPE(model:)`.
     ///   - title: The display's title (default "NPE calibration · N test cases").
     /// - Returns: The calibration.
-    /// - Throws: As ``SimulationBasedCalibration/run(_:progress:)-(NPE,_)``; the display is finished either way.
+    /// - Throws: As `SimulationBasedCalibration.run(_:progress:)` with an NPE; the display is finished either way.
     public func runShowingProgress(_ npe: NPE, title: String? = nil) throws -> CalibrationResult {
         try showingProgress(title: title ?? "NPE calibration · \(testCaseCount) test cases") { progress in
             try run(npe, progress: progress)
@@ -23,7 +23,7 @@ extension SimulationBasedCalibration {
     ///   - gnpe: A trained estimator.
     ///   - title: The display's title (default "GNPE calibration · N test cases").
     /// - Returns: The calibration (ranks only: GNPE has no density).
-    /// - Throws: As ``SimulationBasedCalibration/run(_:progress:)-(GNPEEstimator,_)``; the display is finished either way.
+    /// - Throws: As `SimulationBasedCalibration.run(_:progress:)` with a GNPE estimator; the display is finished either way.
     public func runShowingProgress(_ gnpe: GNPEEstimator, title: String? = nil) throws -> CalibrationResult {
         try showingProgress(title: title ?? "GNPE calibration · \(testCaseCount) test cases") { progress in
             try run(gnpe, progress: progress)
