@@ -10,5 +10,5 @@ struct GNPEKernelCommand: ParsableCommand {
             (JupyterLab, Notebook, jupyter console, nbclient) then start the kernel with \
             `gnpe-kernel run --connection-file <file>`.
             """,
-        subcommands: [InstallCommand.self, RunCommand.self])
+        subcommands: [InstallCommand.self, RunCommand.self, NewModelCommand.self])
 }
