@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import Flows
+import Foundation
 import TensorCore
+import Testing
+
 @testable import Inference
 
 @Suite struct SimulationShardTests {
@@ -12,7 +13,8 @@ import TensorCore
             Parameter("a", Uniform(0, 1))
             Parameter("b", Normal(0, 1))
             Simulator(outputLength: 4) { θ, rng in
-                θ[0] > 0.98 ? [.nan, 0, 0, 0] : (0..<4).map { θ[0] * Double($0) + θ[1] + shift + 0.1 * rng.nextNormal() }
+                θ[0] > 0.98
+                    ? [.nan, 0, 0, 0] : (0..<4).map { θ[0] * Double($0) + θ[1] + shift + 0.1 * rng.nextNormal() }
             }
             NoiseModel.gaussian(sigma: 0.3)
         }
@@ -42,7 +44,8 @@ import TensorCore
         name: String = "test-model"
     ) throws {
         for i in only ?? Array(0..<shards) {
-            try model.simulateShard(i, of: shards, count: count, seed: seed).write(to: directory, modelName: name, modelVersion: "1")
+            try model.simulateShard(i, of: shards, count: count, seed: seed).write(
+                to: directory, modelName: name, modelVersion: "1")
         }
     }
 
@@ -64,11 +67,22 @@ import TensorCore
             }
         }
         // Even split of single rows: 10 rows in 3 shards are 3, 3, 4.
-        #expect(try (0..<3).map { try SimulationShard.rows(ofShard: $0, of: 3, count: 10, batched: false).count } == [3, 3, 4])
-        #expect(throws: SimulationShardError.self) { try SimulationShard.rows(ofShard: 3, of: 3, count: 10, batched: false) }
-        #expect(throws: SimulationShardError.self) { try SimulationShard.rows(ofShard: -1, of: 3, count: 10, batched: false) }
-        #expect(throws: SimulationShardError.self) { try SimulationShard.rows(ofShard: 0, of: 0, count: 10, batched: false) }
-        #expect(throws: SimulationShardError.self) { try SimulationShard.rows(ofShard: 0, of: 1, count: -5, batched: false) }
+        #expect(
+            try (0..<3).map { try SimulationShard.rows(ofShard: $0, of: 3, count: 10, batched: false).count } == [
+                3, 3, 4,
+            ])
+        #expect(throws: SimulationShardError.self) {
+            try SimulationShard.rows(ofShard: 3, of: 3, count: 10, batched: false)
+        }
+        #expect(throws: SimulationShardError.self) {
+            try SimulationShard.rows(ofShard: -1, of: 3, count: 10, batched: false)
+        }
+        #expect(throws: SimulationShardError.self) {
+            try SimulationShard.rows(ofShard: 0, of: 0, count: 10, batched: false)
+        }
+        #expect(throws: SimulationShardError.self) {
+            try SimulationShard.rows(ofShard: 0, of: 1, count: -5, batched: false)
+        }
         // Extreme sizes do not overflow.
         let last = try SimulationShard.rows(ofShard: Int.max - 1, of: Int.max, count: Int.max - 3, batched: false)
         #expect(last.upperBound == Int.max - 3)
@@ -80,7 +94,8 @@ import TensorCore
     @Test(arguments: [(false, 1), (false, 3), (false, 8), (true, 1), (true, 3), (true, 8), (true, 20)])
     func shardsConcatenateToTheWholeRun(batched: Bool, shards: Int) throws {
         let model = try batched ? Self.batchModel() : Self.oneThetaModel()
-        let count = 1001, seed: UInt64 = 42
+        let count = 1001
+        let seed: UInt64 = 42
         let whole = NPE(model: model)
         try whole.appendSimulations(count: count, seed: seed)
         let directory = Self.temporaryDirectory()
@@ -99,7 +114,8 @@ import TensorCore
 
     /// The checks every refusal shares: the error's case and the file it names, and nothing appended.
     func expectRefusal(
-        _ directory: URL, model: SimulationModel, naming file: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ directory: URL, model: SimulationModel, naming file: String,
+        sourceLocation: SourceLocation = #_sourceLocation,
         _ matches: (SimulationShardError) -> Bool
     ) {
         let npe = NPE(model: model)
@@ -157,14 +173,22 @@ import TensorCore
         try Self.writeShards(model, count: 300, seed: 1, shards: 3, to: seeds, only: [0, 1])
         try Self.writeShards(model, count: 300, seed: 2, shards: 3, to: seeds, only: [2])
         expectRefusal(seeds, model: model, naming: "shard-0002-of-0003.json") {
-            if case .mismatchedShards(_, let reason) = $0 { return reason.contains("seed 1 vs 2") } else { return false }
+            if case .mismatchedShards(_, let reason) = $0 {
+                return reason.contains("seed 1 vs 2")
+            } else {
+                return false
+            }
         }
         let counts = Self.temporaryDirectory()
         defer { try? fm.removeItem(at: counts) }
         try Self.writeShards(model, count: 300, seed: 1, shards: 3, to: counts, only: [0, 1])
         try Self.writeShards(model, count: 301, seed: 1, shards: 3, to: counts, only: [2])
         expectRefusal(counts, model: model, naming: "shard-0002-of-0003.json") {
-            if case .mismatchedShards(_, let reason) = $0 { return reason.contains("count 300 vs 301") } else { return false }
+            if case .mismatchedShards(_, let reason) = $0 {
+                return reason.contains("count 300 vs 301")
+            } else {
+                return false
+            }
         }
         // Different shard counts, and another model name.
         let shardCounts = Self.temporaryDirectory()
@@ -172,7 +196,11 @@ import TensorCore
         try Self.writeShards(model, count: 300, seed: 1, shards: 3, to: shardCounts)
         try Self.writeShards(model, count: 300, seed: 1, shards: 4, to: shardCounts, only: [3])
         expectRefusal(shardCounts, model: model, naming: "shard-0003-of-0004.json") {
-            if case .mismatchedShards(_, let reason) = $0 { return reason.contains("3 shards vs 4") } else { return false }
+            if case .mismatchedShards(_, let reason) = $0 {
+                return reason.contains("3 shards vs 4")
+            } else {
+                return false
+            }
         }
         let names = Self.temporaryDirectory()
         defer { try? fm.removeItem(at: names) }
@@ -253,7 +281,8 @@ import TensorCore
         func estimator() throws -> GNPEEstimator {
             let gnpe = try GNPEEstimator(model: model)
             gnpe.architecture = FlowArchitecture(
-                kind: .maskedAutoregressive, parameterFeatures: 2, embedding: .identity(features: 10), transformCount: 2,
+                kind: .maskedAutoregressive, parameterFeatures: 2, embedding: .identity(features: 10),
+                transformCount: 2,
                 hiddenFeatures: 16)
             gnpe.settings = TrainingSettings(batchSize: 100, learningRate: 2e-3, maximumEpochs: 3, seed: 4)
             return gnpe
@@ -265,7 +294,8 @@ import TensorCore
         try Self.writeShards(model, count: 600, seed: 7, shards: 3, to: directory)
         let sharded = try estimator()
         try sharded.appendSimulations(from: directory)
-        let a = try single.train(), b = try sharded.train()
+        let a = try single.train()
+        let b = try sharded.train()
         #expect(a.trainingLoss.map(\.bitPattern) == b.trainingLoss.map(\.bitPattern))
         #expect(a.validationLoss.map(\.bitPattern) == b.validationLoss.map(\.bitPattern))
         let x = GNPETests.location.ramp.map { 1.5 + 0.2 * $0 }

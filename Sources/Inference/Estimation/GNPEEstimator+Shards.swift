@@ -11,6 +11,7 @@ extension GNPEEstimator {
     ///   shards cannot fit in memory; `InterruptedError` during the model's probe.
     @discardableResult
     public func appendSimulations(from directory: URL) throws -> Int {
-        try simulations.appendShards(from: directory, fingerprint: ModelFingerprint(model: model), parameterNames: parameterNames)
+        try simulations.appendShards(
+            from: directory, fingerprint: ModelFingerprint(model: model), parameterNames: parameterNames)
     }
 }

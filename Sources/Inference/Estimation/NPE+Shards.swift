@@ -17,7 +17,8 @@ extension NPE {
     ///   shards cannot fit in memory; `InterruptedError` during the model's probe.
     @discardableResult
     public func appendSimulations(from directory: URL) throws -> Int {
-        let fingerprint = try model.map { try ModelFingerprint(model: $0) }
+        let fingerprint =
+            try model.map { try ModelFingerprint(model: $0) }
             ?? ModelFingerprint(prior: prior, outputLength: observationLength)
         return try simulations.appendShards(from: directory, fingerprint: fingerprint, parameterNames: prior.names)
     }

@@ -77,13 +77,15 @@ public struct ModelFingerprint: Codable, Equatable, Sendable {
         }
         if probe.isEmpty { return nil }
         if other.batched != batched {
-            return "its simulator is declared \(other.batched ? "on batches" : "on one θ"), the model's \(batched ? "on batches" : "on one θ")"
+            return
+                "its simulator is declared \(other.batched ? "on batches" : "on one θ"), the model's \(batched ? "on batches" : "on one θ")"
         }
         if other.noiseModels != noiseModels {
             return "its noise models are \(other.noiseModels), the model's \(noiseModels)"
         }
         if other.probe != probe {
-            return "its simulator gives other output for the same θ and seed (probe \(other.probe.prefix(12))…, the model's \(probe.prefix(12))…): the simulator's code differs"
+            return
+                "its simulator gives other output for the same θ and seed (probe \(other.probe.prefix(12))…, the model's \(probe.prefix(12))…): the simulator's code differs"
         }
         return nil
     }

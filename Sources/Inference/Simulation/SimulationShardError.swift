@@ -26,7 +26,8 @@ public enum SimulationShardError: Error, Equatable, CustomStringConvertible, Sen
         case .invalidShard(let reason):
             return "invalid shard: \(reason)"
         case .noShards(let directory):
-            return "no simulation shards in \(directory): expected shard-<i>-of-<k>.json manifests written by simulate --shard"
+            return
+                "no simulation shards in \(directory): expected shard-<i>-of-<k>.json manifests written by simulate --shard"
         case .damagedShard(let file, let reason):
             return "the shard \(file) is damaged: \(reason)"
         case .foreignShard(let file, let reason):

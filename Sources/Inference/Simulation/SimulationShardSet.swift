@@ -29,7 +29,8 @@ public struct SimulationShardSet: Sendable {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                 .filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted()
         } catch {
-            throw SimulationShardError.noShards(directory: directory.path + " (cannot list it: \(error.localizedDescription))")
+            throw SimulationShardError.noShards(
+                directory: directory.path + " (cannot list it: \(error.localizedDescription))")
         }
         guard !names.isEmpty else { throw SimulationShardError.noShards(directory: directory.path) }
 
@@ -44,7 +45,8 @@ public struct SimulationShardSet: Sendable {
             }
             guard manifest.kind == SimulationShardManifest.kindName, manifest.format == 1 else {
                 throw SimulationShardError.damagedShard(
-                    file: name, reason: "not a shard manifest of format 1 (kind \(manifest.kind), format \(manifest.format))")
+                    file: name,
+                    reason: "not a shard manifest of format 1 (kind \(manifest.kind), format \(manifest.format))")
             }
             if let fingerprint, let difference = fingerprint.difference(from: manifest.fingerprint) {
                 throw SimulationShardError.foreignShard(file: name, reason: difference)
@@ -67,7 +69,8 @@ public struct SimulationShardSet: Sendable {
                 differences.append("\(first.shardCount) shards vs \(m.shardCount)")
             }
             if !differences.isEmpty {
-                throw SimulationShardError.mismatchedShards(files: [firstFile, file], reason: differences.joined(separator: ", "))
+                throw SimulationShardError.mismatchedShards(
+                    files: [firstFile, file], reason: differences.joined(separator: ", "))
             }
         }
 
@@ -77,24 +80,30 @@ public struct SimulationShardSet: Sendable {
         var ordered = [SimulationShardManifest?](repeating: nil, count: max(k, 0))
         for (file, m) in read {
             guard (0..<k).contains(m.shardIndex) else {
-                throw SimulationShardError.damagedShard(file: file, reason: "shard index \(m.shardIndex) is outside 0 ..< \(k)")
+                throw SimulationShardError.damagedShard(
+                    file: file, reason: "shard index \(m.shardIndex) is outside 0 ..< \(k)")
             }
             if let other = byIndex[m.shardIndex] {
                 throw SimulationShardError.duplicateShard(index: m.shardIndex, files: [other, file])
             }
             let expected: Range<Int>
             do {
-                expected = try SimulationShard.rows(ofShard: m.shardIndex, of: k, count: m.count, batched: m.fingerprint.batched)
+                expected = try SimulationShard.rows(
+                    ofShard: m.shardIndex, of: k, count: m.count, batched: m.fingerprint.batched)
             } catch {
                 throw SimulationShardError.damagedShard(file: file, reason: "\(error)")
             }
             guard m.rows == [expected.lowerBound, expected.upperBound] else {
                 throw SimulationShardError.damagedShard(
-                    file: file, reason: "it says rows \(m.rows), but shard \(m.shardIndex) of \(k) holds rows \(expected)")
+                    file: file,
+                    reason: "it says rows \(m.rows), but shard \(m.shardIndex) of \(k) holds rows \(expected)")
             }
             guard m.keptCount + m.droppedRows.count == expected.count else {
                 throw SimulationShardError.damagedShard(
-                    file: file, reason: "\(m.keptCount) kept and \(m.droppedRows.count) dropped simulations do not make its \(expected.count) rows")
+                    file: file,
+                    reason:
+                        "\(m.keptCount) kept and \(m.droppedRows.count) dropped simulations do not make its \(expected.count) rows"
+                )
             }
             byIndex[m.shardIndex] = file
             ordered[m.shardIndex] = m
@@ -118,11 +127,13 @@ public struct SimulationShardSet: Sendable {
     /// - Throws: ``SimulationShardError/damagedShard(file:reason:)`` naming the file;
     ///   ``SimulationError/insufficientMemory(_:)`` if the run cannot fit in memory.
     public func load() throws -> (parameters: SampleMatrix, data: SampleMatrix) {
-        let p = manifests[0].fingerprint.parameters.count, m = manifests[0].fingerprint.outputLength
+        let p = manifests[0].fingerprint.parameters.count
+        let m = manifests[0].fingerprint.outputLength
         try SimulationMemory.check(
             SimulationMemory.requiredBytes(count: keptCount, existing: 0, parameterCount: p, outputLength: m),
             purpose: "\(Count.grouped(keptCount)) simulations from \(manifests.count) shards")
-        var theta: [Double] = [], x: [Double] = []
+        var theta: [Double] = []
+        var x: [Double] = []
         theta.reserveCapacity(keptCount * p)
         x.reserveCapacity(keptCount * m)
         for manifest in manifests {
@@ -136,21 +147,27 @@ public struct SimulationShardSet: Sendable {
     }
 
     /// The values of one data file, checked against its manifest entry.
-    private func read(_ file: SimulationShardManifest.File, columns: Int, of manifest: SimulationShardManifest) throws -> [Double] {
+    private func read(_ file: SimulationShardManifest.File, columns: Int, of manifest: SimulationShardManifest) throws
+        -> [Double]
+    {
         let url = directory.appendingPathComponent(file.name)
         let bytes: Data
         do { bytes = try Data(contentsOf: url) } catch {
             throw SimulationShardError.damagedShard(
-                file: file.name, reason: "cannot be read (listed in \(manifest.fileName)): \(error.localizedDescription)")
+                file: file.name,
+                reason: "cannot be read (listed in \(manifest.fileName)): \(error.localizedDescription)")
         }
         guard bytes.count == file.bytes else {
             throw SimulationShardError.damagedShard(
                 file: file.name,
-                reason: "\(bytes.count) bytes, its manifest \(manifest.fileName) says \(file.bytes)\(bytes.count < file.bytes ? " (truncated)" : "")")
+                reason:
+                    "\(bytes.count) bytes, its manifest \(manifest.fileName) says \(file.bytes)\(bytes.count < file.bytes ? " (truncated)" : "")"
+            )
         }
         guard SimulationShardManifest.checksum(bytes) == file.crc32 else {
             throw SimulationShardError.damagedShard(
-                file: file.name, reason: "its CRC-32 is not the one in \(manifest.fileName): the file changed after it was written")
+                file: file.name,
+                reason: "its CRC-32 is not the one in \(manifest.fileName): the file changed after it was written")
         }
         let array: NumPyArray
         do { array = try NumPyArray(npyData: bytes, path: file.name) } catch {

@@ -265,15 +265,17 @@ struct ModelPackageTemplate {
             var rng = RandomSource(seed: 1)
             let theta = model.prior.sample(using: &rng)
             let x = try model.simulate(theta, using: &rng)
+            let finite = x.allSatisfy { $0.isFinite }
             #expect(x.count == model.outputLength)
-            #expect(x.allSatisfy(\\.isFinite))
+            #expect(finite)
         }
 
         @Test func shardsEqualOneRun() throws {
             let model = try \(typeName).model()
             let one = try model.simulateShard(0, of: 1, count: 100, seed: 1)
             let parts = try (0..<3).map { try model.simulateShard($0, of: 3, count: 100, seed: 1) }
-            #expect(parts.flatMap(\\.data.storage) == one.data.storage)
+            let joined = parts.flatMap { $0.data.storage }
+            #expect(joined == one.data.storage)
         }
 
         """

@@ -22,16 +22,19 @@ struct NewModelCommand: ParsableCommand {
     @Option(help: "The folder to create the package in (default: the current folder).")
     var directory: String = "."
 
-    @Option(help: ArgumentHelp(
-        "The GNPE checkout to depend on (default: the one this kernel was built from; or set GNPE_PACKAGE_DIR).",
-        valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The GNPE checkout to depend on (default: the one this kernel was built from; or set GNPE_PACKAGE_DIR).",
+            valueName: "path"))
     var gnpePath: String?
 
     func validate() throws {
         guard let first = name.unicodeScalars.first, CharacterSet.letters.contains(first),
             name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") })
         else {
-            throw ValidationError("The model name '\(name)' must be ASCII letters, digits and _, starting with a letter (it becomes a Swift module name).")
+            throw ValidationError(
+                "The model name '\(name)' must be ASCII letters, digits and _, starting with a letter (it becomes a Swift module name)."
+            )
         }
     }
 
@@ -48,7 +51,8 @@ struct NewModelCommand: ParsableCommand {
             try files.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(contents.utf8).write(to: url, options: .atomic)
         }
-        print("""
+        print(
+            """
             Created the model package \(name) in \(destination.path) (depends on GNPE at \(gnpe.path)).
               cd \(destination.path) && swift build -c release && swift test
               .build/release/simulate --count 10000 --seed 1 --shard 0 --shards 4 --out sims
