@@ -140,7 +140,11 @@ import Testing
         defer { try? fm.removeItem(at: missing) }
         try Self.writeShards(model, count: 300, seed: 1, shards: 3, to: missing, only: [0, 2])
         expectRefusal(missing, model: model, naming: "shard-0001-of-0003.json") {
-            if case .missingShards(let indices, 3, _) = $0 { return indices == [1] } else { return false }
+            if case .missingShards(1, 3, let files) = $0 {
+                return files == ["shard-0001-of-0003.json"]
+            } else {
+                return false
+            }
         }
 
         // Duplicate (a copy of a manifest under another name).
@@ -239,6 +243,40 @@ import Testing
         defer { try? fm.removeItem(at: empty) }
         expectRefusal(empty, model: model, naming: empty.lastPathComponent) {
             if case .noShards = $0 { return true } else { return false }
+        }
+    }
+
+    /// Absurd numbers in a damaged manifest (a shard count of 10¹⁵, a row count of Int.max) are
+    /// refused with a message, not a trap or a huge allocation.
+    @Test func absurdManifestNumbersAreRefused() throws {
+        let model = try Self.oneThetaModel()
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeShards(model, count: 300, seed: 1, shards: 2, to: directory)
+        let url = directory.appendingPathComponent("shard-0000-of-0002.json")
+        let original = try Data(contentsOf: url)
+        func rewrite(_ change: (inout SimulationShardManifest) -> Void) throws {
+            var manifest = try JSONDecoder().decode(SimulationShardManifest.self, from: original)
+            change(&manifest)
+            try JSONEncoder().encode(manifest).write(to: url)
+        }
+        try rewrite { $0.shardCount = 1_000_000_000_000_000 }
+        expectRefusal(directory, model: model, naming: "shard-0000-of-0002.json") {
+            if case .mismatchedShards = $0 { return true } else { return false }
+        }
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("shard-0001-of-0002.json"))
+        expectRefusal(directory, model: model, naming: "shard-0000-of-0002.json") {
+            if case .damagedShard = $0 { return true } else { return false }
+        }
+        try rewrite {
+            $0.shardCount = 1
+            $0.count = 150
+            $0.rows = [0, 150]
+            $0.parameters.shape = [Int.max, 2]
+            $0.droppedRows = [1]
+        }
+        expectRefusal(directory, model: model, naming: "shard-0000-of-0002.json") {
+            if case .damagedShard = $0 { return true } else { return false }
         }
     }
 

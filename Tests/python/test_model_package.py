@@ -83,7 +83,7 @@ def test_new_model_refuses_a_bad_name_and_an_existing_folder(tmp_path: Path) -> 
 
 def test_generated_package_tests_pass_and_three_shards_equal_one_run(package: Path, tmp_path: Path) -> None:
     tested = run(["swift", "test", "--package-path", str(package), "--scratch-path", str(WORK / "build"), "--skip-build"])
-    assert "3 tests passed" in tested.stdout + tested.stderr or "passed after" in tested.stdout + tested.stderr
+    assert "Test run with 3 tests" in tested.stdout + tested.stderr
     three, one = tmp_path / "three", tmp_path / "one"
     for i in range(3):
         out = run([executable("simulate"), "--count", "500", "--seed", "9", "--shard", str(i), "--shards", "3", "--out", str(three)])

@@ -71,8 +71,10 @@ public struct SimulationShard: Sendable {
             let (extra, _) = shardCount.dividingFullWidth((high, low))
             return i * q + extra
         }
-        let lower = min(count, boundary(index) * unit)
-        let upper = min(count, boundary(index + 1) * unit)
+        // b·unit only where it cannot exceed count (nor overflow): b ≤ ⌊count/unit⌋.
+        func row(_ b: Int) -> Int { b <= count / unit ? b * unit : count }
+        let lower = row(boundary(index))
+        let upper = row(boundary(index + 1))
         return lower..<upper
     }
 }

@@ -15,8 +15,8 @@ public enum SimulationShardError: Error, Equatable, CustomStringConvertible, Sen
     case foreignShard(file: String, reason: String)
     /// Shards of different runs (seed, count, shard count, model name or version differ).
     case mismatchedShards(files: [String], reason: String)
-    /// Some shards of the run are absent.
-    case missingShards(indices: [Int], shardCount: Int, expectedFiles: [String])
+    /// Some shards of the run are absent: how many, and the manifests of the first few.
+    case missingShards(missingCount: Int, shardCount: Int, firstMissingFiles: [String])
     /// Two manifests describe the same shard.
     case duplicateShard(index: Int, files: [String])
 
@@ -34,9 +34,10 @@ public enum SimulationShardError: Error, Equatable, CustomStringConvertible, Sen
             return "the shard \(file) was simulated with another model: \(reason)"
         case .mismatchedShards(let files, let reason):
             return "the shards \(files.joined(separator: " and ")) belong to different runs: \(reason)"
-        case .missingShards(let indices, let shardCount, let expectedFiles):
-            let shown = expectedFiles.prefix(5).joined(separator: ", ") + (expectedFiles.count > 5 ? ", …" : "")
-            return "\(indices.count) of the \(shardCount) shards \(indices.count == 1 ? "is" : "are") missing: \(shown)"
+        case .missingShards(let missingCount, let shardCount, let firstMissingFiles):
+            let more = missingCount > firstMissingFiles.count ? ", …" : ""
+            return "\(missingCount) of the \(shardCount) shards \(missingCount == 1 ? "is" : "are") missing: "
+                + firstMissingFiles.joined(separator: ", ") + more
         case .duplicateShard(let index, let files):
             return "shard \(index) appears twice: \(files.joined(separator: " and ")); remove one"
         }

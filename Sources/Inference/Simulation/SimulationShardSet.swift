@@ -76,15 +76,16 @@ public struct SimulationShardSet: Sendable {
 
         // Each shard once, none missing, and its rows where the shard's index puts them.
         let k = first.shardCount
-        var byIndex: [Int: String] = [:]
-        var ordered = [SimulationShardManifest?](repeating: nil, count: max(k, 0))
+        // A dictionary, not an array of k slots: a damaged manifest's shard count must not
+        // allocate (or loop over) 10¹⁸ slots.
+        var byIndex: [Int: (file: String, manifest: SimulationShardManifest)] = [:]
         for (file, m) in read {
             guard (0..<k).contains(m.shardIndex) else {
                 throw SimulationShardError.damagedShard(
                     file: file, reason: "shard index \(m.shardIndex) is outside 0 ..< \(k)")
             }
             if let other = byIndex[m.shardIndex] {
-                throw SimulationShardError.duplicateShard(index: m.shardIndex, files: [other, file])
+                throw SimulationShardError.duplicateShard(index: m.shardIndex, files: [other.file, file])
             }
             let expected: Range<Int>
             do {
@@ -98,23 +99,32 @@ public struct SimulationShardSet: Sendable {
                     file: file,
                     reason: "it says rows \(m.rows), but shard \(m.shardIndex) of \(k) holds rows \(expected)")
             }
-            guard m.keptCount + m.droppedRows.count == expected.count else {
+            guard m.keptCount >= 0,
+                case (expected.count, false) = m.keptCount.addingReportingOverflow(m.droppedRows.count),
+                m.droppedRows.allSatisfy({ expected.contains($0) })
+            else {
                 throw SimulationShardError.damagedShard(
                     file: file,
                     reason:
                         "\(m.keptCount) kept and \(m.droppedRows.count) dropped simulations do not make its \(expected.count) rows"
                 )
             }
-            byIndex[m.shardIndex] = file
-            ordered[m.shardIndex] = m
+            byIndex[m.shardIndex] = (file, m)
         }
-        let missing = (0..<k).filter { ordered[$0] == nil }
-        guard missing.isEmpty else {
+        guard byIndex.count == k else {
+            // The first few missing indices (every index below k is either present or missing,
+            // so this loop stops after at most byIndex.count + 5 steps).
+            var first: [Int] = []
+            var i = 0
+            while first.count < 5, i < k {
+                if byIndex[i] == nil { first.append(i) }
+                i += 1
+            }
             throw SimulationShardError.missingShards(
-                indices: missing, shardCount: k,
-                expectedFiles: missing.map { SimulationShardManifest.stem(index: $0, shardCount: k) + ".json" })
+                missingCount: k - byIndex.count, shardCount: k,
+                firstMissingFiles: first.map { SimulationShardManifest.stem(index: $0, shardCount: k) + ".json" })
         }
-        manifests = ordered.compactMap { $0 }
+        manifests = (0..<k).compactMap { byIndex[$0]?.manifest }
     }
 
     /// The simulations kept by all shards.
