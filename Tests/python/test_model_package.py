@@ -2,7 +2,7 @@
 
 `gnpe-kernel new-model ShardDemo` makes a SwiftPM package depending on this checkout; it is
 built once per test session into `.build/model-package-test/` (kept between sessions: the first
-build compiles GNPE's library modules, ~10 minutes on 2 busy cores; later ones only the package).
+build compiles GNPE's library modules in debug, ~4 minutes on 2 busy cores; later ones only what changed).
 Then:
 
 - its own tests pass, and `simulate` in 3 shards equals `simulate` in one, bit for bit, and
