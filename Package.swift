@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "GravitationalWaves",
             dependencies: [
-                "Spectral", "Inference", "TensorCore",
+                "Spectral", "Inference", "Flows", "TensorCore",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             swiftSettings: swiftSettings),
@@ -76,7 +76,10 @@ let package = Package(
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "KernelRuntime", dependencies: ["CellCompiler"], swiftSettings: swiftSettings),
+        .target(
+            name: "KernelRuntime",
+            dependencies: ["CellCompiler", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "gnpe-kernel",
             dependencies: [
@@ -105,8 +108,17 @@ let package = Package(
             name: "oscillator-study-benchmark", dependencies: ["Flows", "Inference"],
             path: "benchmarks/OscillatorStudy", swiftSettings: swiftSettings),
         .executableTarget(
+            name: "scale-benchmark", dependencies: ["Flows", "Inference", "TensorCore"],
+            path: "benchmarks/ScaleBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
             name: "gw-waveforms-benchmark", dependencies: ["GravitationalWaves"],
             path: "benchmarks/GWWaveforms", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gw-simulation-benchmark", dependencies: ["GravitationalWaves", "Inference", "Spectral", "TensorCore"],
+            path: "benchmarks/GWSimulation", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gw-benchmark", dependencies: ["GravitationalWaves", "Inference", "Flows", "TensorCore"],
+            path: "benchmarks/GWBenchmark", swiftSettings: swiftSettings),
 
         // MARK: - Fuzzing
 

@@ -18,6 +18,9 @@ public enum GravitationalWaveError: Error, Equatable, CustomStringConvertible, S
     case shapeMismatch(String)
     /// A file that cannot be read.
     case unreadableFile(path: String, reason: String)
+    /// A detector-network configuration that cannot work (the message names the setting and,
+    /// for a spectrum that does not cover the band, the detector and the underlying error).
+    case invalidConfiguration(String)
 
     /// A one-line description.
     public var description: String {
@@ -36,6 +39,7 @@ public enum GravitationalWaveError: Error, Equatable, CustomStringConvertible, S
             return "frequency \(f) Hz is outside the tabulated range \(lower)…\(upper) Hz"
         case .shapeMismatch(let message): return "shape mismatch: \(message)"
         case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
+        case .invalidConfiguration(let message): return "invalid network configuration: \(message)"
         }
     }
 }

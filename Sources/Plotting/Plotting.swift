@@ -16,9 +16,12 @@
 //     try plot.save(to: "corner.svg")
 //
 // Plots: `CornerPlot` (marginals, smoothed 2-D histograms with credible contours, truths, several
-// sets, medians and intervals), `DataPlot` (observed series with predictive median and bands, one
-// panel per channel), `TrainingCurvePlot` (losses per epoch, best epoch), `CoveragePlot` (P–P plot
-// with a binomial band), `DriftPlot` (Gibbs proxy drift), `TrainingProgress` and `TaskProgress`
-// (live progress cards, throttled by `UpdateThrottle`). Building blocks: `Ticks` (nice numbers),
-// `NumberFormatting`, `Histogram`, `Histogram2D`, `ContourTracer`, `Quantiles`, `Theme` (light,
-// dark; Okabe–Ito palette).
+// sets, medians and intervals, periodic axes that wrap), `SkyMap` (right ascension and declination
+// on a Mollweide projection with credible regions and their areas in deg²), `DataPlot` (observed
+// series with predictive median and bands, one panel per channel, from given bands or from
+// predicted series), `ImportanceWeightPlot` (distribution of normalised weights, weight share of
+// the largest, ESS and efficiency), `TrainingCurvePlot` (losses per epoch, best epoch),
+// `CoveragePlot` (P–P plot with a binomial band), `DriftPlot` (Gibbs proxy drift),
+// `TrainingProgress` and `TaskProgress` (live progress cards, throttled by `UpdateThrottle`).
+// Building blocks: `Ticks` (nice numbers), `NumberFormatting`, `Histogram`, `Histogram2D`,
+// `ContourTracer`, `Quantiles`, `Mollweide`, `Theme` (light, dark; Okabe–Ito palette).

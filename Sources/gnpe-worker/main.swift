@@ -7,7 +7,9 @@
 //
 // Environment (set by the kernel's `WorkerProcess`):
 //   GNPE_LIBRARY      path of libGNPE.so
-//   GNPE_COMMAND_FD   commands, one per line: `run <path of libCell_N.so>`
+//   GNPE_COMMAND_FD   commands, one per line: `run <path of libCell_N.so>`, or `load <path>`
+//                     (dlopen a library of an installed package, RTLD_NOW | RTLD_GLOBAL; replies
+//                     `ok` or `loaderror`)
 //   GNPE_STATUS_FD    replies, one per line: `ready`, `ok`, `error <type>\t<message>`,
 //                     `loaderror <message>`, `fatal <message>` (tabs, newlines and backslashes
 //                     in the fields escaped as \t, \n, \\)
@@ -116,6 +118,15 @@ func readCommand() -> String? {
 }
 
 while let command = readCommand() {
+    if command.hasPrefix("load ") {
+        let path = String(command.dropFirst(5))
+        if dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nil {
+            report("ok")
+        } else {
+            report("loaderror \(escaped(lastLoaderError()))")
+        }
+        continue
+    }
     guard command.hasPrefix("run ") else {
         report("fatal \(escaped("unknown command: \(command)"))")
         continue

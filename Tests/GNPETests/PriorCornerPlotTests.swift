@@ -32,6 +32,10 @@ import GNPE
         // Periodic parameters are drawn over their full period; the others over the samples.
         #expect(plot.ranges[5] == 0 ... 2 * .pi && plot.ranges[7] == 0 ... .pi && plot.ranges[8] == 0 ... 2 * .pi)
         #expect(plot.parameters[0].range == nil && plot.parameters[6].range == nil)
+        // …and carry the prior's period, so their histograms and densities wrap.
+        #expect(plot.parameters[5].period == 2 * .pi && plot.parameters[7].period == .pi)
+        #expect(plot.parameters.filter(\.isPeriodic).count == 3 && plot.parameters[9].period == nil)
+        #expect(plot.textDescription.contains("α (periodic):"))
         #expect(plot.svg.contains("<svg") && plot.svg.contains("ψ"))
         // The distance prior puts most samples far out: P(d_L > 1000 Mpc) = 1 − (1e9 − 1e6)/(8e9 − 1e6).
         let far = Double(priorDraws.column(4).filter { $0 > 1000 }.count) / 5000

@@ -83,6 +83,27 @@ import TensorCore
         #expect(history.validationLoss.allSatisfy { $0 >= best })
     }
 
+    @Test func stopsAtItsTimeLimitKeepingTheBestWeights() throws {
+        let data = Self.conditionalGaussian(count: 400, seed: 4)
+        var settings = TrainingSettings(batchSize: 50, learningRate: 5e-3, maximumEpochs: 500)
+        settings.maximumTrainingSeconds = 1e-6  // past after the first epoch
+        let history = try FlowTrainer(settings: settings).train(try Self.smallFlow(), exampleCount: 400) { rows, _, _ in
+            (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
+        }
+        #expect(history.epochCount == 1)
+        #expect(history.stoppedEarly)
+        #expect(history.warnings.contains { $0.contains("time limit") })
+        // The limit round-trips through the settings' encoding; an absent one stays absent.
+        let decoded = try JSONDecoder().decode(TrainingSettings.self, from: JSONEncoder().encode(settings))
+        #expect(decoded.maximumTrainingSeconds == 1e-6)
+        let plain = String(decoding: try JSONEncoder().encode(TrainingSettings()), as: UTF8.self)
+        #expect(!plain.contains("maximumTrainingSeconds"))
+        for bad in [0, -5, Double.nan] {
+            settings.maximumTrainingSeconds = bad
+            #expect(throws: TrainingError.self) { try settings.validate() }
+        }
+    }
+
     @Test func reportsProgressEveryEpoch() throws {
         let data = Self.conditionalGaussian(count: 200, seed: 4)
         var reports = [EpochReport]()

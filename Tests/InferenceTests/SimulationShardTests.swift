@@ -280,23 +280,24 @@ import Testing
         }
     }
 
-    /// x stored as float32 (the store's coming type) is read too: the values are x rounded to Float.
-    @Test func float32DataFilesAreRead() throws {
+    /// x is written as float32 (the store's type); float64 files are read too.
+    @Test func float64DataFilesAreRead() throws {
         let model = try Self.batchModel()
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let shard = try model.simulateShard(0, of: 1, count: 100, seed: 3)
         let manifestURL = try shard.write(to: directory, modelName: "m", modelVersion: "1")
         var manifest = try JSONDecoder().decode(SimulationShardManifest.self, from: Data(contentsOf: manifestURL))
-        let bytes = NumPyArray(shard.data).npyData(as: .float32)
+        #expect(manifest.data.dtype == "<f4" && manifest.parameters.dtype == "<f8")
+        let bytes = NumPyArray(shard.data).npyData(as: .float64)
         try bytes.write(to: directory.appendingPathComponent(manifest.data.name))
-        manifest.data.dtype = "<f4"
+        manifest.data.dtype = "<f8"
         manifest.data.bytes = bytes.count
         manifest.data.crc32 = SimulationShardManifest.checksum(bytes)
         try JSONEncoder().encode(manifest).write(to: manifestURL)
         let npe = NPE(model: model)
         #expect(try npe.appendSimulations(from: directory) == 100)
-        #expect(npe.data.storage == shard.data.storage.map { Double(Float($0)) })
+        #expect(Self.bits(npe.data) == Self.bits(shard.data))
         #expect(Self.bits(npe.parameters) == Self.bits(shard.parameters))
     }
 

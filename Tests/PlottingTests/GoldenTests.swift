@@ -63,9 +63,35 @@ import Testing
         progress.trainingLoss = (1...12).map { 3 / Double($0) }
         progress.validationLoss = (1...12).map { 3.2 / Double($0) }
         progress.elapsedSeconds = 30
+        let npe = fisherSkySamples(count: 4000, alpha: 1.95, delta: -1.0, kappa: 25, seed: 6)
+        let gnpe = fisherSkySamples(count: 4000, alpha: 1.95, delta: -1.0, kappa: 90, seed: 7)
+        let sky = try SkyMap(
+            sets: [.init("NPE", rightAscension: npe.ra, declination: npe.dec),
+                   .init("GNPE", rightAscension: gnpe.ra, declination: gnpe.dec)],
+            truth: .init(rightAscension: 1.95, declination: -1.0), title: "Sky position")
+        let seam = fisherSkySamples(count: 3000, alpha: 0.1, delta: 0.4, kappa: 40, seed: 9)
+        let skyDark = try SkyMap(rightAscension: seam.ra, declination: seam.dec, title: "Across the seam", theme: .dark)
+        var weightRandom = TestRandom(seed: 10)
+        let weights = try ImportanceWeightPlot(
+            sets: [.init("NPE", logWeights: (0..<3000).map { _ in 2 * weightRandom.normal() }),
+                   .init("GNPE", logWeights: (0..<3000).map { _ in 0.5 * weightRandom.normal() })],
+            title: "Importance weights")
+        let phases = PeriodicCornerTests.phaseSamples(centre: 0.2, count: 3000, seed: 11)
+        let cornerPeriodic = try CornerPlot(
+            sets: [.init("samples", samples: phases)],
+            parameters: [.init("φ", truth: 0.2, period: 2 * Double.pi), .init("x", truth: 3)], title: "Periodic phase",
+            bins: 30)
+        var predictiveRandom = TestRandom(seed: 12)
+        let injected = (0..<2).map { k in times.map { sin(6 * $0 + Double(k)) } }
+        let predictive = try DataPlot(
+            x: times, observed: injected.map { $0.map { $0 + 0.3 * predictiveRandom.normal() } },
+            predictions: injected.map { series in (0..<100).map { _ in series.map { $0 + 0.15 * predictiveRandom.normal() } } },
+            channelNames: ["H1", "L1"], injected: injected, xLabel: "time [s]", title: "Whitened strain")
         return [
             ("corner-two-sets", corner), ("corner-dark", cornerDark), ("data", data), ("training", training),
-            ("coverage", coverage), ("drift", drift), ("progress", progress),
+            ("coverage", coverage), ("drift", drift), ("progress", progress), ("sky-two-sets", sky),
+            ("sky-dark", skyDark), ("weights", weights), ("corner-periodic", cornerPeriodic),
+            ("data-predictive", predictive),
         ]
     }
 

@@ -72,6 +72,35 @@ import Testing
         Case("coverage: negative rank") { try CoveragePlot(ranks: [[-1]], rankCount: 10, parameterNames: ["a"]) },
         Case("coverage: rank above the count") { try CoveragePlot(ranks: [[11]], rankCount: 10, parameterNames: ["a"]) },
         Case("coverage: huge rank count") { try CoveragePlot(ranks: [[3]], rankCount: Int.max, parameterNames: ["a"]) },
+        Case("sky: empty") { try SkyMap(rightAscension: [], declination: []) },
+        Case("sky: all NaN") { try SkyMap(rightAscension: [.nan, .nan], declination: [.nan, 0]) },
+        Case("sky: ±∞") { try SkyMap(rightAscension: [.infinity, 1, 2], declination: [0, -.infinity, 0.1]) },
+        Case("sky: a single sample") { try SkyMap(rightAscension: [1], declination: [0.2]) },
+        Case("sky: identical samples at a pole") { try SkyMap(rightAscension: Array(repeating: 0, count: 500), declination: Array(repeating: Double.pi / 2, count: 500)) },
+        Case("sky: the seam exactly") { try SkyMap(rightAscension: [0, 2 * Double.pi, 0, 2 * Double.pi], declination: [0, 0, -Double.pi / 2, 0]) },
+        Case("sky: degrees") { try SkyMap(rightAscension: [150], declination: [-40]) },
+        Case("sky: NaN truth") { try SkyMap(rightAscension: [1], declination: [0], truth: .init(rightAscension: .nan, declination: 0)) },
+        Case("sky: mismatched lengths") { try SkyMap(rightAscension: [1, 2], declination: [0]) },
+        Case("sky: NaN level") { try SkyMap(sets: [.init("s", rightAscension: [1], declination: [0])], credibleLevels: [.nan]) },
+        Case("sky: no smoothing, coarsest grid") {
+            try SkyMap(sets: [.init("s", rightAscension: [1, 1.1, 5], declination: [0, 0.1, -1])], resolution: 8, smoothing: 0)
+        },
+        Case("weights: empty") { try ImportanceWeightPlot(logWeights: []) },
+        Case("weights: NaN") { try ImportanceWeightPlot(logWeights: [0, .nan]) },
+        Case("weights: all zero") { try ImportanceWeightPlot(logWeights: [-.infinity]) },
+        Case("weights: one positive among zeros") { try ImportanceWeightPlot(logWeights: [-.infinity, 3, -.infinity]) },
+        Case("weights: huge spread") { try ImportanceWeightPlot(logWeights: [0, -1e300, 1e300, -700]) },
+        Case("weights: identical") { try ImportanceWeightPlot(logWeights: Array(repeating: 1e308, count: 10)) },
+        Case("predictive: NaN predictions") {
+            try DataPlot(x: [0, 1], observed: [[1, 2]], predictions: [[[.nan, .nan], [.infinity, -.infinity]]], channelNames: ["H1"])
+        },
+        Case("predictive: no samples") { try DataPlot(x: [0, 1], observed: [[1, 2]], predictions: [[]], channelNames: ["H1"]) },
+        Case("corner: periodic with infinite values") {
+            try CornerPlot(sets: [.init("s", samples: [[.infinity], [1e308], [-1e308], [3]])], parameters: [.init("φ", period: 2 * Double.pi)])
+        },
+        Case("corner: tiny period") {
+            try CornerPlot(sets: [.init("s", samples: [[1], [2]])], parameters: [.init("φ", period: Double.leastNonzeroMagnitude)])
+        },
         Case("coverage: NaN size") {
             try CoveragePlot(quantiles: [[0.5]], parameterNames: ["a"], size: Size(width: .nan, height: -1))
         },

@@ -7,6 +7,9 @@ into a temporary prefix and points JUPYTER_PATH at it (before any test starts a 
 - `swift-gnpe-fake`: the same binary with its hidden built-in fake engine, which tests the
   Jupyter protocol itself in milliseconds, independently of the Swift compiler.
 
+`%install` builds go to one package cache per run (`GNPE_PACKAGE_CACHE`, a temporary folder,
+unless it is set already).
+
 Set GNPE_KERNEL_BINARY to test another build (e.g. `.build/debug/gnpe-kernel`).
 
 It also offers `executed_notebook`, which runs a notebook of `notebooks/` once per test session
@@ -64,6 +67,10 @@ def pytest_configure(config: pytest.Config) -> None:
             check=True, env=env, stdout=subprocess.DEVNULL,
         )
     os.environ["JUPYTER_PATH"] = os.path.join(_prefix, "share", "jupyter")
+    # One `%install` cache for every kernel of the run (the first build of a package is slow on
+    # a small machine; later installs of it in the run are cache hits), and none from outside.
+    if not os.environ.get("GNPE_PACKAGE_CACHE"):
+        os.environ["GNPE_PACKAGE_CACHE"] = os.path.join(_prefix, "package-cache")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

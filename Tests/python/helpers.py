@@ -11,9 +11,10 @@ from jupyter_client.manager import KernelManager, start_new_kernel
 
 
 @contextmanager
-def running_kernel(name: str, startup_timeout: float = 60) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
-    """Starts kernel `name`, yields (manager, client), shuts it down afterwards."""
-    km, kc = start_new_kernel(kernel_name=name, startup_timeout=startup_timeout)
+def running_kernel(name: str, startup_timeout: float = 60, **kwargs: Any) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
+    """Starts kernel `name` (`kwargs` go to `KernelManager.start_kernel`, e.g. `cwd`), yields
+    (manager, client), shuts it down afterwards."""
+    km, kc = start_new_kernel(kernel_name=name, startup_timeout=startup_timeout, **kwargs)
     try:
         yield km, kc
     finally:

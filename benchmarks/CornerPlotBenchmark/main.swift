@@ -1,8 +1,10 @@
-// Benchmark: a corner plot of 100,000 samples × 6 parameters with two overlaid sample sets.
+// Benchmark: a corner plot of 100,000 samples × 6 parameters with two overlaid sample sets, and a
+// sky map (Mollweide, 50 %/90 % regions) of 100,000 sky positions in two sets.
 //
 // Prints the render time of each run, the median, the SVG size, and as its last line one JSON
-// object {"render_s": …, "svg_bytes": …}. Goals (issue 4): under 0.3 s and 300 KB in a release
-// build. Run through `benchmarks/corner-plot`, which builds in release first.
+// object {"render_s": …, "svg_bytes": …, "sky_render_s": …, "sky_svg_bytes": …}. Goals (issue 4,
+// corner plot): under 0.3 s and 300 KB in a release build. Run through `benchmarks/corner-plot`,
+// which builds in release first.
 //
 // Usage: corner-plot-benchmark [--samples N] [--runs R] [--output file.svg] [--dark]
 
@@ -100,6 +102,46 @@ do {
 }
 times.sort()
 let median = times[times.count / 2]
+
+// The sky map of the same number of samples: two sets of (α, δ) on the Mollweide projection with
+// 50 % and 90 % credible regions (issue 10).
+var skyRandom = SplitMix(state: 3)
+func skySamples(count: Int, spread: Double) -> (ra: [Double], dec: [Double]) {
+    var ra: [Double] = []
+    var dec: [Double] = []
+    for _ in 0..<count {
+        var alpha = 1.95 + spread * 2 * skyRandom.normal()
+        alpha -= 2 * Double.pi * (alpha / (2 * Double.pi)).rounded(.down)
+        ra.append(alpha)
+        dec.append(max(-Double.pi / 2, min(Double.pi / 2, -1.1 + spread * skyRandom.normal())))
+    }
+    return (ra, dec)
+}
+let skyNPE = skySamples(count: sampleCount, spread: 0.25)
+let skyGNPE = skySamples(count: sampleCount, spread: 0.08)
+var skyTimes: [Double] = []
+var skySVG = ""
+var skyAreas: [[Double]] = []
+do {
+    for run in 0...runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let sky = try SkyMap(
+            sets: [.init("NPE", rightAscension: skyNPE.ra, declination: skyNPE.dec),
+                   .init("GNPE", rightAscension: skyGNPE.ra, declination: skyGNPE.dec)],
+            truth: .init(rightAscension: 1.95, declination: -1.1), title: "Sky position", theme: theme)
+        skySVG = sky.svg
+        skyAreas = sky.credibleAreas
+        if run > 0 { skyTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }  // run 0 warms up
+    }
+} catch {
+    FileHandle.standardError.write(Data("sky map failed: \(error)\n".utf8))
+    exit(1)
+}
+skyTimes.sort()
+let skyMedian = skyTimes[skyTimes.count / 2]
+print(
+    "sky map: \(sampleCount) samples × 2 sets, median render \(String(format: "%.4f", skyMedian)) s, svg \(skySVG.utf8.count) bytes, 90% areas \(skyAreas.map { String(format: "%.0f", $0[1]) }.joined(separator: " / ")) deg²"
+)
 let bytes = svg.utf8.count
 if let output { try? Data(svg.utf8).write(to: URL(fileURLWithPath: output)) }
 print(
@@ -109,5 +151,5 @@ print("samples: \(sampleCount) × 6 parameters, 2 sets")
 print("median render time: \(String(format: "%.4f", median)) s over \(runs) runs (goal < 0.3 s)")
 print("svg size: \(bytes) bytes (goal < 300000)")
 print(
-    "{\"render_s\": \(String(format: "%.4f", median)), \"svg_bytes\": \(bytes), \"samples\": \(sampleCount), \"parameters\": 6, \"sets\": 2}"
+    "{\"render_s\": \(String(format: "%.4f", median)), \"svg_bytes\": \(bytes), \"samples\": \(sampleCount), \"parameters\": 6, \"sets\": 2, \"sky_render_s\": \(String(format: "%.4f", skyMedian)), \"sky_svg_bytes\": \(skySVG.utf8.count)}"
 )

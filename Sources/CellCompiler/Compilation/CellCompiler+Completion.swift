@@ -29,7 +29,7 @@ extension CellCompiler {
         }
         return CellCompletionContext(
             source: generated.source,
-            compilerArguments: configuration.checkingFlags(module: module),
+            compilerArguments: configuration.checkingFlags(module: module, packageFlags: packageFlags),
             cursorOffset: generated.sourceOffset(forCellOffset: utf8Offset))
     }
 }

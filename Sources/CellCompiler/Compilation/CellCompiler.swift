@@ -55,6 +55,8 @@ public final class CellCompiler: @unchecked Sendable {
     public var persistentImports: [String] { tableLock.withLock { imports } }
     private var table = NameTable()
     private var imports: [String] = []
+    private var installedFlags: [String] = []
+    private var installedPackages: Set<String> = []
     private var nextIndex = 1
     private let tableLock = NSLock()
     private let lock = NSLock()
@@ -69,11 +71,32 @@ public final class CellCompiler: @unchecked Sendable {
     /// The module name the next compiled cell gets.
     public var nextModuleName: String { tableLock.withLock { "Cell_\(nextIndex)" } }
 
-    /// Forgets every cell (a kernel restart); the module numbering continues, so paths stay fresh.
+    /// Forgets every cell and installed package (a kernel restart); the module numbering
+    /// continues, so paths stay fresh.
     public func reset() {
         tableLock.withLock {
             table = NameTable()
             imports = []
+            installedFlags = []
+            installedPackages = []
+        }
+    }
+
+    /// The compiler flags of the packages installed so far, passed to every later cell.
+    public var packageFlags: [String] { tableLock.withLock { installedFlags } }
+
+    /// Adds the flags of an installed package (`-I` for its modules, `-L`/`-l` and an rpath for
+    /// its library, `-Xcc` flags for its C modules) to every later cell's compilation.
+    /// - Parameters:
+    ///   - flags: The flags.
+    ///   - identifier: Names the package; a package added twice is added once.
+    /// - Returns: Whether the package was new.
+    @discardableResult
+    public func addPackageFlags(_ flags: [String], identifier: String) -> Bool {
+        tableLock.withLock {
+            guard installedPackages.insert(identifier).inserted else { return false }
+            installedFlags += flags
+            return true
         }
     }
 
@@ -146,7 +169,7 @@ public final class CellCompiler: @unchecked Sendable {
                 compilerOutput: "", wasCancelled: false))
         }
         let arguments = configuration.buildArguments(
-            module: module, source: sourcePath, linking: generated.importedModules)
+            module: module, source: sourcePath, linking: generated.importedModules, packageFlags: packageFlags)
         let (status, output, cancelled) = run(configuration.compiler, arguments)
         if status != 0 || cancelled {
             let diagnostics = CellDiagnostic.parse(

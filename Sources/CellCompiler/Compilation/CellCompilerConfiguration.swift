@@ -42,15 +42,25 @@ public struct CellCompilerConfiguration: Sendable, Equatable {
     }
 
     /// The flags that type-check a cell module `module` (no inputs, no outputs).
-    public func checkingFlags(module: String) -> [String] {
+    /// - Parameters:
+    ///   - module: The cell's module name.
+    ///   - packageFlags: Flags of the packages installed so far (`-I`, `-L`, `-l`, `-Xcc …`).
+    public func checkingFlags(module: String, packageFlags: [String] = []) -> [String] {
         ["-module-name", module, "-swift-version", "5", "-enable-testing",
-         "-I", modulesDirectory, "-I", cellsDirectory] + extraFlags
+         "-I", modulesDirectory, "-I", cellsDirectory] + extraFlags + packageFlags
     }
 
     /// The complete `swiftc` arguments (compiler path excluded) that build `source` into
     /// `lib<module>.so` and `<module>.swiftmodule` in the cells directory.
-    public func buildArguments(module: String, source: String, linking modules: [String]) -> [String] {
-        var arguments = checkingFlags(module: module)
+    /// - Parameters:
+    ///   - module: The cell's module name.
+    ///   - source: The generated source file.
+    ///   - modules: The earlier cells it imports (and links).
+    ///   - packageFlags: Flags of the packages installed so far.
+    public func buildArguments(module: String, source: String, linking modules: [String], packageFlags: [String] = [])
+        -> [String]
+    {
+        var arguments = checkingFlags(module: module, packageFlags: packageFlags)
         if optimize { arguments += ["-O", "-wmo"] }
         arguments += [
             "-emit-library", "-emit-module",

@@ -13,13 +13,16 @@ public struct CellDiagnostic: Sendable, Equatable {
     public var column: Int?
     /// The cell's source line, when located.
     public var sourceLine: String?
+    /// The included file (`%include`) the line is in, as written; nil for the cell itself.
+    public var file: String?
 
     /// The diagnostic as the compiler would print it: `line:column: error: message`, then the
     /// source line and a caret under the column.
     public var formattedLines: [String] {
         guard let line, let column, let sourceLine else { return ["\(severity.rawValue): \(message)"] }
         let caretIndent = String(repeating: " ", count: max(0, column - 1))
-        return ["\(line):\(column): \(severity.rawValue): \(message)", sourceLine, caretIndent + "^"]
+        let location = file.map { "\($0):" } ?? ""
+        return ["\(location)\(line):\(column): \(severity.rawValue): \(message)", sourceLine, caretIndent + "^"]
     }
 
     /// Parses `swiftc -diagnostic-style llvm` output and maps the diagnostics of `file` to the

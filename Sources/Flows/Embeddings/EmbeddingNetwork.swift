@@ -58,6 +58,17 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
     /// `outputFeatures`. Translation-equivariant up to pooling (the baseline of Dax et al. 2022).
     case convolutional(channels: Int, length: Int, convolutionChannels: [Int], kernelSize: Int, poolSize: Int,
                        hidden: [Int], outputFeatures: Int, activation: Activation)
+    /// DINGO's embedding (Dax et al., PRL 127, 241103, 2021), a ``ReducedBasisEmbedding``: per
+    /// channel (detector) a linear projection of its `lengthPerChannel` values onto `basisSize`
+    /// reduced-basis coefficients — initialised by the estimators from an SVD of up to
+    /// `basisSignalCount` simulated noise-free signals, then trained — followed by a dense
+    /// residual network (a ``ResidualBlock`` per entry of `residualWidths`, DINGO's ELU and batch
+    /// norm by default) to `outputFeatures`. The last `passthroughFeatures` inputs (GNPE's
+    /// proxies) are appended to the output unchanged. Input: `channels · lengthPerChannel +
+    /// passthroughFeatures` features.
+    case reducedBasis(channels: Int, lengthPerChannel: Int, basisSize: Int, residualWidths: [Int], outputFeatures: Int,
+                      activation: Activation = .elu, normalization: Normalization = .batch, dropoutRate: Float = 0,
+                      passthroughFeatures: Int = 0, basisSignalCount: Int = 2_000)
 
     /// Builds the network with fresh random weights.
     /// - Parameter rng: The random source for the initial weights.
@@ -71,6 +82,8 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
                                 activation: activation, using: &rng)
         case .residual, .convolutional:
             return SequentialEmbedding(architecture: self, using: &rng)
+        case .reducedBasis:
+            return ReducedBasisEmbedding(architecture: self, using: &rng)
         }
     }
 
@@ -104,17 +117,44 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
             for (k, width) in convolutionChannels.enumerated() { try positive(width, "convolutionChannels[\(k)]") }
             for (k, width) in hidden.enumerated() { try positive(width, "hidden[\(k)]") }
             try positive(outputFeatures, "outputFeatures")
-            // Walk the layers as SequentialEmbedding builds them: every convolution needs data at
-            // least as long as its kernel (after same-padding).
-            var len = length
-            for k in convolutionChannels.indices {
-                let afterConvolution = len + 2 * ((kernelSize - 1) / 2) - kernelSize + 1
-                guard afterConvolution >= 1 else {
-                    throw FlowError.invalidArchitecture(
-                        "embedding convolution \(k) gets data of length \(len), too short for kernelSize \(kernelSize)")
-                }
-                len = poolSize > 1 && afterConvolution >= poolSize ? afterConvolution / poolSize : afterConvolution
+            try Self.validateConvolution(length: length, convolutionChannels: convolutionChannels, kernelSize: kernelSize,
+                                         poolSize: poolSize)
+        case let .reducedBasis(channels, lengthPerChannel, basisSize, residualWidths, outputFeatures, _, _, dropoutRate,
+                               passthroughFeatures, basisSignalCount):
+            try positive(channels, "channels")
+            try positive(lengthPerChannel, "lengthPerChannel")
+            try positive(basisSize, "basisSize")
+            for (k, width) in residualWidths.enumerated() { try positive(width, "residualWidths[\(k)]") }
+            try positive(outputFeatures, "outputFeatures")
+            try positive(basisSignalCount, "basisSignalCount")
+            guard passthroughFeatures >= 0 else {
+                throw FlowError.invalidArchitecture("embedding passthroughFeatures must be ≥ 0, got \(passthroughFeatures)")
             }
+            guard dropoutRate >= 0, dropoutRate < 1 else {
+                throw FlowError.invalidArchitecture("embedding dropoutRate must lie in [0, 1), got \(dropoutRate)")
+            }
+            // Sizes whose products overflow would trap when the layers are allocated.
+            let (inputs, overflow) = channels.multipliedReportingOverflow(by: lengthPerChannel)
+            guard !overflow, inputs <= Int(Int32.max) / 8, MemoryBudget.bytes(inputs, basisSize) <= Int(Int32.max) else {
+                throw FlowError.invalidArchitecture(
+                    "embedding of \(channels) channels × \(lengthPerChannel) values onto \(basisSize) coefficients is too large")
+            }
+        }
+    }
+
+    /// Checks that every convolution of a convolutional embedding gets data at least as long as
+    /// its kernel.
+    private static func validateConvolution(length: Int, convolutionChannels: [Int], kernelSize: Int, poolSize: Int) throws {
+        // Walk the layers as SequentialEmbedding builds them: every convolution needs data at
+        // least as long as its kernel (after same-padding).
+        var len = length
+        for k in convolutionChannels.indices {
+            let afterConvolution = len + 2 * ((kernelSize - 1) / 2) - kernelSize + 1
+            guard afterConvolution >= 1 else {
+                throw FlowError.invalidArchitecture(
+                    "embedding convolution \(k) gets data of length \(len), too short for kernelSize \(kernelSize)")
+            }
+            len = poolSize > 1 && afterConvolution >= poolSize ? afterConvolution / poolSize : afterConvolution
         }
     }
 
@@ -125,6 +165,8 @@ public enum EmbeddingArchitecture: Codable, Sendable, Equatable {
         case .mlp(let n, _, _, _): return n
         case .residual(let n, _, _, _, _, _, _): return n
         case let .convolutional(channels, length, _, _, _, _, _, _): return channels * length
+        case let .reducedBasis(channels, lengthPerChannel, _, _, _, _, _, _, passthroughFeatures, _):
+            return channels * lengthPerChannel + passthroughFeatures
         }
     }
 }

@@ -74,7 +74,7 @@ public struct SequentialEmbedding: EmbeddingNetwork {
             layers.append(Linear(inputCount: width, outputCount: outputFeatures, name: "embedding.output", using: &rng))
             inputCount = channels * length
             outputCount = outputFeatures
-        case .identity, .mlp:
+        case .identity, .mlp, .reducedBasis:
             preconditionFailure("SequentialEmbedding(architecture:) builds residual and convolutional embeddings only")
         }
         network = Sequential(layers)

@@ -3,7 +3,9 @@ import Plotting
 
 extension JointPrior {
     /// One ``CornerPlot/Parameter`` per parameter, named as in the prior: periodic parameters are
-    /// plotted over their full period (the prior's support), the others over the samples' range.
+    /// plotted over their full period (the prior's support) with their ``CornerPlot/Parameter/period``
+    /// set, so that their histograms and densities wrap across the ends and samples a period
+    /// outside are wrapped; the others are plotted over the samples' range.
     ///
     /// ```swift
     /// let samples = try prior.wrappingPeriodicParameters(of: draws)
@@ -20,7 +22,8 @@ extension JointPrior {
             return CornerPlot.Parameter(
                 labels.flatMap { j < $0.count ? $0[j] : nil } ?? names[j],
                 range: periodic[j] ? support : nil,
-                truth: truths.flatMap { j < $0.count ? $0[j] : nil })
+                truth: truths.flatMap { j < $0.count ? $0[j] : nil },
+                period: period(ofParameterAt: j))
         }
     }
 }

@@ -35,6 +35,16 @@ extension DriftPlot: RichDisplayable {
     public var mimeBundle: [String: String] { plotMimeBundle }
 }
 
+extension SkyMap: RichDisplayable {
+    /// The SVG and its text description.
+    public var mimeBundle: [String: String] { plotMimeBundle }
+}
+
+extension ImportanceWeightPlot: RichDisplayable {
+    /// The SVG and its text description.
+    public var mimeBundle: [String: String] { plotMimeBundle }
+}
+
 extension TrainingProgress: RichDisplayable {
     /// The progress card and its one-line text.
     public var mimeBundle: [String: String] { plotMimeBundle }

@@ -2,7 +2,9 @@
 /// equivariant neural posterior estimation", ICLR 2022, arXiv 2111.13139, §3).
 ///
 /// Group elements are written in *coordinates*: a vector of ``dimension`` numbers, the same
-/// coordinates as the pose parameters g(θ) (e.g. a time shift in seconds, an angle in radians).
+/// coordinates as the pose g(θ) (e.g. a time shift in seconds, an angle in radians), whether the
+/// pose is made of parameters or computed from them (``ComputedPose``; the group then acts on the
+/// data only, and ``transformingParameters(_:poseIndices:by:)`` is not used).
 /// A conforming type supplies composition, inverse, the action on data T(g)x, and (optionally) the
 /// action on the full parameter vector; the requirement of an equivariance is
 /// p(T(g)x | g·θ) |det T(g)| = p(x | θ) for all g.
@@ -21,7 +23,7 @@
 /// }
 /// ```
 public protocol PoseGroup: Sendable {
-    /// The number of coordinates of an element (= the number of pose parameters).
+    /// The number of coordinates of an element (= the number of pose parameters or computed pose components).
     var dimension: Int { get }
 
     /// The identity element e.
@@ -61,6 +63,12 @@ public protocol PoseGroup: Sendable {
     /// since a moved parameter may leave its prior's interval.
     var movesOtherParameters: Bool { get }
 
+    /// Whether elements compose by adding their coordinates, g·h = g + h (default false; the
+    /// built-in translation and rotation groups are recognised by type). Return true for such a
+    /// group (e.g. per-detector time shifts): GNPE then takes the Jacobians of its changes of
+    /// variables as exactly 1 instead of estimating them by finite differences.
+    var composesByAddition: Bool { get }
+
     /// Checks the group's own declaration (e.g. a non-empty time grid).
     /// - Parameter outputLength: The simulator's output length, to check data compatibility.
     /// - Throws: ``ModelError/invalidGroup(_:)``.
@@ -84,6 +92,8 @@ extension PoseGroup {
     public func transformingOtherParameters(_ theta: [Double], poseIndices: [Int], by g: [Double]) -> [Double] { theta }
 
     public var movesOtherParameters: Bool { false }
+
+    public var composesByAddition: Bool { false }
 
     public func validate(outputLength: Int) throws {}
 

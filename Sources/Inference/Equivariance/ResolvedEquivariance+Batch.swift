@@ -19,6 +19,35 @@ extension ResolvedEquivariance {
         return out
     }
 
+    /// Pose proxies ĝ_i = g_i·ε_i for a batch of poses, drawn as ``proxies(for:using:)`` draws them
+    /// (the same streams, so `proxies(forPoses: poses(of: θ))` equals `proxies(for: θ)`).
+    /// - Parameters:
+    ///   - poses: g(θ_i), `[batch, group.dimension]`.
+    ///   - rng: The random source (advanced by one draw).
+    /// - Returns: `[batch, group.dimension]`.
+    public func proxies(forPoses poses: SampleMatrix, using rng: inout RandomSource) -> SampleMatrix {
+        let base = RandomSource(seed: rng.next())
+        var out = SampleMatrix(rows: poses.rows, columns: group.dimension)
+        for i in 0 ..< poses.rows {
+            var local = base.stream(i)
+            out.setRow(i, to: proxy(forPose: poses.row(i), using: &local))
+        }
+        return out
+    }
+
+    /// The poses g(θ_i) of a batch, checked (``checkedPose(of:)``).
+    /// - Parameter theta: `[batch, parameterCount]`.
+    /// - Returns: `[batch, group.dimension]`.
+    /// - Throws: ``ModelError/computedPoseLength(pose:found:theta:)`` or
+    ///   ``ModelError/nonFinitePose(name:value:theta:)`` for the first row whose computed pose is
+    ///   not `group.dimension` finite values.
+    public func poses(of theta: SampleMatrix) throws -> SampleMatrix {
+        guard hasComputedPose else { return theta.selecting(columns: poseIndices) }
+        var out = SampleMatrix(rows: theta.rows, columns: group.dimension)
+        for i in 0 ..< theta.rows { out.setRow(i, to: try checkedPose(of: theta.row(i))) }
+        return out
+    }
+
     /// Standardised data T(ĝ_i⁻¹)x_i for a batch, on all cores.
     /// - Parameters:
     ///   - data: `[batch, outputLength]`.

@@ -18,7 +18,8 @@ extension ResolvedEquivariance {
         return true
     }
 
-    /// log κ(ĝ | g): the log density of the proxy ĝ = g·ε, ε ~ κ, in ĝ's coordinates,
+    /// log κ(ĝ | g): the log density of the proxy ĝ = g·ε, ε ~ κ, in ĝ's coordinates (the
+    /// product over components, ε being drawn independently per component),
     ///
     ///     log κ(g⁻¹·ĝ) + log |det ∂(g⁻¹·ĝ)/∂ĝ|,
     ///
@@ -38,13 +39,14 @@ extension ResolvedEquivariance {
 
     /// log |det ∂θ_rel/∂θ| of the map θ ↦ θ_rel = ``relativeParameters(_:proxy:)`` at fixed ĝ: the
     /// change of variables between θ and what the GNPE flow models. 0 for the built-in groups
-    /// (a translation of additive coordinates); by finite differences for others.
+    /// (a translation of additive coordinates) and for a computed pose (θ unchanged, or one
+    /// parameter translated by ĝ₀); by finite differences for others.
     /// - Parameters:
     ///   - theta: θ, `[parameterCount]`.
     ///   - proxy: ĝ, `[group.dimension]`.
     /// - Returns: The log absolute Jacobian determinant.
     public func relativeParametersLogJacobian(_ theta: [Double], proxy: [Double]) -> Double {
-        if hasAdditiveCoordinates { return 0 }
+        if hasAdditiveCoordinates || hasComputedPose { return 0 }
         if group.movesOtherParameters {
             return Self.logAbsoluteDeterminant(at: theta) { relativeParameters($0, proxy: proxy) }
         }
@@ -53,10 +55,10 @@ extension ResolvedEquivariance {
         return Self.logAbsoluteDeterminant(at: pose(of: theta)) { group.transformingPose($0, by: inverse) }
     }
 
-    /// Whether the group composes by adding coordinates (the built-in groups), so that both
-    /// Jacobians above are exactly 1.
+    /// Whether the group composes by adding coordinates (the built-in groups, and any group whose
+    /// ``PoseGroup/composesByAddition`` is true), so that both Jacobians above are exactly 1.
     var hasAdditiveCoordinates: Bool {
-        group is TimeTranslation || group is ValueTranslation || group is PlaneRotation
+        group.composesByAddition || group is TimeTranslation || group is ValueTranslation || group is PlaneRotation
     }
 
     /// log |det J| of `f` at `v` by finite differences (central where the two one-sided

@@ -1,7 +1,9 @@
 import RealModule
 
 /// Time translations ℝⁿ acting on n channels of series sampled on one uniform time grid: one
-/// pose parameter (an arrival or onset time) per channel, e.g. one arrival time per detector.
+/// pose component (an arrival or onset time) per channel, e.g. one arrival time per detector —
+/// parameters, or computed from θ (``ComputedPose``), where shifting every channel by the same
+/// time may be declared exact (``Equivariance/ExactPart/commonTranslation(moving:)``).
 ///
 /// Data layout: `channels` series of `grid.count` samples each, concatenated:
 /// `[channel 0: t_0 … t_{N−1}, channel 1: …]`. The element Δ = (Δ₀, …, Δₙ₋₁) delays channel c by
@@ -49,7 +51,7 @@ public struct TimeTranslation: PoseGroup {
 
     /// The sample times t_k (uniformly spaced, increasing).
     public let grid: [Double]
-    /// The number of channels (= the number of pose parameters).
+    /// The number of channels (= the number of pose components).
     public let channels: Int
     /// The interpolation between grid points.
     public let interpolation: Interpolation

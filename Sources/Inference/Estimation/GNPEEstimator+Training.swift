@@ -13,18 +13,22 @@ extension GNPEEstimator {
                 "architecture.parameterFeatures is \(architecture.parameterFeatures), the model has \(model.parameterCount) parameters")
         }
         guard architecture.contextFeatures == contextFeatures else {
-            let what = equivariance.isExact
+            let proxies = equivariance.contextProxyCount
+            let why = equivariance.hasComputedPose
+                ? (equivariance.movedParameterIndex == nil ? "the proxies of the computed pose" : "the proxies relative to the first one")
+                : "as the equivariance is approximate"
+            let what = proxies == 0
                 ? "the standardised data have \(contextFeatures) features"
-                : "the context has \(contextFeatures) features (\(model.outputLength) standardised data + \(equivariance.group.dimension) proxy values, as the equivariance is approximate)"
+                : "the context has \(contextFeatures) features (\(model.outputLength) standardised data + \(proxies) proxy values, \(why))"
             throw EstimatorError.shapeMismatch("architecture.embedding takes \(architecture.contextFeatures) features, \(what)")
         }
         return try ConditionalFlow(architecture: architecture)
     }
 
     /// The initialisation network's architecture: ``initialNetworkArchitecture`` if set, else
-    /// ``architecture`` over the pose parameters (bounded by the prior when ``architecture`` has a
-    /// ``FlowArchitecture/parameterSupport``), its embedding resized to the raw data, and a
-    /// different seed.
+    /// ``architecture`` over the pose g(θ) (a pose of parameters bounded by the prior when
+    /// ``architecture`` has a ``FlowArchitecture/parameterSupport``; a computed pose unbounded),
+    /// its embedding resized to the raw data, and a different seed.
     public func initialNetworkFlowArchitecture() -> FlowArchitecture {
         if let initialNetworkArchitecture { return initialNetworkArchitecture }
         var a = architecture
@@ -32,15 +36,16 @@ extension GNPEEstimator {
         // The initialisation network models the absolute pose, which the prior bounds.
         let all = ParameterSupport(boundedParametersOf: model.prior).intervals
         let support = ParameterSupport(intervals: equivariance.poseIndices.map { all[$0] })
-        a.parameterSupport = architecture.parameterSupport != nil && support.isBounded ? support : nil
+        a.parameterSupport = architecture.parameterSupport != nil && !equivariance.hasComputedPose && support.isBounded ? support : nil
         a.embedding = architecture.embedding.resized(toInputFeatures: model.outputLength)
         a.seed = architecture.seed &+ 1
         return a
     }
 
     /// The GNPE training pairs for some stored simulations, with fresh proxies: θ relative to
-    /// ĝ = g(θ)·ε, ε ~ κ, and the context T(ĝ⁻¹)x (followed by ĝ for an approximate equivariance)
-    /// (Dax et al. 2022, §3.1).
+    /// ĝ = g(θ)·ε, ε ~ κ, and the context T(ĝ⁻¹)x followed by the context proxies (ĝ for an
+    /// approximate equivariance, ĝ_I − ĝ₀ under an exact common translation;
+    /// ``ResolvedEquivariance/contextProxies(_:)``) (Dax et al. 2022, §3.1).
     ///
     /// Row k draws ε from stream k of a generator seeded by one draw of `rng`, so the pairs do not
     /// depend on the thread count.
@@ -50,24 +55,32 @@ extension GNPEEstimator {
     /// - Returns: Relative parameters `[rows.count, parameterCount]` and the context
     ///   `[rows.count, contextFeatures]`.
     /// - Throws: ``EstimatorError/invalidArgument(_:)`` naming the first row outside
-    ///   `0..<simulationCount`.
+    ///   `0..<simulationCount`; for a computed pose, ``ModelError/computedPoseLength(pose:found:theta:)``
+    ///   or ``ModelError/nonFinitePose(name:value:theta:)``.
     public func trainingExamples(rows: [Int], using rng: inout RandomSource) throws -> (parameters: Tensor, context: Tensor) {
         if let bad = rows.first(where: { $0 < 0 || $0 >= simulationCount }) {
             throw EstimatorError.invalidArgument("row \(bad) is outside the \(simulationCount) stored simulations")
         }
-        return Self.trainingExamples(rows: rows, parameters: parameters, data: data, equivariance: equivariance, using: &rng)
+        let theta = parameters.selecting(rows: rows)
+        let x = try simulations.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+        return Self.trainingExamples(rows: Array(0 ..< rows.count), parameters: theta, poses: try equivariance.poses(of: theta),
+                                     data: x, equivariance: equivariance, using: &rng)
     }
 
-    static func trainingExamples(rows: [Int], parameters: SampleMatrix, data x: SampleMatrix, equivariance eq: ResolvedEquivariance,
+    /// The training pairs of `rows`, given every stored simulation's pose g(θ) `[simulations, poseDimension]`;
+    /// `data`: the rows' x as ``SimulationStore/trainingData(rows:noise:seed:using:)`` returns them.
+    static func trainingExamples(rows: [Int], parameters: SampleMatrix, poses: SampleMatrix, data x: [Float],
+                                 equivariance eq: ResolvedEquivariance,
                                  using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
         let theta = parameters.selecting(rows: rows)
-        let proxies = eq.proxies(for: theta, using: &rng)
-        let standardized = ResolvedEquivariance.mapRows(rows.count, columns: x.columns) { k in
-            eq.standardising(x.row(rows[k]), proxy: proxies.row(k))
+        let proxies = eq.proxies(forPoses: poses.selecting(rows: rows), using: &rng)
+        let m = x.count / max(rows.count, 1)
+        let standardized = ResolvedEquivariance.mapRows(rows.count, columns: m) { k in
+            eq.standardising(x[k * m ..< (k + 1) * m].map(Double.init), proxy: proxies.row(k))
         }
         let relative = eq.relativeParameters(theta, proxies: proxies)
         return (Tensor(shape: [rows.count, relative.columns], scalars: relative.floatStorage),
-                FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, isExact: eq.isExact))
+                FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, equivariance: eq))
     }
 
     /// Trains the GNPE flow and (unless ``trainsInitialNetwork`` is false) the initialisation
@@ -136,8 +149,8 @@ extension GNPEEstimator {
             configuration: KeptConfiguration(
                 prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
                 initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
-                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance.declaration)),
-            parameters: parameters, data: data)
+                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)),
+            parameters: parameters, data: simulations.dataValues, observationLength: observationLength)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
            let restored = try? GNPEEstimator(archive: archive, model: model), let restoredHistory = restored.history {
@@ -163,28 +176,33 @@ extension GNPEEstimator {
     private func trainNetworks(progress: ((EpochReport) -> Void)?, initialNetworkProgress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         try NPE.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: model.parameterCount + contextFeatures)
         let newFlow = try makeFlow()
-        let theta = parameters, x = data, eq = equivariance
+        let theta = parameters, store = simulations, eq = equivariance
+        // g(θ) of every simulation, once (a computed pose is checked here, naming the first bad θ).
+        let poses = try eq.poses(of: theta)
         let trained = try FlowTrainer(settings: settings).train(
             newFlow, exampleCount: simulationCount,
             examples: { rows, _, rng in
-                Self.trainingExamples(rows: rows, parameters: theta, data: x, equivariance: eq, using: &rng)
+                let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                return Self.trainingExamples(rows: rows, parameters: theta, poses: poses, data: x, equivariance: eq, using: &rng)
             },
             progress: { report in progress?(report) },
             keepingPartialRun: { partial in
                 flow = newFlow
                 history = simulations.reporting(in: partial)
-            })
+            },
+            prepare: reducedBasisPreparation(standardised: true))
         let result = simulations.reporting(in: trained)
         var newInitial: ConditionalFlow? = nil
         var initialResult: TrainingHistory? = nil
         if trainsInitialNetwork {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
-            let poses = Tensor(shape: [theta.rows, eq.poseIndices.count], scalars: theta.selecting(columns: eq.poseIndices).floatStorage)
-            let raw = Tensor(shape: [x.rows, x.columns], scalars: x.floatStorage)
+            let poseTensor = Tensor(shape: [poses.rows, poses.columns], scalars: poses.floatStorage)
+            let m = model.outputLength, prepareInitial = reducedBasisPreparation(standardised: false)
             do {
-                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, _ in
-                    (poses.gatheringRows(rows), raw.gatheringRows(rows))
-                } progress: { report in initialNetworkProgress?(report) }
+                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, rng in
+                    let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                    return (poseTensor.gatheringRows(rows), Tensor(shape: [rows.count, m], scalars: x))
+                } progress: { report in initialNetworkProgress?(report) } prepare: { try prepareInitial($0, $1) }
             } catch let error as InterruptedError {
                 flow = newFlow
                 history = result
@@ -219,6 +237,11 @@ extension EmbeddingArchitecture {
         case let .convolutional(channels, _, convolutionChannels, kernelSize, poolSize, hidden, out, activation):
             return .convolutional(channels: channels, length: features / max(channels, 1), convolutionChannels: convolutionChannels,
                                   kernelSize: kernelSize, poolSize: poolSize, hidden: hidden, outputFeatures: out, activation: activation)
+        case let .reducedBasis(channels, length, basis, widths, out, activation, normalization, dropout, _, signals):
+            // The channels keep their length; what is beyond them passes through.
+            return .reducedBasis(channels: channels, lengthPerChannel: length, basisSize: basis, residualWidths: widths,
+                                 outputFeatures: out, activation: activation, normalization: normalization, dropoutRate: dropout,
+                                 passthroughFeatures: max(0, features - channels * length), basisSignalCount: signals)
         }
     }
 }

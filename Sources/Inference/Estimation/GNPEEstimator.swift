@@ -6,19 +6,21 @@ import TensorCore
 /// arXiv 2111.13139): a conditional flow trained on data standardised by a blurred pose, sampled
 /// by Gibbs sampling over pose proxies.
 ///
-/// The model must declare one ``Equivariance``: the pose parameters g(θ), the group G, the
-/// blurring kernel κ and whether the equivariance is exact.
+/// The model must declare one ``Equivariance``: the pose g(θ) (parameters, or a ``ComputedPose``),
+/// the group G, the blurring kernel κ and which part of the equivariance is exact.
 ///
 /// - **Training** (``train(progress:initialNetworkProgress:)``): every epoch draws ε ~ κ afresh
 ///   per simulation, forms the proxy ĝ = g(θ)·ε, standardises the data x′ = T(ĝ⁻¹)x and expresses
 ///   θ relative to ĝ (pose ĝ⁻¹·g(θ)); the flow learns q(θ_rel | x′) for an exact equivariance
 ///   and q(θ_rel | x′, ĝ) — the proxy appended to the context — for an approximate one (the
 ///   relative coordinates are a bijection given ĝ, so nothing is lost in the approximate case).
-///   Alongside, an **initialisation network** — an NPE over the pose parameters only, on the raw
+///   For a computed pose with an exact common translation the flow models θ with the moved
+///   parameter less ĝ₀ and receives the relative proxies ĝ_I − ĝ₀ (``ResolvedEquivariance/contextProxies(_:)``).
+///   Alongside, an **initialisation network** — an NPE over the pose g(θ) only, on the raw
 ///   data, with the same embedding kind — learns q(g | x) to start the chains.
 /// - **Sampling** (``GNPEPosterior``): ``GibbsSampler`` with one chain per sample, 30 iterations
-///   by default (DINGO's setting), started from the initialisation network, the prior's pose, a
-///   fixed pose or given pose samples (``Initialization``). Draws outside the prior are redrawn
+///   by default (DINGO's setting), started from the initialisation network, g(θ) for θ drawn from
+///   the prior, a fixed pose or given pose samples (``Initialization``). Draws outside the prior are redrawn
 ///   and the acceptance rate is reported; the proxies' drift per iteration and a warning come back
 ///   as ``GibbsDiagnostics``.
 ///
@@ -102,7 +104,7 @@ public final class GNPEEstimator: PosteriorEstimator {
         guard model.equivariances.count == 1 else { throw GNPEError.multipleEquivariances(model.equivariances.count) }
         self.model = model
         self.equivariance = first
-        let context = model.outputLength + (first.isExact ? 0 : first.group.dimension)
+        let context = model.outputLength + first.contextProxyCount
         architecture = .npeDefault(parameterCount: model.parameterCount, observationLength: context)
         simulations = SimulationStore(parameterCount: model.parameterCount, observationLength: model.outputLength)
     }
@@ -110,14 +112,20 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// The prior's bounded parameters for ``FlowArchitecture/parameterSupport`` (off by default):
     /// every uniform or log-uniform parameter except the pose, which the flow models relative to
     /// the proxy where the prior does not bound it — and none if the group moves other
-    /// parameters (``PoseGroup/movesOtherParameters``). With it set, the initialisation network
-    /// bounds the pose by the prior too.
+    /// parameters (``PoseGroup/movesOtherParameters``). For a computed pose, every such parameter
+    /// except the one the exact common translation moves. With it set, the initialisation network
+    /// bounds a pose of parameters by the prior too.
     ///
     /// ```swift
     /// gnpe.architecture.parameterSupport = gnpe.priorSupport
     /// ```
     public var priorSupport: ParameterSupport {
-        let unbounded = equivariance.group.movesOtherParameters ? Set(0 ..< model.parameterCount) : Set(equivariance.poseIndices)
+        let unbounded: Set<Int>
+        if equivariance.hasComputedPose {
+            unbounded = Set(equivariance.movedParameterIndex.map { [$0] } ?? [])
+        } else {
+            unbounded = equivariance.group.movesOtherParameters ? Set(0 ..< model.parameterCount) : Set(equivariance.poseIndices)
+        }
         return ParameterSupport(boundedParametersOf: model.prior, excluding: unbounded)
     }
 
@@ -131,11 +139,13 @@ public final class GNPEEstimator: PosteriorEstimator {
     public var observationLength: Int { model.outputLength }
     /// The number of stored simulations.
     public var simulationCount: Int { simulations.count }
-    /// The pose parameters' names.
-    public var poseNames: [String] { equivariance.poseIndices.map { model.parameterNames[$0] } }
-    /// The flow's context size: the data length, plus the pose dimension for an approximate
-    /// equivariance (the proxy is appended to the standardised data).
-    public var contextFeatures: Int { model.outputLength + (equivariance.isExact ? 0 : equivariance.group.dimension) }
+    /// The pose's names: the pose parameters' names, or a computed pose's component names.
+    public var poseNames: [String] { equivariance.poseNames }
+    /// The flow's context size: the data length, plus the proxies the flow receives
+    /// (``ResolvedEquivariance/contextProxyCount``: the pose dimension for an approximate
+    /// equivariance, one less for a computed pose with an exact common translation, none for an
+    /// exact one).
+    public var contextFeatures: Int { model.outputLength + equivariance.contextProxyCount }
 
     /// Draws `count` parameter vectors from the prior, simulates them on all cores and stores the
     /// valid pairs; failures, interrupts, memory and checkpoints are handled as in
@@ -148,7 +158,7 @@ public final class GNPEEstimator: PosteriorEstimator {
     ///   ``InterruptedError``.
     @discardableResult
     public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
-        try simulations.simulate(model, count: count, seed: seed)
+        try simulations.simulate(model, count: count, seed: seed, noise: settings.noise)
     }
 
     /// Stores simulations made elsewhere (e.g. read from `.npy` files); rows with NaN or ±∞ are

@@ -14,7 +14,8 @@ extension GNPEPosterior {
     ///     q(θ, ĝ | x) = q(ĝ | x) · q(θ | x, ĝ)
     ///
     /// is a proper proposal on the extended space (θ, ĝ): draw ĝ ~ q(ĝ | x), then θ from the GNPE flow
-    /// given T(ĝ⁻¹)x (and ĝ for an approximate equivariance) in one pass, without Gibbs iterations.
+    /// given T(ĝ⁻¹)x (and the context proxies, ``ResolvedEquivariance/contextProxies(_:)``) in one
+    /// pass, without Gibbs iterations.
     ///
     /// **Derivation.** The flow models u = θ_rel = ĝ⁻¹·θ (``ResolvedEquivariance/relativeParameters(_:proxy:)``),
     /// a bijection A_ĝ: θ ↦ u for fixed ĝ, so by the change of variables
@@ -22,11 +23,13 @@ extension GNPEPosterior {
     ///     log q(θ | x, ĝ) = log q_φ(u | T(ĝ⁻¹)x[, ĝ]) + log |det ∂u/∂θ|,
     ///
     /// where ``ResolvedEquivariance/relativeParametersLogJacobian(_:proxy:)`` is 0 for the built-in
-    /// groups (additive coordinates). The flow's own z-scoring u ↦ s = (u − m)/σ is inside q_φ:
+    /// groups (additive coordinates) and for a computed pose (one parameter translated by ĝ₀, or
+    /// none). The flow's own z-scoring u ↦ s = (u − m)/σ is inside q_φ:
     /// `ConditionalFlow.logProbability` returns log 𝒩(f(s)) + log|det ∂f/∂s| − Σⱼ log σⱼ, a density
     /// in u. The target on the extended space is p(θ, ĝ | x) ∝ p(x | θ) p(θ) κ(ĝ | g(θ)), with
     /// κ(ĝ | g) = κ(g⁻¹·ĝ)·|det ∂(g⁻¹·ĝ)/∂ĝ| the law of ĝ = g·ε, ε ~ κ
-    /// (``ResolvedEquivariance/proxyLogDensity(_:givenPose:)``); it integrates to 1 over ĝ, so
+    /// (``ResolvedEquivariance/proxyLogDensity(_:givenPose:)``, a product over the pose's
+    /// components; for a ``ComputedPose`` g(θ) is the pose function); it integrates to 1 over ĝ, so
     /// the θ-marginal is p(θ | x) and ∫∫ p(x | θ)p(θ)κ(ĝ | g(θ)) dθ dĝ = p(x). Hence the weights
     ///
     ///     w = p(x | θ) p(θ) κ(ĝ | g(θ)) / [q(ĝ | x) q(θ | x, ĝ)]
@@ -74,7 +77,9 @@ extension GNPEPosterior {
     ///   observation, memory, low acceptance); ``SamplingError/noLikelihood(_:)`` when no likelihood
     ///   is given and the model has no exact one; ``SamplingError/invalidInput(_:)`` for a group with
     ///   lattice proxies (``ResolvedEquivariance/hasContinuousProxies``), where ĝ has no density;
-    ///   ``SamplingError/zeroLikelihood`` if every weight is zero; the likelihood's errors; and
+    ///   ``SamplingError/zeroLikelihood`` if every weight is zero; the likelihood's errors; a
+    ///   computed pose's ``ModelError/computedPoseLength(pose:found:theta:)`` or
+    ///   ``ModelError/nonFinitePose(name:value:theta:)`` at a drawn θ inside the prior; and
     ///   `InterruptedError`: during the Gibbs run with its partial ``GibbsSampler/Result``; while
     ///   fitting q(ĝ | x) or drawing the proposal with the complete ``GibbsSampler/Result``; during
     ///   weighing with a partial ``GNPEImportanceSampling`` of the rows weighed so far (or `nil`).
@@ -130,7 +135,7 @@ extension GNPEPosterior {
                     let theta = Array(row[0 ..< parameterCount])
                     let logPrior = try prior.logDensity(of: theta)
                     guard logPrior > -.infinity else { return -.infinity }
-                    return logPrior + equivariance.proxyLogDensity(Array(row[parameterCount...]), givenPose: equivariance.pose(of: theta))
+                    return logPrior + equivariance.proxyLogDensity(Array(row[parameterCount...]), givenPose: try equivariance.checkedPose(of: theta))
                 },
                 logLikelihood: { row in try likelihood(Array(row[0 ..< parameterCount])) })
         } catch let error as InterruptedError {
@@ -187,7 +192,7 @@ extension GNPEPosterior {
             let standardized = ResolvedEquivariance.mapRows(m, columns: outputLength) { i in
                 equivariance.standardising(observation, proxy: g.row(i))
             }
-            let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: g, isExact: equivariance.isExact)
+            let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: g, equivariance: equivariance)
             let relative = try flow.sample(given: context, using: &rng)
             let relativeMatrix = try SampleMatrix(rows: m, columns: flow.parameterFeatures, storage: relative.scalars.map(Double.init))
             let theta = equivariance.absoluteParameters(relativeMatrix, proxies: g)
@@ -233,7 +238,7 @@ extension GNPEPosterior {
         let standardized = ResolvedEquivariance.mapRows(theta.rows, columns: outputLength) { i in
             equivariance.standardising(observation, proxy: proxies.row(i))
         }
-        let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, isExact: equivariance.isExact)
+        let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, equivariance: equivariance)
         let relative = equivariance.relativeParameters(theta, proxies: proxies)
         let tensor = Tensor(shape: [relative.rows, relative.columns], scalars: relative.floatStorage)
         return try conditionalLogDensities(relative: tensor, context: context, theta: theta, proxies: proxies)

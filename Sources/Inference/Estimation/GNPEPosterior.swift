@@ -125,8 +125,8 @@ public final class GNPEPosterior {
         guard count > 0 else {
             return GibbsSampler.Result(
                 samples: SampleMatrix(rows: 0, columns: prior.dimension), proxies: SampleMatrix(rows: 0, columns: d),
-                diagnostics: GibbsDiagnostics(poseNames: equivariance.poseIndices.map { prior.names[$0] },
-                                              periodic: equivariance.poseIndices.map { prior.periodic[$0] }, chainCount: 0,
+                diagnostics: GibbsDiagnostics(poseNames: equivariance.poseNames,
+                                              periodic: equivariance.posePeriods(in: prior).map { $0 != nil }, chainCount: 0,
                                               drift: [], recentDrift: Array(repeating: 0, count: d), window: 1, acceptanceRate: 1))
         }
         // Per chain: θ twice (current and next), the proxies over the drift window, and one
@@ -135,14 +135,14 @@ public final class GNPEPosterior {
         try InputValidation.checkCount(count, columns: perChain, bytesPerValue: 12, purpose: "GNPE sample(count: \(count))")
         var rng = RandomSource(seed: seed)
         let start = try initialPoses(count: count, given: observation, using: &rng)
-        let names = equivariance.poseIndices.map { prior.names[$0] }
+        let names = equivariance.poseNames
         let result: GibbsSampler.Result
         do {
             result = try GibbsSampler(iterations: iterations).sample(
                 observation: observation, equivariance: equivariance,
                 conditional: FlowGibbsConditional(flow: flow, equivariance: equivariance),
                 initialPoses: start, prior: rejectsOutsidePrior ? prior : nil, poseNames: names,
-                posePeriods: equivariance.poseIndices.map { prior.period(ofParameterAt: $0) }, using: &rng, progress: progress)
+                posePeriods: equivariance.posePeriods(in: prior), using: &rng, progress: progress)
         } catch let error as InterruptedError {
             interruptedRun = error.partialResult as? GibbsSampler.Result
             throw error

@@ -7,7 +7,8 @@ import TensorCore
 ///     θ ~ q(θ | T(ĝ⁻¹)x, ĝ)        (sample the conditional given the standardised data)
 ///
 /// and returning each chain's last θ (Dax et al., "Group equivariant neural posterior
-/// estimation", ICLR 2022, arXiv 2111.13139, §3.2, Algorithm 1).
+/// estimation", ICLR 2022, arXiv 2111.13139, §3.2, Algorithm 1). The pose g(θ) is read from θ
+/// or, for a ``ComputedPose``, computed from it (and checked).
 ///
 /// **What the chain targets.** Both steps are exact conditionals of the joint law
 /// p(θ, ĝ | x) = p(θ | x)·κ(g(θ)⁻¹ĝ): ĝ | θ is the kernel around g(θ), and
@@ -71,7 +72,7 @@ public struct GibbsSampler: Sendable {
     ///   - poseNames: Names for the diagnostics (default "pose 0", "pose 1", …).
     ///   - posePeriods: The period of each pose parameter, `nil` for a non-periodic one:
     ///     `[poseDimension]`; periodic poses' drift is measured with Kuiper's statistic. By default
-    ///     taken from `prior` (its periodic parameters), else none.
+    ///     taken from `prior` (its periodic parameters; a computed pose is never periodic), else none.
     ///   - rng: The random source.
     ///   - progress: Called after every iteration with its number (1-based) and the drift of each
     ///     pose parameter (empty after the first iteration).
@@ -81,7 +82,9 @@ public struct GibbsSampler: Sendable {
     ///   ``GNPEError/lowAcceptance(rate:draws:)``, the conditional's errors, or `InterruptedError`
     ///   whose `partialResult` is a ``Result`` holding the chains' state after the last complete
     ///   iteration (θ, proxies, diagnostics so far; `nil` if no iteration completed), from which
-    ///   a new run can continue (`initialPoses: partial.samples.selecting(columns: poseIndices)`).
+    ///   a new run can continue (`initialPoses: try equivariance.poses(of: partial.samples)`); for a
+    ///   computed pose, ``ModelError/computedPoseLength(pose:found:theta:)`` or
+    ///   ``ModelError/nonFinitePose(name:value:theta:)`` naming a drawn θ.
     public func sample(
         observation: [Double], equivariance: ResolvedEquivariance, conditional: some GibbsConditional,
         initialPoses: SampleMatrix, prior: JointPrior? = nil, poseNames: [String]? = nil, posePeriods: [Double?]? = nil,
@@ -101,9 +104,11 @@ public struct GibbsSampler: Sendable {
             throw GNPEError.invalidOption("initial pose [\(row), \(column)] is \(value); starting poses must be finite")
         }
         let names = poseNames ?? (0 ..< d).map { "pose \($0)" }
+        let priorPeriods = prior.map { equivariance.posePeriods(in: $0) }
         let periods: [Double?] = (0 ..< d).map { j in
             if let posePeriods { return j < posePeriods.count ? posePeriods[j] : nil }
-            return j < equivariance.poseIndices.count ? prior?.period(ofParameterAt: equivariance.poseIndices[j]) : nil
+            guard let priorPeriods, j < priorPeriods.count else { return nil }
+            return priorPeriods[j]
         }
         let periodicPoses = periods.map { $0 != nil }
         var poses = initialPoses
@@ -165,7 +170,7 @@ public struct GibbsSampler: Sendable {
                     accepted += chains
                 }
                 theta = next
-                poses = next.selecting(columns: equivariance.poseIndices)
+                poses = try equivariance.poses(of: next)
                 var step: [Double] = []
                 if let previousProxies {
                     step = (0 ..< d).map { j in
@@ -196,17 +201,24 @@ public struct GibbsSampler: Sendable {
 }
 
 extension GibbsSampler {
-    /// Starting poses drawn from the pose parameters' priors.
+    /// Starting poses of the prior: each pose parameter drawn from its prior, or, for a computed
+    /// pose, g(θ) for θ drawn from the prior.
     /// - Parameters:
     ///   - prior: The model's prior.
-    ///   - equivariance: Where the pose sits in θ.
+    ///   - equivariance: Where the pose sits in θ, or how it is computed.
     ///   - count: The number of chains.
     ///   - rng: The random source.
     /// - Returns: `[count, poseDimension]`.
-    /// - Throws: ``GNPEError/invalidCount(_:)`` for a negative count.
+    /// - Throws: ``GNPEError/invalidCount(_:)`` for a negative count; for a computed pose,
+    ///   ``ModelError/computedPoseLength(pose:found:theta:)`` or ``ModelError/nonFinitePose(name:value:theta:)``.
     public static func initialPoses(fromPrior prior: JointPrior, equivariance: ResolvedEquivariance, count: Int,
                                     using rng: inout RandomSource) throws -> SampleMatrix {
         guard count >= 0 else { throw GNPEError.invalidCount(count) }
+        if equivariance.hasComputedPose {
+            var m = SampleMatrix(rows: count, columns: equivariance.group.dimension)
+            for i in 0 ..< count { m.setRow(i, to: try equivariance.checkedPose(of: prior.sample(using: &rng))) }
+            return m
+        }
         var m = SampleMatrix(rows: count, columns: equivariance.poseIndices.count)
         for i in 0 ..< count {
             for (j, p) in equivariance.poseIndices.enumerated() { m[i, j] = prior.distributions[p].sample(using: &rng) }

@@ -13,17 +13,21 @@ extension NPE {
     /// - With a session directory (``SessionStore``), a run longer than a few seconds is
     ///   checkpointed; after a crash, the same call with the same model resumes it (only the
     ///   missing simulations run; the result is bit-identical to an uninterrupted run).
+    /// - With `settings.noise = .freshEachEpoch` (``TrainingNoise``) the model's Gaussian noise is
+    ///   left out and noise-free signals are stored; training adds fresh noise every epoch.
     /// - Parameters:
     ///   - count: The number of simulations.
     ///   - seed: Seeds the prior draws and the simulator noise (same seed, same simulations).
     /// - Returns: The number of simulations the run kept.
     /// - Throws: ``EstimatorError/noModel`` for an estimator built from a prior;
-    ///   ``EstimatorError/invalidArgument(_:)`` for a negative count; ``SimulationError``;
+    ///   ``EstimatorError/invalidArgument(_:)`` for a negative count, or for
+    ///   `settings.noise = .freshEachEpoch` with a non-Gaussian noise model or stored simulations
+    ///   that include their noise; ``SimulationError``;
     ///   `InterruptedError`.
     @discardableResult
     public func appendSimulations(count: Int, seed: UInt64) throws -> Int {
         guard let model else { throw EstimatorError.noModel }
-        return try simulations.simulate(model, count: count, seed: seed)
+        return try simulations.simulate(model, count: count, seed: seed, noise: settings.noise)
     }
 
     /// Stores simulations made elsewhere (e.g. read from `.npy` files); rows whose θ or x contain
@@ -32,7 +36,8 @@ extension NPE {
     ///   - parameters: θ, `[n, parameterCount]`, drawn from ``prior``.
     ///   - data: x, `[n, observationLength]`, row i simulated at θ row i.
     /// - Returns: The number of simulations kept.
-    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the expected sizes.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the expected sizes;
+    ///   ``EstimatorError/invalidArgument(_:)`` if the stored simulations are noise-free signals.
     @discardableResult
     public func appendSimulations(parameters theta: SampleMatrix, data x: SampleMatrix) throws -> Int {
         try simulations.append(parameters: theta, data: x, parameterNames: prior.names)

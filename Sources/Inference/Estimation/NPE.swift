@@ -39,7 +39,9 @@ public final class NPE: PosteriorEstimator {
     var simulations: SimulationStore
     /// Stored parameters θ, `[simulationCount, parameterCount]`.
     public var parameters: SampleMatrix { simulations.parameters }
-    /// Stored data x, `[simulationCount, observationLength]`.
+    /// Stored data x, `[simulationCount, observationLength]`: a `Double` copy of the Float32
+    /// store (x is kept as Float32, the precision the flow trains in; ``float32Data`` reads it
+    /// without a copy). With `settings.noise = .freshEachEpoch` these are the noise-free signals.
     public var data: SampleMatrix { simulations.data }
     /// Simulations dropped so far because θ or x contained NaN or infinite values.
     public var discardedSimulationCount: Int { simulations.discardedCount }
@@ -154,7 +156,7 @@ public final class NPE: PosteriorEstimator {
             kind: Self.archiveKind,
             configuration: KeptConfiguration(prior: prior.storedComponents, observationLength: observationLength,
                                              architecture: architecture, settings: settings),
-            parameters: parameters, data: data)
+            parameters: parameters, data: simulations.dataValues, observationLength: observationLength)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
            let restored = try? NPE(archive: archive, prior: prior), let restoredHistory = restored.history {
@@ -179,15 +181,24 @@ public final class NPE: PosteriorEstimator {
     private func trainFlow(progress: ((EpochReport) -> Void)?) throws -> TrainingHistory {
         try Self.checkTrainingMemory(simulationCount: simulationCount, valuesPerSimulation: prior.dimension + observationLength)
         let theta = Tensor(shape: [parameters.rows, parameters.columns], scalars: parameters.floatStorage)
-        let x = Tensor(shape: [data.rows, data.columns], scalars: data.floatStorage)
+        let store = simulations, settings = settings, m = observationLength, model = model
         let newFlow = try makeFlow()
         let trained = try FlowTrainer(settings: settings).train(
             newFlow, exampleCount: simulationCount,
-            examples: { rows, _, _ in (theta.gatheringRows(rows), x.gatheringRows(rows)) },
+            examples: { rows, _, rng in
+                let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                return (theta.gatheringRows(rows), Tensor(shape: [rows.count, m], scalars: x))
+            },
             progress: { report in progress?(report) },
             keepingPartialRun: { partial in
                 flow = newFlow
                 history = simulations.reporting(in: partial)
+            },
+            prepare: { flow, _ in
+                // A reduced-basis embedding starts from the SVD of noise-free signals (Dax et al. 2021).
+                guard let count = ReducedBasisInitialization.signalCount(of: flow) else { return }
+                let (rows, x) = store.noiseFreeSignals(count: count, model: model, seed: settings.seed)
+                try ReducedBasisInitialization.initialize(flow, fromSignals: Tensor(shape: [rows.count, m], scalars: x))
             })
         let result = simulations.reporting(in: trained)
         flow = newFlow
@@ -195,8 +206,9 @@ public final class NPE: PosteriorEstimator {
         return result
     }
 
-    /// Throws unless the Float copies that training makes of `simulationCount` simulations (the
-    /// whole set, one epoch's gathered training and validation rows, and a margin) fit in memory.
+    /// Throws unless the Float copies that training makes of `simulationCount` simulations (one
+    /// epoch's gathered training and validation rows, the next epoch's while the last is freed,
+    /// and a margin) fit in memory.
     /// - Throws: `InsufficientMemoryError` naming the figure.
     static func checkTrainingMemory(simulationCount: Int, valuesPerSimulation: Int) throws {
         let bytes = MemoryBudget.bytes(simulationCount, valuesPerSimulation, 3 * MemoryLayout<Float>.size)

@@ -4,11 +4,24 @@ import TensorCore
 /// The simulations an estimator trains on: the valid (θ, x) pairs, and how many were dropped
 /// because θ or x contained NaN or infinite values (as sbi does). ``NPE`` and
 /// ``GNPEEstimator`` share it, so both check, drop, count and report invalid simulations alike.
+///
+/// θ is kept as Float64, x as Float32: the flows train in Float32, and x is what is large (10⁶
+/// simulations of 1,300 values take 5.2 GB as Float32, 10.4 GB as Float64). x holds either the
+/// simulations with their noise, or — when simulated for ``TrainingNoise/freshEachEpoch`` —
+/// noise-free signals to which training adds fresh noise (``holdsSignals``).
 struct SimulationStore: Sendable {
     /// Stored parameters θ, `[count, parameterCount]`.
     private(set) var parameters: SampleMatrix
-    /// Stored data x, `[count, observationLength]`.
-    private(set) var data: SampleMatrix
+    /// Stored data x as Float32, row-major `[count * observationLength]`.
+    private(set) var dataValues: [Float]
+    /// The length of one x.
+    let observationLength: Int
+    /// Whether x are noise-free signals (simulated without the model's Gaussian noise, which
+    /// training adds: ``TrainingNoise``) rather than simulations with their noise.
+    private(set) var holdsSignals = false
+    /// The standard deviation of the white Gaussian noise training adds to the signals
+    /// (√Σσ² over the model's noise models); 0 when ``holdsSignals`` is false.
+    private(set) var signalNoiseSigma = 0.0
     /// Simulations dropped so far.
     private(set) var discardedCount = 0
     /// Messages about dropped simulations, in order.
@@ -17,7 +30,15 @@ struct SimulationStore: Sendable {
     /// An empty store for θ of `parameterCount` values and x of `observationLength` values.
     init(parameterCount: Int, observationLength: Int) {
         parameters = SampleMatrix(rows: 0, columns: parameterCount)
-        data = SampleMatrix(rows: 0, columns: observationLength)
+        dataValues = []
+        self.observationLength = observationLength
+    }
+
+    /// Stored data x as a `Double` matrix `[count, observationLength]` (a converted copy: twice
+    /// the memory of the Float32 store while it lives).
+    var data: SampleMatrix {
+        (try? SampleMatrix(rows: count, columns: observationLength, floatStorage: dataValues))
+            ?? SampleMatrix(rows: 0, columns: observationLength)
     }
 
     /// The number of stored simulations.
@@ -49,23 +70,32 @@ struct SimulationStore: Sendable {
     /// - With a session directory (``SessionStore``), a run longer than the checkpoint interval
     ///   is checkpointed, resumed from its checkpoint after a crash, and reported in the crash
     ///   context if the simulator traps.
+    /// - With `noise == .freshEachEpoch`, the model's noise models (all Gaussian) are left out
+    ///   and noise-free signals are stored; training adds the noise.
+    /// - Parameter noise: How training will treat the noise (decides what is stored).
     /// - Returns: The number of simulations the run kept (including any it resumed).
-    /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count;
-    ///   ``SimulationError``; `InterruptedError` (the finished simulations are kept).
-    mutating func simulate(_ model: SimulationModel, count: Int, seed: UInt64) throws -> Int {
+    /// - Throws: ``EstimatorError/invalidArgument(_:)`` for a negative count, or for
+    ///   `.freshEachEpoch` with a noise model that is not Gaussian or a store that already holds
+    ///   simulations with their noise (and the reverse); ``SimulationError``; `InterruptedError`
+    ///   (the finished simulations are kept).
+    mutating func simulate(_ model: SimulationModel, count: Int, seed: UInt64, noise: TrainingNoise = .fixed) throws -> Int {
         guard count >= 0 else { throw EstimatorError.invalidArgument("count must be ≥ 0, got \(count)") }
+        let signalsOnly = noise == .freshEachEpoch
+        let sigma = signalsOnly ? try TrainingNoise.gaussianSigma(of: model) : 0
+        try checkKind(signalsOnly: signalsOnly)
+        if signalsOnly { signalNoiseSigma = sigma }
         let p = model.parameterCount, m = model.outputLength
         try SimulationMemory.check(
             SimulationMemory.requiredBytes(count: count, existing: self.count, parameterCount: p, outputLength: m),
             purpose: "\(Count.grouped(count)) simulations of \(p) parameter\(p == 1 ? "" : "s") and \(m) value\(m == 1 ? "" : "s")")
-        let run = SimulationRun(model: model, count: count, seed: seed)
+        let run = SimulationRun(model: model, count: count, seed: seed, includeNoise: !signalsOnly)
         let id = run.identity.id
         var resumed: SimulationCheckpoint? = nil
         var nonFiniteBefore = 0, thrownBefore = 0
 
         if let u = unfinished, u.id == id, u.firstRow <= self.count {
             // Continue a run stopped earlier in this process: take its rows back out of the store.
-            let theta = Array(parameters.storage[(u.firstRow * p)...]), x = Array(data.storage[(u.firstRow * m)...])
+            let theta = Array(parameters.storage[(u.firstRow * p)...]), x = Array(dataValues[(u.firstRow * m)...])
             truncate(to: u.firstRow)
             if run.probeMatches(keptTheta: theta, keptData: x, processed: u.processed, droppedRows: u.droppedRows) {
                 run.restore(processed: u.processed, keptData: x, droppedRows: u.droppedRows,
@@ -115,6 +145,7 @@ struct SimulationStore: Sendable {
         let firstRow = self.count
         let kept = run.kept(in: 0 ..< run.processed)
         try store(parameters: kept.theta, data: kept.data)
+        if self.count > 0 { holdsSignals = signalsOnly }
         let newNonFinite = run.nonFiniteCount - nonFiniteBefore, newThrown = run.thrownCount - thrownBefore
         if let warning = run.dropWarning(nonFinite: newNonFinite, thrown: newThrown) {
             discard(newNonFinite + newThrown, warning: String(warning.dropFirst("warning: ".count)))
@@ -153,40 +184,56 @@ struct SimulationStore: Sendable {
     ///   - x: x, `[n, observationLength]`, row i simulated at θ row i.
     ///   - parameterNames: θ's names, for the error message.
     /// - Returns: The number of simulations kept.
-    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the expected sizes.
+    /// - Throws: ``EstimatorError/shapeMismatch(_:)`` naming the expected sizes;
+    ///   ``EstimatorError/invalidArgument(_:)`` if the store holds noise-free signals.
     mutating func append(parameters theta: SampleMatrix, data x: SampleMatrix, parameterNames: [String]) throws -> Int {
         guard theta.columns == parameters.columns else {
             throw EstimatorError.shapeMismatch(
                 "parameters must have \(parameters.columns) columns (\(parameterNames.joined(separator: ", "))), got \(theta.columns)")
         }
-        guard x.columns == data.columns else {
-            throw EstimatorError.shapeMismatch("data must have \(data.columns) columns, got \(x.columns)")
+        guard x.columns == observationLength else {
+            throw EstimatorError.shapeMismatch("data must have \(observationLength) columns, got \(x.columns)")
         }
         guard theta.rows == x.rows else {
             throw EstimatorError.shapeMismatch("parameters have \(theta.rows) rows but data has \(x.rows)")
         }
+        try checkKind(signalsOnly: false)
         unfinished = nil
-        let keep = (0..<theta.rows).filter { i in theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy(\.isFinite) }
+        // Finite as Float32 too: x is stored as Float32.
+        let keep = (0..<theta.rows).filter { i in
+            theta.row(i).allSatisfy(\.isFinite) && x.row(i).allSatisfy { Float($0).isFinite }
+        }
         if keep.count == theta.rows {
-            try store(parameters: theta, data: x)
+            try store(parameters: theta, data: x.floatStorage)
         } else {
             let dropped = theta.rows - keep.count
-            discard(dropped, warning: "\(dropped) of \(theta.rows) appended simulation(s) contain NaN or infinite values and were dropped")
-            try store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep))
+            discard(dropped, warning: "\(dropped) of \(theta.rows) appended simulation(s) contain NaN or infinite values "
+                + "(or values beyond Float32's range) and were dropped")
+            try store(parameters: theta.selecting(rows: keep), data: x.selecting(rows: keep).floatStorage)
         }
         return keep.count
     }
 
     /// Forgets all stored simulations and the count of dropped ones.
     mutating func removeAll() {
-        self = SimulationStore(parameterCount: parameters.columns, observationLength: data.columns)
+        self = SimulationStore(parameterCount: parameters.columns, observationLength: observationLength)
+    }
+
+    /// Throws unless simulations of this kind (noise-free signals or not) can join the store.
+    private func checkKind(signalsOnly: Bool) throws {
+        guard count > 0, signalsOnly != holdsSignals else { return }
+        throw EstimatorError.invalidArgument(signalsOnly
+            ? "the stored simulations include their noise, so fresh noise cannot be added to them: "
+                + "call removeSimulations() first, or keep settings.noise = .fixed"
+            : "the stored simulations are noise-free signals (simulated with settings.noise = .freshEachEpoch); "
+                + "simulations with noise cannot join them: call removeSimulations() first, or set settings.noise = .freshEachEpoch")
     }
 
     /// Keeps only the first `rows` simulations.
     private mutating func truncate(to rows: Int) {
-        let p = parameters.columns, m = data.columns
+        let p = parameters.columns, m = observationLength
         parameters = (try? SampleMatrix(rows: rows, columns: p, storage: Array(parameters.storage[..<(rows * p)]))) ?? parameters
-        data = (try? SampleMatrix(rows: rows, columns: m, storage: Array(data.storage[..<(rows * m)]))) ?? data
+        dataValues.removeSubrange((rows * m)...)
     }
 
     /// `history` with the dropped-simulation count and warnings filled in; when simulations were
@@ -208,16 +255,23 @@ struct SimulationStore: Sendable {
     }
 
     /// Appends rows (widths are checked by the callers; a mismatch would throw, never trap).
-    private mutating func store(parameters theta: SampleMatrix, data x: SampleMatrix) throws {
+    /// - Parameters:
+    ///   - theta: θ, `[n, parameterCount]`.
+    ///   - x: x, `[n * observationLength]` row-major.
+    private mutating func store(parameters theta: SampleMatrix, data x: [Float]) throws {
+        guard x.count == theta.rows * observationLength else {
+            throw EstimatorError.shapeMismatch("\(theta.rows) parameter rows but \(x.count) data values")
+        }
         if parameters.rows == 0 {   // no copy into an empty store
             parameters = theta
-            data = x
+            dataValues = x
             return
         }
         let newParameters = try SampleMatrix(rows: parameters.rows + theta.rows, columns: parameters.columns,
                                              storage: parameters.storage + theta.storage)
-        let newData = try SampleMatrix(rows: data.rows + x.rows, columns: data.columns, storage: data.storage + x.storage)
+        // In place: one reallocation at most, never a third copy.
+        dataValues.reserveCapacity(dataValues.count + x.count)
+        dataValues.append(contentsOf: x)
         parameters = newParameters
-        data = newData
     }
 }

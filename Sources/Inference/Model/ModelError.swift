@@ -21,6 +21,14 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     case poseDimensionMismatch(pose: [String], groupDimension: Int)
     /// A parameter is the pose of two equivariances.
     case poseParameterReused(String)
+    /// A computed pose's names are invalid (none, an empty one, or one given twice).
+    case invalidPoseNames(String)
+    /// ``Equivariance/ExactPart/commonTranslation(moving:)`` names a parameter the model does not declare.
+    case unknownMovedParameter(String, known: [String])
+    /// A computed pose returned the wrong number of values at θ.
+    case computedPoseLength(pose: [String], found: Int, theta: [Double])
+    /// A computed pose returned NaN or ±∞ for component `name` at θ.
+    case nonFinitePose(name: String, value: Double, theta: [Double])
     /// A blurring kernel's width or σ is invalid.
     case invalidKernel(String)
     /// A group's declaration is invalid (e.g. an empty time grid).
@@ -52,6 +60,13 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .poseDimensionMismatch(pose, dim):
             return "equivariance pose [\(pose.joined(separator: ", "))] has \(pose.count) parameters but its group has dimension \(dim)"
         case let .poseParameterReused(name): return "parameter '\(name)' is the pose of more than one equivariance"
+        case let .invalidPoseNames(reason): return "computed pose: \(reason)"
+        case let .unknownMovedParameter(name, known):
+            return "equivariance exactPart .commonTranslation(moving: \"\(name)\"): '\(name)' is not a declared parameter (declared: \(known.joined(separator: ", ")))"
+        case let .computedPoseLength(pose, found, theta):
+            return "the pose function of [\(pose.joined(separator: ", "))] returned \(found) values, expected \(pose.count), at θ = \(theta)"
+        case let .nonFinitePose(name, value, theta):
+            return "the pose function returned \(value) for pose component '\(name)' at θ = \(theta); it must return finite values"
         case let .invalidKernel(reason): return "blurring kernel: \(reason)"
         case let .invalidGroup(reason): return "group: \(reason)"
         case let .wrongOutputLength(expected, found, theta):

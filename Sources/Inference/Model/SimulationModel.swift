@@ -29,7 +29,10 @@ public struct SimulationModel: Sendable {
     /// - Throws: ``ModelError`` naming the first invalid declaration: no or duplicate parameters,
     ///   an invalid prior, not exactly one simulator, a non-positive output length, duplicate noise
     ///   names, an unknown or reused pose parameter, a pose whose size differs from the group's
-    ///   dimension, an invalid group or kernel.
+    ///   dimension, an invalid group or kernel; for a computed pose (``ComputedPose``) also
+    ///   invalid names, an unknown parameter in ``Equivariance/ExactPart/commonTranslation(moving:)``
+    ///   or a group that does not compose by addition, and a pose function that returns the wrong
+    ///   number of values or NaN at one of four prior draws.
     public init(@ModelBuilder _ content: () throws -> [ModelDeclaration]) throws {
         try self.init(declarations: content())
     }
@@ -66,6 +69,10 @@ public struct SimulationModel: Sendable {
         var usedPose = Set<String>()
         var resolved: [ResolvedEquivariance] = []
         for e in equivs {
+            if e.computedPose != nil {
+                resolved.append(try Self.resolvingComputedPose(e, prior: prior, outputLength: simulator.outputLength, usedPose: &usedPose))
+                continue
+            }
             var indices: [Int] = []
             for name in e.pose {
                 guard let i = prior.index(of: name) else {
@@ -82,6 +89,53 @@ public struct SimulationModel: Sendable {
             resolved.append(ResolvedEquivariance(declaration: e, poseIndices: indices))
         }
         equivariances = resolved
+    }
+
+    /// Checks an equivariance with a computed pose: its names, the moved parameter of its exact
+    /// part, the kernel and group, and the pose function at a few prior draws.
+    private static func resolvingComputedPose(_ e: Equivariance, prior: JointPrior, outputLength: Int,
+                                              usedPose: inout Set<String>) throws -> ResolvedEquivariance {
+        let names = e.pose
+        guard !names.isEmpty else { throw ModelError.invalidPoseNames("it has no components; name one per group coordinate") }
+        if let empty = names.firstIndex(of: "") { throw ModelError.invalidPoseNames("component \(empty) has an empty name") }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw ModelError.invalidPoseNames("the name '\(name)' is given twice in [\(names.joined(separator: ", "))]")
+        }
+        guard names.count == e.group.dimension else {
+            throw ModelError.poseDimensionMismatch(pose: names, groupDimension: e.group.dimension)
+        }
+        var moved: Int? = nil
+        if case let .commonTranslation(name) = e.exactPart {
+            guard let i = prior.index(of: name) else { throw ModelError.unknownMovedParameter(name, known: prior.names) }
+            guard usedPose.insert(name).inserted else { throw ModelError.poseParameterReused(name) }
+            moved = i
+        }
+        try e.kernel.validate()
+        try e.group.validate(outputLength: outputLength)
+        if moved != nil, !Self.composesByAddition(e.group) {
+            throw ModelError.invalidGroup(
+                "exactPart \(e.exactPart) needs a group that composes by adding coordinates (a translation such as TimeTranslation or ValueTranslation); \(type(of: e.group)) does not")
+        }
+        let resolved = ResolvedEquivariance(declaration: e, poseIndices: [], movedParameterIndex: moved)
+        // The pose function at a few prior draws (fixed seed): the wrong length or a NaN is named now.
+        var rng = RandomSource(seed: 0x6e70_6f73)
+        for _ in 0 ..< 4 { _ = try resolved.checkedPose(of: prior.sample(using: &rng)) }
+        return resolved
+    }
+
+    /// Whether `group` composes by adding coordinates, with −g as inverse and 0 as identity
+    /// (probed at elements large enough that a wrapped angle would show).
+    private static func composesByAddition(_ group: any PoseGroup) -> Bool {
+        let d = group.dimension
+        let g = (0 ..< d).map { 2.5 + 0.37 * Double($0) }, h = (0 ..< d).map { 1.75 - 0.61 * Double($0) }
+        let sum = group.composing(g, h), inverse = group.inverse(of: g), identity = group.identity
+        guard sum.count == d, inverse.count == d, identity.count == d else { return false }
+        for j in 0 ..< d {
+            guard abs(sum[j] - (g[j] + h[j])) <= 1e-12 * (1 + abs(g[j]) + abs(h[j])), abs(inverse[j] + g[j]) <= 1e-12 * (1 + abs(g[j])),
+                  identity[j] == 0 else { return false }
+        }
+        return true
     }
 
     /// The parameter names, in θ order.

@@ -13,11 +13,12 @@ enum KeptEstimator {
     ///   - configuration: Everything else training depends on, encodable (architecture,
     ///     settings, prior, …).
     ///   - parameters: The stored θ.
-    ///   - data: The stored x.
+    ///   - data: The stored x (Float32, row-major).
+    ///   - observationLength: x's length.
     /// - Returns: `<kind>-` and 20 hexadecimal digits, or `nil` if the configuration cannot be
     ///   encoded.
-    static func id<C: Encodable>(kind: String, configuration: C, parameters: SampleMatrix, data: SampleMatrix)
-        -> String?
+    static func id<C: Encodable>(kind: String, configuration: C, parameters: SampleMatrix, data: [Float],
+                                 observationLength: Int) -> String?
     {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -28,8 +29,8 @@ enum KeptEstimator {
         hash.combine(UInt64(parameters.rows))
         hash.combine(UInt64(parameters.columns))
         hash.combine(parameters.storage)
-        hash.combine(UInt64(data.columns))
-        hash.combine(data.storage)
+        hash.combine(UInt64(observationLength))
+        hash.combine(data)
         return "\(kind)-" + hash.hexDigest.prefix(20)
     }
 

@@ -157,18 +157,20 @@ public enum SessionStore {
         }
     }
 
-    /// Writes `values` as a `[rows, columns]` float64 `.npy` file (format 1.0, little-endian),
-    /// mode 0600, atomically — the format ``NumPyArray`` reads and writes, but written straight
-    /// from the array's storage (``NumPyArray/npyData(as:)`` copies value by value: several
-    /// times slower on the 160 MB of a checkpoint of 10⁵ simulations of 200 values).
+    /// Writes `values` as a `[rows, columns]` float64 (`Double`) or float32 (`Float`) `.npy` file
+    /// (format 1.0, little-endian), mode 0600, atomically — the format ``NumPyArray`` reads and
+    /// writes, but written straight from the array's storage (``NumPyArray/npyData(as:)`` copies
+    /// value by value: several times slower on the 160 MB of a checkpoint of 10⁵ simulations of
+    /// 200 values).
     /// - Parameters:
     ///   - values: `rows * columns` values, row-major.
     ///   - rows: The row count.
     ///   - columns: The column count.
     ///   - url: The destination.
     /// - Throws: ``SessionError/io(path:reason:)``.
-    static func writeNumPy(_ values: ArraySlice<Double>, rows: Int, columns: Int, to url: URL) throws {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+    static func writeNumPy<Value: BinaryFloatingPoint>(_ values: ArraySlice<Value>, rows: Int, columns: Int, to url: URL) throws {
+        let descr = MemoryLayout<Value>.size == 4 ? "<f4" : "<f8"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
         let total = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (total + 63) / 64 * 64 - total) + "\n"
         let length = header.utf8.count
@@ -179,8 +181,12 @@ public enum SessionStore {
             #if _endian(little)
                 values.withUnsafeBytes { write($0) }
             #else
-                let swapped = values.map { $0.bitPattern.littleEndian }
-                swapped.withUnsafeBytes { write($0) }
+                var bytes = [UInt8]()
+                values.withUnsafeBytes { raw in
+                    let size = MemoryLayout<Value>.size
+                    for k in stride(from: 0, to: raw.count, by: size) { bytes.append(contentsOf: raw[k..<k + size].reversed()) }
+                }
+                bytes.withUnsafeBytes { write($0) }
             #endif
         }
     }

@@ -3,7 +3,8 @@ import Foundation
 /// A simulation run kept in the session directory: the folder `kept/sim-<id>/` holds
 ///
 /// - `parameters-000.npy`, `data-000.npy`, `parameters-001.npy`, …: the kept θ `[rows,
-///   parameterCount]` and x `[rows, outputLength]` (float64, little-endian), one pair per
+///   parameterCount]` (float64) and x `[rows, outputLength]` (float32, as the store keeps it;
+///   checkpoints written before x was stored as Float32 hold float64 and still load), one pair per
 ///   checkpoint, in order (NumPy: `np.concatenate([np.load(f) for f in sorted(glob("parameters-*.npy"))])`);
 /// - `run.json`: this value — the run's identity (parameter names and priors, output length,
 ///   noise models, count, seed), how many simulations are done (`processed`), kept and
@@ -36,7 +37,7 @@ struct SimulationCheckpoint: Codable {
     ///   none.
     /// - Throws: ``SessionError`` if it exists but cannot be read.
     static func load(for identity: SimulationRunIdentity) throws -> (
-        SimulationCheckpoint, theta: [Double], data: [Double]
+        SimulationCheckpoint, theta: [Double], data: [Float]
     )? {
         guard let kept = try SessionStore.keptDirectory() else { return nil }
         let folder = kept.appendingPathComponent(identity.id, isDirectory: true)
@@ -49,9 +50,9 @@ struct SimulationCheckpoint: Codable {
     }
 
     /// Reads a checkpoint folder.
-    /// - Returns: The checkpoint, θ and x (row-major).
+    /// - Returns: The checkpoint, θ and x (row-major; x as Float32, whatever the files hold).
     /// - Throws: ``SessionError``.
-    static func read(_ folder: URL) throws -> (SimulationCheckpoint, theta: [Double], data: [Double]) {
+    static func read(_ folder: URL) throws -> (SimulationCheckpoint, theta: [Double], data: [Float]) {
         let file = folder.appendingPathComponent("run.json")
         guard let bytes = FileManager.default.contents(atPath: file.path) else {
             throw SessionError.io(path: file.path, reason: "cannot read the file")
@@ -63,7 +64,7 @@ struct SimulationCheckpoint: Codable {
         let p = checkpoint.identity.parameters.count
         let m = checkpoint.identity.outputLength
         var theta: [Double] = []
-        var data: [Double] = []
+        var data: [Float] = []
         theta.reserveCapacity(checkpoint.kept * p)
         data.reserveCapacity(checkpoint.kept * m)
         for part in checkpoint.parts {
@@ -83,7 +84,8 @@ struct SimulationCheckpoint: Codable {
                 if isParameters {
                     theta.append(contentsOf: array.values)
                 } else {
-                    data.append(contentsOf: array.values)
+                    // float32 files since x is stored as Float32; float64 before (rounded here).
+                    data.append(contentsOf: array.values.lazy.map { Float($0) })
                 }
             }
         }
@@ -175,7 +177,7 @@ final class SimulationCheckpointWriter {
     private var isAffordable: Bool {
         guard interval > 0 else { return true }
         let pendingBytes =
-            Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
+            Double(run.processed - writtenRows) * Double(8 * run.model.parameterCount + 4 * run.model.outputLength)
         let simulationSeconds = Date().timeIntervalSince(started) - writeSeconds
         return writeSeconds + pendingBytes / bytesPerSecond <= Self.writeBudget * simulationSeconds
     }
@@ -185,7 +187,7 @@ final class SimulationCheckpointWriter {
     func write() {
         guard !failed else { return }
         let began = Date()
-        let bytes = Double(run.processed - writtenRows) * Double(run.model.parameterCount + run.model.outputLength) * 8
+        let bytes = Double(run.processed - writtenRows) * Double(8 * run.model.parameterCount + 4 * run.model.outputLength)
         defer {
             lastWrite = Date()
             let seconds = lastWrite.timeIntervalSince(began)
@@ -209,7 +211,7 @@ final class SimulationCheckpointWriter {
                 if droppedInRange {
                     let kept = run.kept(in: range)
                     try SessionStore.writeNumPy(kept.theta.storage[...], rows: rows, columns: p, to: thetaFile)
-                    try SessionStore.writeNumPy(kept.data.storage[...], rows: rows, columns: m, to: dataFile)
+                    try SessionStore.writeNumPy(kept.data[...], rows: rows, columns: m, to: dataFile)
                 } else {  // straight from the run's buffers, no copy
                     try SessionStore.writeNumPy(
                         run.theta.storage[range.lowerBound * p..<range.upperBound * p], rows: rows, columns: p,
@@ -269,7 +271,7 @@ extension SimulationBatch {
         do {
             self.init(
                 parameters: try SampleMatrix(rows: checkpoint.kept, columns: p, storage: theta),
-                data: try SampleMatrix(rows: checkpoint.kept, columns: m, storage: data), dropped: [])
+                data: try SampleMatrix(rows: checkpoint.kept, columns: m, floatStorage: data), dropped: [])
         } catch {
             throw SessionError.malformed(path: folder.path, reason: "\(error)")
         }

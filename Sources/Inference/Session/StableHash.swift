@@ -33,6 +33,17 @@ struct StableHash {
         for v in values { combine(v.bitPattern) }
     }
 
+    /// Mixes in the bit patterns of `values` (two per word, the last one alone when odd).
+    mutating func combine(_ values: [Float]) {
+        combine(UInt64(values.count))
+        var i = 0
+        while i + 1 < values.count {
+            combine(UInt64(values[i].bitPattern) | UInt64(values[i + 1].bitPattern) << 32)
+            i += 2
+        }
+        if i < values.count { combine(UInt64(values[i].bitPattern)) }
+    }
+
     /// Mixes in a string's UTF-8 bytes.
     mutating func combine(_ text: String) {
         combine(Data(text.utf8))

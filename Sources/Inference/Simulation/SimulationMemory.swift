@@ -8,8 +8,10 @@ import TensorCore
 /// The estimate is this run's own; the reading of available memory is ``MemoryBudget``'s.
 enum SimulationMemory {
     /// The estimated peak bytes of simulating `count` new simulations into a store that holds
-    /// `existing`: θ of the whole run drawn up front, the kept θ and x of the run, and the
-    /// store's arrays copied once when the run is appended (all as 64-bit numbers).
+    /// `existing`: θ of the whole run drawn up front, the kept θ and x of the run (and a copy of
+    /// them when some were dropped), and the store's arrays grown once when the run is appended
+    /// (the old and the grown array exist together for a moment) — θ as 64-bit numbers, x as
+    /// 32-bit ones (the store keeps x as Float32).
     /// - Parameters:
     ///   - count: New simulations.
     ///   - existing: Simulations already stored.
@@ -21,10 +23,12 @@ enum SimulationMemory {
         let old = Double(existing)
         let p = Double(parameterCount)
         let m = Double(outputLength)
-        let draws = n * p  // θ for the whole run
-        let run = n * (p + m)  // kept θ and x of the run
-        let appended = (old + n) * (p + m)  // the store after appending (old arrays copied into new ones)
-        return 8 * (draws + run + appended)
+        let perSimulation = 8 * p + 4 * m  // θ as Float64, x as Float32
+        let draws = 8 * n * p  // θ for the whole run
+        let run = n * perSimulation  // kept θ and x of the run
+        // The kept rows copied (or moved into an empty store), and the store grown: old + (old + n).
+        let appended = (2 * old + n) * perSimulation
+        return draws + run + appended
     }
 
     /// The bytes this process can still allocate, as TensorCore's ``MemoryBudget`` reads them (the

@@ -55,7 +55,7 @@ extension SimulationModel {
         let kept = run.kept(in: 0..<run.processed)
         return SimulationShard(
             index: index, shardCount: shardCount, count: count, seed: seed, rows: rows, parameters: kept.theta,
-            data: kept.data, droppedRows: run.droppedRows.map { $0 + rows.lowerBound }, fingerprint: fingerprint,
+            data: try SampleMatrix(rows: kept.theta.rows, columns: m, floatStorage: kept.data), droppedRows: run.droppedRows.map { $0 + rows.lowerBound }, fingerprint: fingerprint,
             seconds: (ContinuousClock.now - clock).seconds)
     }
 }

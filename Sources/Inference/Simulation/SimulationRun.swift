@@ -24,8 +24,12 @@ struct SimulationRunIdentity: Codable, Equatable, Sendable {
     var seed: UInt64
     /// Rows per random stream chunk of a batch simulator.
     var chunkSize: Int
+    /// `true` when the run keeps noise-free signals (the noise models are left out, to be added
+    /// afresh at training: ``TrainingNoise/freshEachEpoch``); absent (`nil`) for runs with noise,
+    /// so that their ids are those of runs made before the option existed.
+    var noiseFree: Bool?
 
-    init(model: SimulationModel, count: Int, seed: UInt64) {
+    init(model: SimulationModel, count: Int, seed: UInt64, includeNoise: Bool = true) {
         parameters = model.prior.storedComponents
         outputLength = model.outputLength
         batched = model.simulator.batchFunction != nil
@@ -33,6 +37,7 @@ struct SimulationRunIdentity: Codable, Equatable, Sendable {
         self.count = count
         self.seed = seed
         chunkSize = SimulationModel.chunkSize
+        noiseFree = includeNoise ? nil : true
     }
 
     /// `sim-` and 20 hexadecimal digits of a stable hash of the identity.
@@ -59,6 +64,9 @@ struct SimulationProblem: Sendable {
 
 /// One `appendSimulations(count:seed:)` run: θ for all `count` simulations drawn from the prior
 /// with `seed`, simulated in blocks on all cores, with the completed prefix kept.
+///
+/// x is kept as Float32 (the flows train in Float32; half the memory of Float64): a value that is
+/// finite as a `Double` but beyond Float32's range (|x| > 3.4·10³⁸) counts as non-finite.
 ///
 /// Simulation i draws from stream i of a generator seeded by one draw after the prior draws (a
 /// batch simulator: chunk c of 64 rows from stream c) — exactly as
@@ -95,13 +103,15 @@ final class SimulationRun {
     /// Rows per work item (a batch simulator's chunk; fewer for one-θ simulators, for smoother
     /// load balance and quicker interrupts).
     let itemSize: Int
+    /// Whether the model's noise models are applied (`false`: noise-free signals are kept).
+    let includeNoise: Bool
 
     /// Rows done (kept or dropped), a prefix of the run.
     private(set) var processed = 0
-    /// x of the simulations run so far, `[rows, outputLength]` row-major, by row (the rows of
-    /// dropped simulations are left at 0; capacity for the whole run is reserved up front); the
-    /// work items write into it directly.
-    private(set) var data: [Double]
+    /// x of the simulations run so far as Float32, `[rows, outputLength]` row-major, by row (the
+    /// rows of dropped simulations are left at 0; capacity for the whole run is reserved up
+    /// front); the work items write into it directly.
+    private(set) var data: [Float]
     /// The dropped rows (0-based, ascending).
     private(set) var droppedRows: [Int] = []
     /// Dropped for NaN or ±∞ output.
@@ -132,13 +142,15 @@ final class SimulationRun {
     ///   - model: The model.
     ///   - count: The number of simulations (≥ 0).
     ///   - seed: The seed of the prior draws and the simulator's random streams.
+    ///   - includeNoise: Whether to apply the noise models (`false` keeps noise-free signals).
     ///   - rows: Only these simulations of the run (a shard), or `nil` for all. For a batch
     ///     simulator the lower bound must be a multiple of ``SimulationModel/chunkSize`` (the
     ///     caller checks), so that the chunks' streams are the whole run's.
-    init(model: SimulationModel, count: Int, seed: UInt64, rows: Range<Int>? = nil) {
+    init(model: SimulationModel, count: Int, seed: UInt64, includeNoise: Bool = true, rows: Range<Int>? = nil) {
         self.model = model
         self.seed = seed
-        identity = SimulationRunIdentity(model: model, count: count, seed: seed)
+        self.includeNoise = includeNoise
+        identity = SimulationRunIdentity(model: model, count: count, seed: seed, includeNoise: includeNoise)
         var rng = RandomSource(seed: seed)
         if let rows {
             // Every θ of the run is drawn, in the run's order (row by row, as
@@ -186,7 +198,7 @@ final class SimulationRun {
     ///   - droppedRows: The dropped rows among them, ascending.
     ///   - nonFiniteCount: How many were dropped for NaN/±∞.
     ///   - thrownCount: How many were dropped because the simulator threw.
-    func restore(processed: Int, keptData: [Double], droppedRows: [Int], nonFiniteCount: Int, thrownCount: Int) {
+    func restore(processed: Int, keptData: [Float], droppedRows: [Int], nonFiniteCount: Int, thrownCount: Int) {
         let m = model.outputLength
         let dropped = Set(droppedRows)
         var k = 0
@@ -206,19 +218,17 @@ final class SimulationRun {
     /// The kept simulations among rows `range` (θ and x), without copying when none was dropped
     /// and the range is the whole run.
     /// - Parameter range: Rows of the run, within `0 ..< processed`.
-    /// - Returns: θ `[kept, parameterCount]` and x `[kept, outputLength]`.
-    func kept(in range: Range<Int>) -> (theta: SampleMatrix, data: SampleMatrix) {
+    /// - Returns: θ `[kept, parameterCount]` and x `[kept * outputLength]` (Float32, row-major).
+    func kept(in range: Range<Int>) -> (theta: SampleMatrix, data: [Float]) {
         let p = model.parameterCount
         let m = model.outputLength
         let dropped = Set(droppedRows.filter { range.contains($0) })
         let rows = range.count - dropped.count
         if dropped.isEmpty, range == 0..<count {
-            return (
-                theta, (try? SampleMatrix(rows: rows, columns: m, storage: data)) ?? SampleMatrix(rows: 0, columns: m)
-            )
+            return (theta, data)
         }
         var t = [Double]()
-        var x = [Double]()
+        var x = [Float]()
         t.reserveCapacity(rows * p)
         x.reserveCapacity(rows * m)
         if dropped.isEmpty {
@@ -231,10 +241,7 @@ final class SimulationRun {
             }
         }
         // The sizes are consistent by construction.
-        return (
-            (try? SampleMatrix(rows: rows, columns: p, storage: t)) ?? SampleMatrix(rows: 0, columns: p),
-            (try? SampleMatrix(rows: rows, columns: m, storage: x)) ?? SampleMatrix(rows: 0, columns: m)
-        )
+        return ((try? SampleMatrix(rows: rows, columns: p, storage: t)) ?? SampleMatrix(rows: 0, columns: p), x)
     }
 
     /// Whether earlier work belongs to this run: its θ are this run's draws, and re-simulating
@@ -246,7 +253,7 @@ final class SimulationRun {
     ///   - processed: The rows the earlier work covers.
     ///   - droppedRows: Its dropped rows.
     /// - Returns: `true` if it can be continued.
-    func probeMatches(keptTheta: [Double], keptData: [Double], processed: Int, droppedRows: [Int]) -> Bool {
+    func probeMatches(keptTheta: [Double], keptData: [Float], processed: Int, droppedRows: [Int]) -> Bool {
         let p = model.parameterCount
         let m = model.outputLength
         guard processed >= 0, processed <= count,
@@ -267,7 +274,7 @@ final class SimulationRun {
         // x: re-simulate the first rows.
         let probe = min(processed, model.simulator.isBatched ? itemSize : 2)
         guard probe > 0 else { return true }
-        var output = [Double](repeating: 0, count: probe * m)
+        var output = [Float](repeating: 0, count: probe * m)
         var status = [Status](repeating: .pending, count: probe)
         let stop = Atomic<Int>(0)
         output.withUnsafeMutableBufferPointer { out in
@@ -380,7 +387,7 @@ final class SimulationRun {
     /// Simulates `rows`: x of row `i` goes to `output[i * outputLength ..< (i + 1) * outputLength]`
     /// (the run's buffer), its status to `status[i - blockStart]`.
     private func simulateItem(
-        rows: Range<Int>, blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
+        rows: Range<Int>, blockStart: Int, output: UnsafeMutableBufferPointer<Float>,
         status: UnsafeMutableBufferPointer<Status>, slot: CrashSlot?, stop: borrowing Atomic<Int>, collect: Bool
     ) {
         let m = model.outputLength
@@ -420,7 +427,7 @@ final class SimulationRun {
             _ = returnedCount.add(rows.count, ordering: .relaxed)
             for (r, i) in rows.enumerated() {
                 var row = x.row(r)
-                for noise in model.noiseModels { noise.apply(&row, &local) }
+                if includeNoise { for noise in model.noiseModels { noise.apply(&row, &local) } }
                 finish(row: i, x: row, blockStart: blockStart, output: output, status: status, collect: collect)
             }
             return
@@ -438,7 +445,7 @@ final class SimulationRun {
             if let slot { t.withUnsafeBufferPointer { slot.record(row: i, theta: $0) } }
             var local = base.stream(firstRow + i)
             let x: [Double]
-            do { x = try model.uncheckedSimulation(t, using: &local, includeNoise: true) } catch {
+            do { x = try model.uncheckedSimulation(t, using: &local, includeNoise: includeNoise) } catch {
                 status[i - blockStart] = .threw
                 if collect { note(.threw, SimulationProblem(row: i, theta: t, reason: "\(error)")) }
                 noteThrows(1, stop: stop)
@@ -461,22 +468,24 @@ final class SimulationRun {
 
     @inline(__always)
     private func finish(
-        row i: Int, x: [Double], blockStart: Int, output: UnsafeMutableBufferPointer<Double>,
+        row i: Int, x: [Double], blockStart: Int, output: UnsafeMutableBufferPointer<Float>,
         status: UnsafeMutableBufferPointer<Status>, collect: Bool
     ) {
         let m = model.outputLength
-        if let bad = x.firstIndex(where: { !$0.isFinite }) {
+        // Finite in Float32 too: x is stored as Float32.
+        if let bad = x.firstIndex(where: { !Float($0).isFinite }) {
             status[i - blockStart] = .nonFinite
             if collect {
+                let beyond = x[bad].isFinite ? " (beyond Float32's range)" : ""
                 note(
                     .nonFinite,
                     SimulationProblem(
-                        row: i, theta: theta.row(i), reason: "\(Count.short(x[bad])) at output index \(bad)"))
+                        row: i, theta: theta.row(i), reason: "\(Count.short(x[bad])) at output index \(bad)\(beyond)"))
             }
             return
         }
         let offset = i * m
-        for j in 0..<m { output[offset + j] = x[j] }
+        for j in 0..<m { output[offset + j] = Float(x[j]) }
         status[i - blockStart] = .kept
     }
 

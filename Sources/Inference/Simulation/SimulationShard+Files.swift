@@ -2,9 +2,9 @@ import Foundation
 import TensorCore
 
 extension SimulationShard {
-    /// The element type x is written in: the type the estimators' stored simulations hold
-    /// (θ is always written as float64). Shards of either type are read.
-    public static var storedDataType: NumPyArray.ElementType { .float64 }
+    /// The element type x is written in: float32, the type the estimators' stored simulations
+    /// hold (θ is always written as float64). Shards of either type are read.
+    public static var storedDataType: NumPyArray.ElementType { .float32 }
 
     /// Writes the shard to `directory` (created if needed): `<stem>.theta.npy`, `<stem>.x.npy`,
     /// then the manifest `<stem>.json` (see ``SimulationShardManifest``), each atomically.

@@ -30,7 +30,8 @@ public struct SimulationShard: Sendable {
     public var rows: Range<Int>
     /// θ of the kept simulations, `[kept, parameterCount]`, in row order.
     public var parameters: SampleMatrix
-    /// x of the kept simulations, `[kept, outputLength]`, row i simulated at `parameters` row i.
+    /// x of the kept simulations, `[kept, outputLength]`, row i simulated at `parameters` row i:
+    /// Float32 values (as the estimators store x), held as `Double`.
     public var data: SampleMatrix
     /// The run's rows (0-based, ascending) that were dropped: NaN/±∞ output, or the simulator threw.
     public var droppedRows: [Int]

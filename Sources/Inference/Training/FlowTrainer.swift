@@ -56,6 +56,9 @@ public struct FlowTrainer: Sendable {
     ///   - fitStandardization: Whether to fit the flow's z-scoring first (true).
     ///   - examples: Returns `(parameters: [rows.count, P], context: [rows.count, C...])`.
     ///   - progress: Called after every epoch, on the calling thread.
+    ///   - prepare: Called once before the first step, after the z-scoring is fitted, with the
+    ///     flow and the first epoch's training examples (e.g. to initialise a
+    ///     ``ReducedBasisEmbedding`` from data as the flow will see it).
     /// - Returns: The loss curves, the best epoch and whether training stopped early.
     /// - Throws: ``TrainingError/invalidSettings(_:)``, ``TrainingError/tooFewExamples(count:validationFraction:)``,
     ///   ``TrainingError/shapeMismatch(_:)``, ``TrainingError/nonFiniteLoss(epoch:)``,
@@ -66,7 +69,8 @@ public struct FlowTrainer: Sendable {
     public func train(
         _ flow: ConditionalFlow, exampleCount: Int, fitStandardization: Bool = true,
         examples: (_ rows: [Int], _ epoch: Int, _ rng: inout RandomSource) throws -> (parameters: Tensor, context: Tensor),
-        progress: ((EpochReport) -> Void)? = nil
+        progress: ((EpochReport) -> Void)? = nil,
+        prepare: ((_ flow: ConditionalFlow, _ training: (parameters: Tensor, context: Tensor)) throws -> Void)? = nil
     ) throws -> TrainingHistory {
         try settings.validate()
         let validationCount = validationCount(of: exampleCount)
@@ -118,6 +122,7 @@ public struct FlowTrainer: Sendable {
                         try flow.checkSupport(training.parameters)
                     }
                     try flow.checkSupport(validation.parameters)
+                    try prepare?(flow, training)
                 }
 
                 // One pass over the training examples in a fresh random order.
@@ -154,6 +159,13 @@ public struct FlowTrainer: Sendable {
                     elapsedSeconds: elapsed(), learningRate: Double(optimizer.learningRate)))
                 if epoch - history.bestEpoch >= settings.stopAfterEpochsWithoutImprovement {
                     history.stoppedEarly = epoch < settings.maximumEpochs
+                    break
+                }
+                if let limit = settings.maximumTrainingSeconds, elapsed() >= limit, epoch < settings.maximumEpochs {
+                    history.stoppedEarly = true
+                    history.warnings.append(String(
+                        format: "training stopped at its time limit (%.0f s) after %d epoch(s); the weights of epoch %d (the best) are kept",
+                        limit, epoch, history.bestEpoch))
                     break
                 }
             }

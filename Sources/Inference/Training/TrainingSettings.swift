@@ -29,6 +29,15 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var learningRateSchedule: TrainingSchedule = .constant
     /// Decoupled (AdamW) weight decay; 0 is plain Adam, as sbi.
     public var weightDecay: Double = 0
+    /// How training treats the model's Gaussian noise: `.fixed` (one draw per simulation, the
+    /// default) or `.freshEachEpoch` (noise-free signals stored, new noise every epoch; set it
+    /// before `appendSimulations`). See ``TrainingNoise``.
+    public var noise: TrainingNoise = .fixed
+    /// A wall-clock budget for the run, in seconds, or `nil` (default) for none: training stops
+    /// after the first epoch that ends past it, keeping the best weights so far, and says so in
+    /// ``TrainingHistory/warnings`` ("train for at most an hour"). A learning-rate schedule still
+    /// runs over ``maximumEpochs``.
+    public var maximumTrainingSeconds: Double? = nil
 
     /// Creates training settings; every argument defaults to sbi's value.
     /// - Parameters:
@@ -58,11 +67,30 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case batchSize, learningRate, validationFraction, stopAfterEpochsWithoutImprovement, maximumEpochs
-        case gradientClipNorm, seed, learningRateSchedule, weightDecay
+        case gradientClipNorm, seed, learningRateSchedule, weightDecay, noise, maximumTrainingSeconds
     }
 
-    /// Decodes settings; `learningRateSchedule` and `weightDecay` (added after the first file
-    /// version) default to `.constant` and 0 when absent, so older estimator files still load.
+    /// Encodes the settings; `noise` is written only when it is not `.fixed` and
+    /// `maximumTrainingSeconds` only when set, so that the files
+    /// and session ids of settings made before it existed stay the same.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(validationFraction, forKey: .validationFraction)
+        try c.encode(stopAfterEpochsWithoutImprovement, forKey: .stopAfterEpochsWithoutImprovement)
+        try c.encode(maximumEpochs, forKey: .maximumEpochs)
+        try c.encodeIfPresent(gradientClipNorm, forKey: .gradientClipNorm)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(learningRateSchedule, forKey: .learningRateSchedule)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        if noise != .fixed { try c.encode(noise, forKey: .noise) }
+        try c.encodeIfPresent(maximumTrainingSeconds, forKey: .maximumTrainingSeconds)
+    }
+
+    /// Decodes settings; `learningRateSchedule`, `weightDecay` and `noise` (added after the first
+    /// file version) default to `.constant`, 0 and `.fixed` when absent, so older estimator files
+    /// still load.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -75,6 +103,8 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
             seed: try c.decode(UInt64.self, forKey: .seed),
             learningRateSchedule: try c.decodeIfPresent(TrainingSchedule.self, forKey: .learningRateSchedule) ?? .constant,
             weightDecay: try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? 0)
+        noise = try c.decodeIfPresent(TrainingNoise.self, forKey: .noise) ?? .fixed
+        maximumTrainingSeconds = try c.decodeIfPresent(Double.self, forKey: .maximumTrainingSeconds)
     }
 
     /// Checks every field's range.
@@ -94,6 +124,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if maximumEpochs < 1 { throw TrainingError.invalidSettings("maximumEpochs must be ≥ 1, got \(maximumEpochs)") }
         if !(weightDecay >= 0) || !weightDecay.isFinite {
             throw TrainingError.invalidSettings("weightDecay must be a non-negative number, got \(weightDecay)")
+        }
+        if let limit = maximumTrainingSeconds, !(limit > 0) || limit.isNaN {
+            throw TrainingError.invalidSettings("maximumTrainingSeconds must be a positive number of seconds, got \(limit)")
         }
         try learningRateSchedule.validate()
         if let c = gradientClipNorm, !(c > 0) {

@@ -7,7 +7,8 @@ extension EngineConfiguration {
     /// Environment variables override each piece: `GNPE_LIBRARY_PATH` (libGNPE.so),
     /// `GNPE_MODULES_DIR`, `GNPE_WORKER_PATH`, `GNPE_SWIFTC`, `GNPE_CELL_FLAGS` (extra compiler
     /// flags separated by spaces), `GNPE_BUILD_DIR` (the folder to look in instead of the
-    /// executable's); `GNPE_IMPORT_ALL_CELLS=1` makes every cell import every earlier cell. The C module maps the library's modules import are read from SwiftPM's
+    /// executable's); `GNPE_IMPORT_ALL_CELLS=1` makes every cell import every earlier cell; `GNPE_SWIFT` is the `swift` driver
+    /// `%install` runs (default: beside swiftc) and `GNPE_PACKAGE_CACHE` where it keeps its builds. The C module maps the library's modules import are read from SwiftPM's
     /// build description (`.build/<configuration>.yaml`).
     ///
     /// - Returns: The configuration.
@@ -55,21 +56,32 @@ extension EngineConfiguration {
         if let extra = environment["GNPE_CELL_FLAGS"] {
             flags += extra.split(separator: " ").map(String.init)
         }
-        return EngineConfiguration(
+        var configuration = EngineConfiguration(
             compiler: compiler, libraryPath: library, modulesDirectory: modules, workerPath: worker,
             extraCompilerFlags: flags, importsAllCells: environment["GNPE_IMPORT_ALL_CELLS"] == "1")
+        configuration.swiftDriver = environment["GNPE_SWIFT"]
+        // `.build/<triple>/release` → the package folder holding Package.swift.
+        var root = URL(fileURLWithPath: directory)
+        for _ in 0..<4 {
+            root = root.deletingLastPathComponent()
+            if files.fileExists(atPath: root.path + "/Package.swift") {
+                configuration.librarySourceRoot = root.path
+                break
+            }
+        }
+        return configuration
     }
 
-    /// The `-Xcc …` flags SwiftPM passed when compiling the GNPE module (module maps of the C
-    /// modules its dependencies import), read from `.build/<configuration>.yaml`.
-    static func moduleMapFlags(buildDirectory: String) -> [String] {
+    /// The `-Xcc …` flags SwiftPM passed when compiling the module `target` (module maps of the
+    /// C modules its dependencies import), read from `.build/<configuration>.yaml`.
+    static func moduleMapFlags(buildDirectory: String, target: String = "GNPE") -> [String] {
         let url = URL(fileURLWithPath: buildDirectory)
         let configuration = url.lastPathComponent  // debug / release
         let description = url.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("\(configuration).yaml")
         guard let text = try? String(contentsOf: description, encoding: .utf8) else { return [] }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let start = lines.firstIndex(where: { $0.contains("\"C.GNPE-") && $0.contains("-\(configuration).module\":") })
+        guard let start = lines.firstIndex(where: { $0.contains("\"C.\(target)-") && $0.contains("-\(configuration).module\":") })
         else { return [] }
         for line in lines[start...].prefix(40) {
             let trimmed = line.drop { $0 == " " }

@@ -24,6 +24,14 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Whether every cell imports every earlier cell (the behaviour before the import selection,
     /// kept to measure it; `GNPE_IMPORT_ALL_CELLS=1`).
     public var importsAllCells: Bool
+    /// Path of the `swift` driver that builds `%install`ed packages; nil: `swift` beside
+    /// ``compiler``.
+    public var swiftDriver: String?
+    /// Where `%install` keeps its builds; nil: ``PackageInstaller/defaultCacheDirectory()``.
+    public var packageCacheDirectory: String?
+    /// The folder of the GNPE package the library was built from, if known (a package that
+    /// depends on GNPE by this path is recognised whatever the dependency's name).
+    public var librarySourceRoot: String?
 
     /// Creates a configuration.
     /// - Parameters:

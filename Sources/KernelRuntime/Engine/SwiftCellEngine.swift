@@ -29,7 +29,8 @@ import Foundation
 public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     /// The configuration the engine was created with.
     public let configuration: EngineConfiguration
-    private let compiler: CellCompiler
+    let compiler: CellCompiler
+    let installer: PackageInstaller
     private let cellsDirectory: String
     private let ownsCellsDirectory: Bool
     private let executeLock = NSLock()
@@ -75,6 +76,13 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
             libraryDirectory: URL(fileURLWithPath: configuration.libraryPath).deletingLastPathComponent().path,
             cellsDirectory: cellsDirectory, extraFlags: configuration.extraCompilerFlags,
             selectsImports: !configuration.importsAllCells))
+        installer = PackageInstaller(
+            cacheDirectory: configuration.packageCacheDirectory ?? PackageInstaller.defaultCacheDirectory(),
+            swift: configuration.swiftDriver
+                ?? URL(fileURLWithPath: configuration.compiler).deletingLastPathComponent().appendingPathComponent("swift").path,
+            compiler: configuration.compiler, libraryPath: configuration.libraryPath,
+            modulesDirectory: configuration.modulesDirectory, libraryFlags: configuration.extraCompilerFlags,
+            librarySourceRoot: configuration.librarySourceRoot)
         worker = try Self.startWorker(configuration)
         // Warm the module cache (a cold one adds ~1 s to the first cell). The warm-up cell
         // declares nothing; whichever of it and the first real cell takes the lock first runs first.
@@ -91,8 +99,19 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
 
     /// Compiles and runs `code` (see ``ExecutionEngine/execute(code:executionCount:sink:)``).
     public func execute(code: String, executionCount: Int, sink: ExecutionSink) -> ExecutionOutcome {
+        // `%include` and `%install` lines first (see ``ExpandedCell``).
+        let expanded: ExpandedCell
+        do {
+            expanded = try ExpandedCell(expanding: code, workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch let error as CellDirectiveError {
+            return .error(name: "DirectiveError", value: error.message, traceback: [error.description])
+        } catch {
+            return .error(name: "DirectiveError", value: "\(error)", traceback: ["error: \(error)"])
+        }
+        let code = expanded.text
         // A cell of only whitespace and comments has nothing to compile.
-        if SplitCell(parsing: code).items.isEmpty && !isShutDownNow { return .ok }
+        let hasCode = !SplitCell(parsing: code).items.isEmpty
+        if !hasCode && expanded.installations.isEmpty && !isShutDownNow { return .ok }
         stateLock.withLock {
             executing = true
             interruptRequested = false
@@ -108,6 +127,10 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
             return .error(name: "Interrupted", value: "The cell was interrupted before it started.",
                           traceback: ["Interrupted before the cell started; nothing ran."])
         }
+        for installation in expanded.installations {
+            if let failure = install(installation, sink: sink) { return failure }
+        }
+        if !hasCode { return .ok }
         let compiled: CellCompiler.CompiledCell
         switch compiler.compile(code) {
         case .success(let cell): compiled = cell
@@ -116,10 +139,11 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
                 return .error(name: "Interrupted", value: "Compilation was interrupted.",
                               traceback: ["Interrupted while compiling the cell; nothing ran."])
             }
-            let first = failure.diagnostics.first { $0.severity == .error }
+            let located = expanded.hasDirectives ? failure.relocated(to: expanded) : failure
+            let first = located.diagnostics.first { $0.severity == .error }
             return .error(
                 name: "CompileError", value: first?.message ?? "the cell did not compile",
-                traceback: failure.formattedLines)
+                traceback: located.formattedLines)
         }
         guard let current = ensureWorker(sink: sink) else {
             return .error(name: "WorkerError", value: "The worker process could not be started.",
@@ -233,7 +257,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         return true
     }
 
-    private func ensureWorker(sink: ExecutionSink) -> WorkerProcess? {
+    func ensureWorker(sink: ExecutionSink) -> WorkerProcess? {
         stateLock.lock()
         let existing = worker
         stateLock.unlock()
@@ -257,7 +281,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
     }
 
     /// Drops the current worker and starts a new one (a new worker costs a few milliseconds).
-    private func replaceWorker() {
+    func replaceWorker() {
         stateLock.lock()
         let old = worker
         worker = nil
@@ -283,7 +307,9 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.unlock()
         switch currentPhase {
         case .idle: return
-        case .compiling: compiler.cancel()
+        case .compiling:
+            compiler.cancel()
+            installer.cancel()
         case .running:
             current?.signal(SIGINT)
             DispatchQueue.global().asyncAfter(deadline: .now() + configuration.interruptGracePeriod) { [weak self] in
@@ -318,6 +344,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         worker = nil
         stateLock.unlock()
         compiler.cancel()
+        installer.cancel()
         old?.terminate()
         completionLock.lock()
         completionService?.shutdown()
@@ -337,6 +364,7 @@ public final class SwiftCellEngine: ExecutionEngine, @unchecked Sendable {
         stateLock.unlock()
         if running {
             compiler.cancel()
+            installer.cancel()
             current?.signal(SIGKILL)
         }
     }

@@ -16,10 +16,26 @@ extension WorkerProcess {
     ///   - stderrTail: Receives the last lines the cell wrote to standard error.
     /// - Returns: The worker's status.
     func run(libraryPath: String, sink: ExecutionSink, stderrTail: inout [String]) -> WorkerStatus {
+        perform("run \(libraryPath)", sink: sink, stderrTail: &stderrTail)
+    }
+
+    /// Loads the shared library at `libraryPath` (an installed package) into the worker with
+    /// `RTLD_NOW | RTLD_GLOBAL`, so that the cells that link it use this copy.
+    /// - Parameters:
+    ///   - libraryPath: The library.
+    ///   - sink: Where output goes.
+    ///   - stderrTail: Receives the last lines written to standard error.
+    /// - Returns: `.ok`, `.loadError`, or `.exited` when the worker died.
+    func load(libraryPath: String, sink: ExecutionSink, stderrTail: inout [String]) -> WorkerStatus {
+        perform("load \(libraryPath)", sink: sink, stderrTail: &stderrTail)
+    }
+
+    /// Sends one command and waits for its status line, streaming output meanwhile.
+    private func perform(_ command: String, sink: ExecutionSink, stderrTail: inout [String]) -> WorkerStatus {
         var streams = OutputStreams(worker: self, sink: sink)
         streams.drainAvailable()  // output of background work since the last cell
         streams.errorTail = []
-        guard writeLine("run \(libraryPath)", to: commandFD) else {
+        guard writeLine(command, to: commandFD) else {
             return finishAfterExit(&streams, &stderrTail)
         }
         var statusBuffer: [UInt8] = []

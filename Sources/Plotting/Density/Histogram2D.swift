@@ -64,10 +64,15 @@ public struct Histogram2D: Equatable, Sendable {
     }
 
     /// This histogram convolved with a Gaussian of standard deviation `sigma` bins (separable,
-    /// truncated at 3σ; mass smoothed past the edges is dropped, as in a zero-padded filter).
-    /// - Parameter sigma: The kernel width in bins; 0 returns the histogram unchanged.
+    /// truncated at 3σ). Along an ordinary axis mass smoothed past the edges is dropped, as in a
+    /// zero-padded filter; along a periodic axis (a phase, an angle over its full period) it wraps
+    /// round to the other edge, so the total is kept.
+    /// - Parameters:
+    ///   - sigma: The kernel width in bins; 0 returns the histogram unchanged.
+    ///   - periodicX: Whether the x range is one period of a periodic parameter.
+    ///   - periodicY: Whether the y range is one period of a periodic parameter.
     /// - Returns: The smoothed histogram.
-    public func smoothed(sigma: Double) -> Histogram2D {
+    public func smoothed(sigma: Double, periodicX: Bool = false, periodicY: Bool = false) -> Histogram2D {
         guard sigma > 0 else { return self }
         let radius = max(1, Int((3 * sigma).rounded(.up)))
         var kernel = (-radius...radius).map { offset -> Double in
@@ -75,13 +80,18 @@ public struct Histogram2D: Equatable, Sendable {
         }
         let norm = kernel.reduce(0, +)
         kernel = kernel.map { $0 / norm }
+        /// The bin `index` refers to along an axis of `count` bins, or −1 past an ordinary edge.
+        func bin(_ index: Int, _ count: Int, _ periodic: Bool) -> Int {
+            if index >= 0 && index < count { return index }
+            return periodic ? ((index % count) + count) % count : -1
+        }
         var rows = [Double](repeating: 0, count: counts.count)
         for row in 0..<yBins {
             for column in 0..<xBins {
                 var sum = 0.0
                 for (k, weight) in kernel.enumerated() {
-                    let c = column + k - radius
-                    if c >= 0 && c < xBins { sum += weight * counts[row * xBins + c] }
+                    let c = bin(column + k - radius, xBins, periodicX)
+                    if c >= 0 { sum += weight * counts[row * xBins + c] }
                 }
                 rows[row * xBins + column] = sum
             }
@@ -91,8 +101,8 @@ public struct Histogram2D: Equatable, Sendable {
             for column in 0..<xBins {
                 var sum = 0.0
                 for (k, weight) in kernel.enumerated() {
-                    let r = row + k - radius
-                    if r >= 0 && r < yBins { sum += weight * rows[r * xBins + column] }
+                    let r = bin(row + k - radius, yBins, periodicY)
+                    if r >= 0 { sum += weight * rows[r * xBins + column] }
                 }
                 result.counts[row * xBins + column] = sum
             }
@@ -109,7 +119,16 @@ public struct Histogram2D: Equatable, Sendable {
     /// - Returns: One threshold per mass (larger masses give lower thresholds); `+∞` when the
     ///   histogram is empty.
     public func thresholds(enclosing masses: [Double]) -> [Double] {
-        let sorted = counts.sorted(by: >)
+        Self.thresholds(of: counts, enclosing: masses)
+    }
+
+    /// ``thresholds(enclosing:)`` for any non-negative cell values of equal-area cells.
+    /// - Parameters:
+    ///   - values: Cell values, `[cells]`.
+    ///   - masses: Credible masses in (0, 1).
+    /// - Returns: One threshold per mass; `+∞` when every value is zero.
+    static func thresholds(of values: [Double], enclosing masses: [Double]) -> [Double] {
+        let sorted = values.sorted(by: >)
         let total = sorted.reduce(0, +)
         guard total > 0 else { return masses.map { _ in .infinity } }
         var cumulative = [Double](repeating: 0, count: sorted.count)

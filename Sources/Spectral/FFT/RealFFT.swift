@@ -130,6 +130,8 @@ public enum SpectralError: Error, Equatable, CustomStringConvertible, Sendable {
     case shapeMismatch(String)
     /// A time shift or other parameter that is not a finite number.
     case nonFiniteValue(String)
+    /// A window whose parameters cannot work (the message names the problem).
+    case invalidWindow(String)
 
     /// A one-line description.
     public var description: String {
@@ -139,6 +141,7 @@ public enum SpectralError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .invalidGrid(message): return "invalid frequency grid: \(message)"
         case let .shapeMismatch(message): return "shape mismatch: \(message)"
         case let .nonFiniteValue(message): return "not a finite number: \(message)"
+        case let .invalidWindow(message): return "invalid window: \(message)"
         }
     }
 }

@@ -11,7 +11,7 @@ extension CornerPlot {
                 + (sets.count == 1 ? "" : "s") + ": \(setList); 2-D contours at \(levels) credible levels.")
         lines.append("Medians with \(Self.percent(intervalLevel)) credible intervals:")
         for p in parameters.indices {
-            var line = "  \(parameters[p].axisLabel):"
+            var line = "  \(parameters[p].axisLabel)" + (parameters[p].isPeriodic ? " (periodic):" : ":")
             for s in sets.indices {
                 let summary = summaries[s][p]
                 let name = sets.count > 1 ? " \(sets[s].name)" : ""

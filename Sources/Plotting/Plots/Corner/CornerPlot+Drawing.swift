@@ -53,7 +53,7 @@ extension CornerPlot {
             let color = color(ofSet: s)
             let summary = summaries[s][p]
             let dashed = StrokeStyle(color: color, width: 1, opacity: 0.9, dash: [3, 2])
-            for value in [summary.lower, summary.upper] where value.isFinite {
+            for value in [summary.lower, summary.upper].map({ plotted($0, parameter: p) }) where value.isFinite {
                 renderer.drawLine(
                     from: panel.point(value, panel.y.domain.lowerBound),
                     to: panel.point(value, panel.y.domain.upperBound), stroke: dashed)
@@ -75,7 +75,7 @@ extension CornerPlot {
                 [points], fill: sets.count == 1 ? FillStyle(color: color, opacity: 0.18) : nil,
                 stroke: StrokeStyle(color: color, width: 1.4))
         }
-        if let truth = parameters[p].truth, truth.isFinite {
+        if let truth = parameters[p].truth.map({ plotted($0, parameter: p) }), truth.isFinite {
             renderer.drawLine(
                 from: Point(panel.x(truth), frame.y), to: Point(panel.x(truth), frame.maxY),
                 stroke: StrokeStyle(color: theme.reference, width: 1.2, opacity: 0.85))
@@ -105,11 +105,12 @@ extension CornerPlot {
             var histogram = Histogram2D(
                 xIndices: binIndices[s][px], yIndices: binIndices[s][py], xRange: ranges[px],
                 yRange: ranges[py], bins: bins)
-            histogram = histogram.smoothed(sigma: smoothing)
+            let (periodicX, periodicY) = (parameters[px].isPeriodic, parameters[py].isPeriodic)
+            histogram = histogram.smoothed(sigma: smoothing, periodicX: periodicX, periodicY: periodicY)
             let peak = histogram.counts.max() ?? 0
             guard peak > 0 else { continue }
             func pixelRings(_ level: Double) -> [[Point]] {
-                ContourTracer.rings(values: histogram.counts, columns: bins, rows: bins, level: level).map { ring in
+                Self.rings(of: histogram, level: level, periodicX: periodicX, periodicY: periodicY).map { ring in
                     ring.map { g in
                         Point(
                             frame.x + (g.x + 0.5) / Double(bins) * frame.width,
@@ -134,8 +135,8 @@ extension CornerPlot {
             }
         }
         let truthStroke = StrokeStyle(color: theme.reference, width: 1, opacity: 0.75)
-        let truthX = parameters[px].truth.flatMap { $0.isFinite ? $0 : nil }
-        let truthY = parameters[py].truth.flatMap { $0.isFinite ? $0 : nil }
+        let truthX = parameters[px].truth.map { plotted($0, parameter: px) }.flatMap { $0.isFinite ? $0 : nil }
+        let truthY = parameters[py].truth.map { plotted($0, parameter: py) }.flatMap { $0.isFinite ? $0 : nil }
         if let truthX {
             renderer.drawLine(
                 from: Point(panel.x(truthX), frame.y), to: Point(panel.x(truthX), frame.maxY), stroke: truthStroke)
@@ -153,6 +154,42 @@ extension CornerPlot {
             theme: theme, xLabel: isBottom ? parameters[px].axisLabel : nil,
             yLabel: isLeft ? parameters[py].axisLabel : nil, showXTickLabels: isBottom,
             showYTickLabels: isLeft, rotateXTickLabels: true, into: &renderer)
+    }
+
+    // MARK: - Periodic axes
+
+    /// `value` as drawn on parameter `p`'s axis: wrapped onto the range for a periodic parameter.
+    func plotted(_ value: Double, parameter p: Int) -> Double {
+        guard let period = parameters[p].period else { return value }
+        return Self.wrapped(value, low: ranges[p].lowerBound, period: period)
+    }
+
+    /// The contours of `histogram` at `level` in its bin coordinates. Along a periodic axis the
+    /// grid is first extended by one wrapped bin at each end, so that a region across the
+    /// boundary is cut by the panel's edge (the clip) instead of closing just inside it.
+    static func rings(of histogram: Histogram2D, level: Double, periodicX: Bool, periodicY: Bool)
+        -> [[(x: Double, y: Double)]]
+    {
+        guard periodicX || periodicY else {
+            return ContourTracer.rings(
+                values: histogram.counts, columns: histogram.xBins, rows: histogram.yBins, level: level)
+        }
+        let (nx, ny) = (histogram.xBins, histogram.yBins)
+        let padX = periodicX ? 1 : 0
+        let padY = periodicY ? 1 : 0
+        let w = nx + 2 * padX
+        let h = ny + 2 * padY
+        var values = [Double](repeating: 0, count: w * h)
+        for j in 0..<h {
+            let row = ((j - padY) % ny + ny) % ny
+            for i in 0..<w {
+                let column = ((i - padX) % nx + nx) % nx
+                values[j * w + i] = histogram.counts[row * nx + column]
+            }
+        }
+        return ContourTracer.rings(values: values, columns: w, rows: h, level: level).map { ring in
+            ring.map { (x: $0.x - Double(padX), y: $0.y - Double(padY)) }
+        }
     }
 
     // MARK: - Text

@@ -25,19 +25,35 @@ public struct CornerPlot: Plot {
         public var range: ClosedRange<Double>?
         /// The true value, marked with a line; `nil` for none.
         public var truth: Double?
+        /// The period of a periodic parameter (a phase, a polarisation angle, a right
+        /// ascension), or `nil`. A periodic parameter is plotted over one period: samples and
+        /// the truth are wrapped onto the range, histograms and 2-D densities wrap across its
+        /// ends, and the median and interval are taken on the circle (cut where the samples are
+        /// sparsest), so a posterior across the ends is summarised as one peak.
+        public var period: Double?
 
         /// Creates a parameter description.
         /// - Parameters:
         ///   - name: The name.
         ///   - unit: The unit, or `nil`.
-        ///   - range: The plotted range (the prior's support, say), or `nil` to use the data.
+        ///   - range: The plotted range (the prior's support, say), or `nil` to use the data
+        ///     (for a periodic parameter: `0...period`).
         ///   - truth: The true value, or `nil`.
-        public init(_ name: String, unit: String? = nil, range: ClosedRange<Double>? = nil, truth: Double? = nil) {
+        ///   - period: The period of a periodic parameter, or `nil`; a given `range` must be one
+        ///     period wide.
+        public init(
+            _ name: String, unit: String? = nil, range: ClosedRange<Double>? = nil, truth: Double? = nil,
+            period: Double? = nil
+        ) {
             self.name = name
             self.unit = unit
             self.range = range
             self.truth = truth
+            self.period = period
         }
+
+        /// Whether the parameter is periodic (has a ``period``).
+        public var isPeriodic: Bool { period != nil }
 
         /// The axis label: `name [unit]`.
         public var axisLabel: String {
@@ -78,6 +94,10 @@ public struct CornerPlot: Plot {
     }
 
     /// The median and credible interval of one parameter in one set.
+    ///
+    /// For a periodic parameter the median lies in the plotted range and the interval is
+    /// continuous around it, so `lower` or `upper` may lie outside the range by less than a
+    /// period (the interval wraps).
     public struct Summary: Equatable, Sendable {
         /// The median.
         public var median: Double
@@ -172,6 +192,18 @@ public struct CornerPlot: Plot {
                 throw PlottingError.invalidOption(
                     "the range of '\(parameter.name)' must be finite with positive width, got \(range)")
             }
+            if let period = parameter.period {
+                guard period.isFinite, period > 0 else {
+                    throw PlottingError.invalidOption(
+                        "the period of '\(parameter.name)' must be finite and positive, got \(period)")
+                }
+                if let range = parameter.range,
+                    abs((range.upperBound - range.lowerBound) - period) > 1e-9 * max(period, 1)
+                {
+                    throw PlottingError.invalidOption(
+                        "the range of periodic '\(parameter.name)' must be one period (\(period)) wide, got \(range)")
+                }
+            }
         }
         self.parameters = parameters
         self.sets = sets
@@ -191,11 +223,21 @@ public struct CornerPlot: Plot {
         let tail = (1 - intervalLevel) / 2
         var allColumns: [[[Double]]] = []
         for set in sets {
-            let columns = Self.columns(of: set.samples, parameterCount: parameters.count)
+            var columns = Self.columns(of: set.samples, parameterCount: parameters.count)
+            for p in parameters.indices {
+                guard let period = parameters[p].period else { continue }
+                let low = parameters[p].range?.lowerBound ?? 0
+                columns[p] = columns[p].map { Self.wrapped($0, low: low, period: period) }
+            }
             allColumns.append(columns)
             var row: [Summary] = []
             for p in parameters.indices {
                 let finite = columns[p].contains { !$0.isFinite } ? columns[p].filter { $0.isFinite } : columns[p]
+                if let period = parameters[p].period {
+                    let low = parameters[p].range?.lowerBound ?? 0
+                    row.append(Self.circularSummary(of: finite, low: low, period: period, tail: tail, bins: bins))
+                    continue
+                }
                 let q = Quantiles.quantiles(of: finite, at: [0.5, tail, 1 - tail, 0.0005, 0.9995])
                 row.append(Summary(median: q[0], lower: q[1], upper: q[2]))
                 if !finite.isEmpty {
@@ -208,6 +250,7 @@ public struct CornerPlot: Plot {
         self.summaries = summaries
         ranges = parameters.indices.map { p -> ClosedRange<Double> in
             if let range = parameters[p].range { return range }
+            if let period = parameters[p].period { return 0...period }
             var lower = dataLower[p]
             var upper = dataUpper[p]
             if let truth = parameters[p].truth, truth.isFinite {
@@ -227,6 +270,30 @@ public struct CornerPlot: Plot {
         binIndices = allColumns.map { columns in
             columns.indices.map { p in Histogram.binIndices(of: columns[p], range: ranges[p], bins: bins) }
         }
+    }
+
+    /// `value` wrapped onto `[low, low + period)` (non-finite values unchanged).
+    static func wrapped(_ value: Double, low: Double, period: Double) -> Double {
+        guard value.isFinite, value < low || value >= low + period else { return value }
+        let r = value - period * ((value - low) / period).rounded(.down)
+        return r >= low + period || r < low ? low : r
+    }
+
+    /// The median and equal-tailed interval of values on a circle of `period` starting at
+    /// `low`: the circle is cut in the middle of its emptiest histogram bin, the values are
+    /// unrolled from there, and the median is wrapped back onto the range (the interval stays
+    /// continuous around it).
+    static func circularSummary(of values: [Double], low: Double, period: Double, tail: Double, bins: Int) -> Summary {
+        guard !values.isEmpty else { return Summary(median: .nan, lower: .nan, upper: .nan) }
+        let indices = Histogram.binIndices(of: values, range: low...(low + period), bins: bins)
+        var counts = [Int](repeating: 0, count: bins)
+        for index in indices where index >= 0 { counts[Int(index)] += 1 }
+        let emptiest = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+        let cut = low + (Double(emptiest) + 0.5) * period / Double(bins)
+        let unrolled = values.map { $0 < cut ? $0 + period : $0 }
+        let q = Quantiles.quantiles(of: unrolled, at: [0.5, tail, 1 - tail])
+        let median = wrapped(q[0], low: low, period: period)
+        return Summary(median: median, lower: median - (q[0] - q[1]), upper: median + (q[2] - q[0]))
     }
 
     /// The samples as columns, `[parameters, count]`.

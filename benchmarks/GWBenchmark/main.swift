@@ -1,0 +1,226 @@
+// gw-benchmark — NPE against GNPE on the reduced three-detector binary-black-hole problem
+// (BinaryBlackHoleNetwork.Configuration.reduced: H1, L1, V1, 20–128 Hz, T = 2 s, all 11
+// parameters), at the same simulation budget: training time, inference time, and over several
+// injections the importance-sampling efficiency (DINGO-IS, Dax et al., PRL 130, 171403 (2023))
+// and the largest per-parameter Jensen–Shannon divergence between each network's marginals and
+// its own importance-reweighted marginals. `benchmarks/gw` runs it and adds the waveform
+// generation rate against LALSimulation.
+//
+// Usage: gw-benchmark [--simulations N] [--minutes M] [--epochs E] [--injections K]
+//                     [--proposals P] [--seed S] [--only npe|gnpe]
+// Output: figures, then one JSON object on the last line.
+
+import Dispatch
+import Flows
+import Foundation
+import GravitationalWaves
+import Inference
+import TensorCore
+
+struct Options {
+    var simulations = 100_000
+    var minutes = 50.0
+    var epochs = 300
+    var injections = 10
+    var proposals = 10_000
+    var seed: UInt64 = 1
+    var only: String? = nil
+
+    init(arguments: [String]) throws {
+        var i = 1
+        func value() throws -> String {
+            i += 1
+            guard i < arguments.count else { throw BenchmarkError("\(arguments[i - 1]) needs a value") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--simulations": simulations = try Self.number(value())
+            case "--minutes": minutes = try Self.number(value())
+            case "--epochs": epochs = try Self.number(value())
+            case "--injections": injections = try Self.number(value())
+            case "--proposals": proposals = try Self.number(value())
+            case "--seed": seed = try Self.number(value())
+            case "--only": only = try value()
+            default: throw BenchmarkError("unknown argument \(arguments[i])")
+            }
+            i += 1
+        }
+    }
+
+    static func number<T: LosslessStringConvertible>(_ text: String) throws -> T {
+        guard let v = T(text.replacingOccurrences(of: "_", with: "")) else { throw BenchmarkError("not a number: \(text)") }
+        return v
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// Wall-clock seconds of `body`.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let value = try body()
+    return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+func median(_ v: [Double]) -> Double {
+    guard !v.isEmpty else { return .nan }
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// What one network gives on one injection.
+struct InjectionResult {
+    var efficiency: Double
+    var jsMax: Double
+    var jsWorstParameter: String
+    var seconds: Double
+}
+
+setvbuf(stdout, nil, _IOLBF, 0)  // figures appear as they are made, also through a pipe
+let options = try Options(arguments: CommandLine.arguments)
+let network = try BinaryBlackHoleNetwork(.reduced)
+let prior = try network.prior()
+let periods = (0 ..< prior.dimension).map { prior.period(ofParameterAt: $0) }
+let names = BinaryBlackHoleNetwork.parameterNames
+print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
+    + "(\(network.frequencies.first!)–\(network.frequencies.last!) Hz, Δf = \(network.grid.spacing) Hz), "
+    + "\(network.outputLength) values per simulation (\(4 * network.outputLength + 8 * prior.dimension) bytes stored)")
+print("budget: \(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network, "
+    + "\(options.injections) injections × \(options.proposals) importance-sampling proposals; "
+    + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+
+var settings = TrainingSettings(batchSize: 256, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 15,
+                                maximumEpochs: options.epochs, seed: options.seed)
+settings.noise = .freshEachEpoch
+settings.maximumTrainingSeconds = options.minutes * 60
+settings.learningRateSchedule = .constant
+
+/// The flow: a neural spline flow on DINGO's embedding.
+func architecture(passthrough: Int) -> FlowArchitecture {
+    var a = FlowArchitecture.npeDefault(parameterCount: prior.dimension, observationLength: network.outputLength + passthrough)
+    a.kind = .neuralSpline
+    a.transformCount = 5
+    a.hiddenFeatures = 128
+    a.embedding = network.reducedBasisEmbedding(basisSize: 64, residualWidths: [256, 256, 128], outputFeatures: 64,
+                                                passthroughFeatures: passthrough)
+    return a
+}
+
+// The injections: prior draws, unit white noise in the whitened domain.
+var injectionRNG = RandomSource(seed: options.seed &+ 1_000)
+var injections: [(theta: [Double], x: [Double], snr: Double)] = []
+for _ in 0 ..< options.injections {
+    let theta = prior.sample(using: &injectionRNG)
+    let s = try network.signal(theta)
+    let x = s.map { $0 + injectionRNG.nextNormal() }
+    injections.append((theta, x, s.reduce(0) { $0 + $1 * $1 }.squareRoot()))
+}
+print("injections: network SNR " + injections.map { String(format: "%.1f", $0.snr) }.joined(separator: ", "))
+
+/// Efficiency and JSD of weighted proposal samples.
+func assess(samples: SampleMatrix, weighting: ImportanceSampling) throws -> (Double, Double, String) {
+    let js = try MarginalJensenShannon().divergences(samples, samples, secondWeights: weighting.normalizedWeights,
+                                                     periods: periods)
+    let worst = js.indices.max { js[$0] < js[$1] }!
+    return (weighting.sampleEfficiency, js[worst], names[worst])
+}
+
+var report: [String: Any] = [:]
+var trainSeconds: [String: Double] = [:]
+var inferenceSeconds: [String: Double] = [:]
+
+// MARK: NPE
+
+if options.only == nil || options.only == "npe" {
+    let npe = NPE(model: try network.simulationModel())
+    npe.settings = settings
+    npe.architecture = architecture(passthrough: 0)
+    let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
+    print(String(format: "NPE: %d simulations in %.1f s", npe.simulationCount, simulateSeconds))
+    let (history, seconds) = try timed { try npe.train(force: true) }
+    trainSeconds["npe"] = seconds
+    print(String(format: "NPE: trained %d epochs in %.0f s (best validation loss %.3f at epoch %d)%@",
+                 history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
+                 history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+    let posterior = try npe.posterior
+    var results: [InjectionResult] = []
+    for (k, injection) in injections.enumerated() {
+        let ((samples, logQ), sampleSeconds) = try timed { () throws -> (SampleMatrix, [Double]) in
+            let s = try posterior.sample(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
+            return (s, try posterior.logProbability(of: s, given: injection.x))
+        }
+        if ProcessInfo.processInfo.environment["GW_BENCHMARK_DEBUG"] != nil {
+            let ll = (0 ..< min(samples.rows, 5)).map { (try? network.logLikelihood(of: samples.row($0), given: injection.x)) ?? .nan }
+            let lp = (0 ..< min(samples.rows, 5)).map { (try? prior.logDensity(of: samples.row($0))) ?? .nan }
+            print("debug: logL \(ll) logπ \(lp) logq \(logQ.prefix(5)) θ₀ \(samples.row(0)) truth \(injection.theta)")
+        }
+        let weighting = try ImportanceSampling(
+            samples: samples, proposalLogDensities: logQ, logPrior: { try prior.logDensity(of: $0) },
+            logLikelihood: { try network.logLikelihood(of: $0, given: injection.x) })
+        let (efficiency, js, worst) = try assess(samples: samples, weighting: weighting)
+        results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: sampleSeconds))
+        print(String(format: "NPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), sampling %.2f s",
+                     k, injection.snr, 100 * efficiency, js, worst, sampleSeconds))
+    }
+    inferenceSeconds["npe"] = median(results.map(\.seconds))
+    report["efficiency_npe"] = median(results.map(\.efficiency))
+    report["js_max_npe"] = median(results.map(\.jsMax))
+}
+
+// MARK: GNPE
+
+if options.only == nil || options.only == "gnpe" {
+    let gnpe = try GNPEEstimator(model: try network.equivariantModel())
+    gnpe.settings = settings
+    gnpe.architecture = architecture(passthrough: gnpe.equivariance.contextProxyCount)
+    let (_, simulateSeconds) = try timed { try gnpe.appendSimulations(count: options.simulations, seed: options.seed) }
+    print(String(format: "GNPE: %d simulations in %.1f s", gnpe.simulationCount, simulateSeconds))
+    let (history, seconds) = try timed { try gnpe.train(force: true) }
+    trainSeconds["gnpe"] = seconds
+    print(String(format: "GNPE: trained %d epochs in %.0f s, initialisation network included (best validation loss %.3f at epoch %d)%@",
+                 history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
+                 history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+    let posterior = try gnpe.posterior
+    var results: [InjectionResult] = []
+    for (k, injection) in injections.enumerated() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result: GNPEImportanceSampling
+        do {
+            result = try posterior.importanceSampled(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
+        } catch SamplingError.zeroLikelihood {
+            // No proposal has t_I(θ) within the kernel of its proxies: the flow has not learnt the
+            // arrival times to ±1 ms yet (an under-trained network); efficiency 0.
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            results.append(InjectionResult(efficiency: 0, jsMax: log(2), jsWorstParameter: "all", seconds: seconds))
+            print(String(format: "GNPE injection %d (SNR %.1f): every weight is zero (no proposal's arrival times within the kernel of its proxies), %.2f s",
+                         k, injection.snr, seconds))
+            continue
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let inside = result.importanceSampling.logWeights.filter { $0 > -.infinity }.count
+        let (efficiency, js, worst) = try assess(samples: result.samples, weighting: result.importanceSampling)
+        results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: seconds))
+        print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %d of %d proposals inside the kernel, Gibbs + proposal + weights %.2f s%@",
+                     k, injection.snr, 100 * efficiency, js, worst, inside, options.proposals, seconds,
+                     result.gibbsDiagnostics.warning.map { "; " + $0 } ?? ""))
+    }
+    inferenceSeconds["gnpe"] = median(results.map(\.seconds))
+    report["efficiency_gnpe"] = median(results.map(\.efficiency))
+    report["js_max_gnpe"] = median(results.map(\.jsMax))
+}
+
+report["train_s"] = trainSeconds
+report["inference_s"] = inferenceSeconds
+report["simulations"] = options.simulations
+report["injections"] = options.injections
+report["proposals"] = options.proposals
+report["cores"] = ProcessInfo.processInfo.activeProcessorCount
+if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
+    print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))
+}
+let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+print(String(decoding: json, as: UTF8.self))
