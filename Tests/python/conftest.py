@@ -46,6 +46,11 @@ def kernel_binary() -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _prefix
+    config.addinivalue_line(
+        "markers",
+        "model_package: builds a model package made by `gnpe-kernel new-model` (compiles GNPE once into "
+        ".build/model-package-test; deselect with -m 'not model_package')",
+    )
     binary = kernel_binary()
     if not binary.is_file():
         raise pytest.UsageError(

@@ -89,8 +89,12 @@ final class SimulationRun {
     }
 
     let model: SimulationModel
+    /// The number of rows this object simulates: the whole run, or one shard's rows.
     let count: Int
     let seed: UInt64
+    /// The run index of this object's row 0 (0 for a whole run; a shard's first row): row `i`
+    /// here is simulation `firstRow + i` of the run and draws from that simulation's stream.
+    let firstRow: Int
     let identity: SimulationRunIdentity
     /// θ for every simulation of the run, `[count, parameterCount]`.
     let theta: SampleMatrix
@@ -139,21 +143,44 @@ final class SimulationRun {
     ///   - count: The number of simulations (≥ 0).
     ///   - seed: The seed of the prior draws and the simulator's random streams.
     ///   - includeNoise: Whether to apply the noise models (`false` keeps noise-free signals).
-    init(model: SimulationModel, count: Int, seed: UInt64, includeNoise: Bool = true) {
+    ///   - rows: Only these simulations of the run (a shard), or `nil` for all. For a batch
+    ///     simulator the lower bound must be a multiple of ``SimulationModel/chunkSize`` (the
+    ///     caller checks), so that the chunks' streams are the whole run's.
+    init(model: SimulationModel, count: Int, seed: UInt64, includeNoise: Bool = true, rows: Range<Int>? = nil) {
         self.model = model
-        self.count = count
         self.seed = seed
         self.includeNoise = includeNoise
         identity = SimulationRunIdentity(model: model, count: count, seed: seed, includeNoise: includeNoise)
         var rng = RandomSource(seed: seed)
-        theta = model.prior.sample(count: count, using: &rng)
+        if let rows {
+            // Every θ of the run is drawn, in the run's order (row by row, as
+            // JointPrior.sample(count:using:)), so that the generator reaches the same state
+            // for the streams' seed; only the shard's rows are kept.
+            let p = model.parameterCount
+            let distributions = model.prior.distributions
+            var kept = SampleMatrix(rows: rows.count, columns: p)
+            for i in 0..<max(count, 0) {
+                if rows.contains(i) {
+                    for j in 0..<p { kept[i - rows.lowerBound, j] = distributions[j].sample(using: &rng) }
+                } else {
+                    for j in 0..<p { _ = distributions[j].sample(using: &rng) }
+                }
+            }
+            theta = kept
+            self.count = rows.count
+            firstRow = rows.lowerBound
+        } else {
+            theta = model.prior.sample(count: count, using: &rng)
+            self.count = count
+            firstRow = 0
+        }
         base = RandomSource(seed: rng.next())
         itemSize = model.simulator.batchFunction != nil ? SimulationModel.chunkSize : 8
         interruptionRow = Self.interruptionRowForTesting
         // Reserved, not filled: the pages are touched block by block, so a run that stops early
         // (a wrong length in the first simulation) does not first write zeros over gigabytes.
         data = []
-        data.reserveCapacity(count * model.outputLength)
+        data.reserveCapacity(self.count * model.outputLength)
     }
 
     /// The number of kept simulations.
@@ -370,7 +397,7 @@ final class SimulationRun {
                 stop.store(Stop.interrupted.rawValue, ordering: .relaxed)
                 return
             }
-            var local = base.stream(rows.lowerBound / SimulationModel.chunkSize)
+            var local = base.stream((firstRow + rows.lowerBound) / SimulationModel.chunkSize)
             let thetaRows = theta.selecting(rows: Array(rows))
             if let slot { thetaRows.storage.withUnsafeBufferPointer { slot.record(row: rows.lowerBound, theta: $0) } }
             let x: SampleMatrix
@@ -416,7 +443,7 @@ final class SimulationRun {
             }
             let t = theta.row(i)
             if let slot { t.withUnsafeBufferPointer { slot.record(row: i, theta: $0) } }
-            var local = base.stream(i)
+            var local = base.stream(firstRow + i)
             let x: [Double]
             do { x = try model.uncheckedSimulation(t, using: &local, includeNoise: includeNoise) } catch {
                 status[i - blockStart] = .threw

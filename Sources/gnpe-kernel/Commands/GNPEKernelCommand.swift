@@ -8,7 +8,8 @@ struct GNPEKernelCommand: ParsableCommand {
         discussion: """
             Install the kernelspec once with `gnpe-kernel install --user`; Jupyter front ends \
             (JupyterLab, Notebook, jupyter console, nbclient) then start the kernel with \
-            `gnpe-kernel run --connection-file <file>`.
+            `gnpe-kernel run --connection-file <file>`. `gnpe-kernel new-model NAME` creates a \
+            Swift package for a model whose `simulate` executable runs simulations in shards.
             """,
-        subcommands: [InstallCommand.self, RunCommand.self])
+        subcommands: [InstallCommand.self, RunCommand.self, NewModelCommand.self])
 }
