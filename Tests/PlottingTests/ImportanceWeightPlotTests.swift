@@ -58,15 +58,7 @@ import Testing
     }
 
     @Test func badWeightsAreRefusedByIndex() {
-        func message(_ build: () throws -> ImportanceWeightPlot) -> String {
-            do {
-                _ = try build()
-                return ""
-            } catch {
-                #expect(error is PlottingError)
-                return "\(error)"
-            }
-        }
+        let message: (() throws -> ImportanceWeightPlot) -> String = plottingErrorMessage
         #expect(message { try ImportanceWeightPlot(sets: []) }.contains("at least one set"))
         #expect(message { try ImportanceWeightPlot(logWeights: []) }.contains("no weights"))
         #expect(message { try ImportanceWeightPlot(logWeights: [0, .nan]) }.contains("log weight 1"))

@@ -46,15 +46,7 @@ import Testing
     }
 
     @Test func mismatchedShapesAreRefusedByName() {
-        func message(_ build: () throws -> DataPlot) -> String {
-            do {
-                _ = try build()
-                return ""
-            } catch {
-                #expect(error is PlottingError)
-                return "\(error)"
-            }
-        }
+        let message: (() throws -> DataPlot) -> String = plottingErrorMessage
         let t = [0.0, 1, 2]
         let ok = [[1.0, 2, 3]]
         #expect(message { try DataPlot(x: t, observed: ok, predictions: [[[1, 2]]], channelNames: ["H1"]) }

@@ -169,15 +169,7 @@ func fisherSkySamples(count: Int, alpha: Double, delta: Double, kappa: Double, s
     }
 
     @Test func badInputIsRefusedWithItsIndex() {
-        func message(_ build: () throws -> SkyMap) -> String {
-            do {
-                _ = try build()
-                return ""
-            } catch {
-                #expect(error is PlottingError)
-                return "\(error)"
-            }
-        }
+        let message: (() throws -> SkyMap) -> String = plottingErrorMessage
         #expect(message { try SkyMap(sets: []) }.contains("at least one sample set"))
         #expect(message { try SkyMap(rightAscension: [], declination: []) }.contains("no samples"))
         #expect(message { try SkyMap(rightAscension: [1, 2], declination: [0]) }.contains("2 right ascensions but 1 declinations"))
