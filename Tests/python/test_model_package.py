@@ -8,7 +8,8 @@ Then:
 - its own tests pass, and `simulate` in 3 shards equals `simulate` in one, bit for bit, and
   `train --from` loads them (through `appendSimulations(from:)`);
 - `scripts/ray-simulate` runs 8 shards as tasks of a local Ray cluster; the shards' θ and x equal
-  a single-process run bit for bit, and an NPE trained on them gives the same posterior samples
+  a single-process run bit for bit, and an NPE trained on them — by the package's `train`
+  executable and in the kernel, after `%install` of the package — gives the same posterior samples
   as one trained on `appendSimulations(count:seed:)` with the same seed. Skipped where `ray` is
   not importable. Prints the launcher's throughput with 1 and 2 Ray CPUs.
 
@@ -26,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PACKAGE_ROOT, kernel_binary
+from conftest import PACKAGE_ROOT, REAL_KERNEL, kernel_binary
+from helpers import run_cell, running_kernel, stream_text
 
 pytestmark = pytest.mark.model_package
 
@@ -137,3 +139,29 @@ def test_ray_launcher_shards_equal_a_single_process_run(package: Path, tmp_path:
     run([executable("train"), "--count", str(count), "--seed", str(seed), "--epochs", "2", "--samples-out", str(in_process)])
     a, b = np.load(from_shards), np.load(in_process)
     assert a.shape == (200, 3) and a.tobytes() == b.tobytes()
+    # The same in the kernel: %install the package mid-session, load the 8 shards, train, and get
+    # exactly the estimator a single-process simulation with the same seed gives.
+    with running_kernel(REAL_KERNEL, startup_timeout=120) as (_, kc):
+        reply, outputs = run_cell(kc, "let before = 41", timeout=120)
+        assert reply["status"] == "ok", outputs
+        reply, outputs = run_cell(kc, f"%install '.package(path: \"{package}\")' {NAME}", timeout=1800)
+        assert reply["status"] == "ok", outputs
+        code = f"""
+import Foundation
+import {NAME}
+let shardModel = try {NAME}Model.model()
+let fromShards = NPE(model: shardModel), inProcess = NPE(model: shardModel)
+for estimator in [fromShards, inProcess] {{ estimator.settings.maximumEpochs = 2 }}
+_ = try fromShards.appendSimulations(from: URL(fileURLWithPath: "{tmp_path / 'ray-2'}"))
+_ = try inProcess.appendSimulations(count: {count}, seed: {seed})
+_ = try fromShards.train(force: true)
+_ = try inProcess.train(force: true)
+let observation = inProcess.data.row(0)
+let a = try fromShards.posterior.sample(count: 100, given: observation, seed: 1)
+let b = try inProcess.posterior.sample(count: 100, given: observation, seed: 1)
+print("kernel:", fromShards.simulationCount, fromShards.parameters == inProcess.parameters,
+      fromShards.float32Data == inProcess.float32Data, a == b, before + 1)
+"""
+        reply, outputs = run_cell(kc, code, timeout=1200)
+        assert reply["status"] == "ok", outputs
+        assert stream_text(outputs).strip() == f"kernel: {count} true true true 42"
