@@ -137,6 +137,34 @@ struct LocationModelConditional: GibbsConditional {
         #expect(result.diagnostics.acceptanceRate > 0.35 && result.diagnostics.acceptanceRate < 0.65)
     }
 
+    /// A periodic parameter drawn a period outside its prior's interval is the same point: the
+    /// sampler wraps it onto the interval instead of redrawing it (every draw here is 2π + 0.02,
+    /// which rejection alone would refuse forever).
+    @Test func periodicDrawsAreWrappedNotRejected() throws {
+        struct BeyondThePeriod: GibbsConditional {
+            func sampleParameters(standardizedData: SampleMatrix, proxies: SampleMatrix, using rng: inout RandomSource) throws
+                -> SampleMatrix
+            {
+                var out = SampleMatrix(rows: proxies.rows, columns: 2)
+                for i in 0 ..< proxies.rows { (out[i, 0], out[i, 1]) = (proxies[i, 0], 2 * Double.pi + 0.02) }
+                return out
+            }
+        }
+        let model = try SimulationModel {
+            Parameter("mu", Uniform(-5, 5))
+            Parameter("phase", Uniform(0, 2 * .pi), periodic: true)
+            Simulator(outputLength: 4) { θ, _ in [θ[0], θ[0], cos(θ[1]), sin(θ[1])] }
+            NoiseModel.gaussian(sigma: 0.1)
+            Equivariance(pose: ["mu"], group: ValueTranslation(), kernel: .uniform(width: 0.2))
+        }
+        var rng = RandomSource(seed: 5)
+        let result = try GibbsSampler(iterations: 3).sample(
+            observation: [0.5, 0.5, 1, 0], equivariance: model.equivariances[0], conditional: BeyondThePeriod(),
+            initialPoses: try GibbsSampler.initialPoses(fixed: [0.5], count: 50), prior: model.prior, using: &rng)
+        #expect(result.diagnostics.acceptanceRate == 1)
+        #expect(result.samples.column(1).allSatisfy { abs($0 - 0.02) < 1e-12 })
+    }
+
     @Test func badRequestsThrowClearErrors() throws {
         let simulationModel = try Self.model.model()
         let eq = simulationModel.equivariances[0]

@@ -80,12 +80,11 @@ public final class GNPEPosterior {
     ///   - count: The number of samples (= chains).
     ///   - observation: x: `[outputLength]`.
     ///   - seed: The seed (same seed, same samples).
-    /// - Returns: `[count, parameterCount]`, columns in ``parameterNames`` order, periodic
-    ///   parameters wrapped onto their prior's interval (``JointPrior/wrappingPeriodicParameters(of:)``;
-    ///   ``sampleWithDiagnostics(count:given:seed:progress:)`` returns the chains' unwrapped state).
+    /// - Returns: `[count, parameterCount]`, columns in ``parameterNames`` order (periodic
+    ///   parameters on their prior's interval: the Gibbs sampler wraps them).
     /// - Throws: See ``sampleWithDiagnostics(count:given:seed:progress:)``.
     public func sample(count: Int, given observation: [Double], seed: UInt64) throws -> SampleMatrix {
-        try prior.wrappingPeriodicParameters(of: sampleWithDiagnostics(count: count, given: observation, seed: seed).samples)
+        try sampleWithDiagnostics(count: count, given: observation, seed: seed).samples
     }
 
     /// Draws `count` samples using a caller's random source.
@@ -96,7 +95,7 @@ public final class GNPEPosterior {
     /// - Returns: `[count, parameterCount]`.
     /// - Throws: See ``sampleWithDiagnostics(count:given:seed:progress:)``.
     public func sample(count: Int, given observation: [Double], using rng: inout RandomSource) throws -> SampleMatrix {
-        try prior.wrappingPeriodicParameters(of: sampleWithDiagnostics(count: count, given: observation, seed: rng.next()).samples)
+        try sampleWithDiagnostics(count: count, given: observation, seed: rng.next()).samples
     }
 
     /// Draws samples and returns them with the last proxies and the Gibbs diagnostics.

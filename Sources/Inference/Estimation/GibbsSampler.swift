@@ -17,7 +17,8 @@ import TensorCore
 /// successive poses strongly correlated (slow mixing); a wide one leaves the flow more work.
 ///
 /// Draws outside the prior's support (when a prior is given) are redrawn, as the exact
-/// conditional has no mass there; a chain that finds no draw inside after ``maximumRedraws``
+/// conditional has no mass there — after periodic parameters are wrapped onto their prior's
+/// interval (a phase drawn at 2π + 0.02 is the point 0.02, not a draw outside the prior); a chain that finds no draw inside after ``maximumRedraws``
 /// rounds keeps its previous θ. Per-iteration drift of the proxies is returned as
 /// ``GibbsDiagnostics``. The user's interrupt is polled every iteration.
 ///
@@ -111,6 +112,12 @@ public struct GibbsSampler: Sendable {
             return priorPeriods[j]
         }
         let periodicPoses = periods.map { $0 != nil }
+        // Periodic parameters of each draw onto the prior's interval (a draw of the wrong width
+        // is left for the conditional's own check).
+        func wrapped(_ draw: SampleMatrix) -> SampleMatrix {
+            guard let prior, let w = try? prior.wrappingPeriodicParameters(of: draw) else { return draw }
+            return w
+        }
         var poses = initialPoses
         var theta: SampleMatrix? = nil
         var proxies = SampleMatrix(rows: chains, columns: d)
@@ -138,7 +145,7 @@ public struct GibbsSampler: Sendable {
                 let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
                     equivariance.standardising(observation, proxy: proxies.row(i))
                 }
-                var next = try conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng)
+                var next = try wrapped(conditional.sampleParameters(standardizedData: standardized, proxies: proxies, using: &rng))
                 drawn += chains
                 if let prior {
                     var pending = (0 ..< chains).filter { !prior.contains(next.row($0)) }
@@ -147,9 +154,9 @@ public struct GibbsSampler: Sendable {
                     while !pending.isEmpty && round < maximumRedraws {
                         round += 1
                         try Interruption.checkpoint("Gibbs sampling, iteration \(iteration), redrawing outside the prior")
-                        let redraw = try conditional.sampleParameters(
+                        let redraw = try wrapped(conditional.sampleParameters(
                             standardizedData: standardized.selecting(rows: pending), proxies: proxies.selecting(rows: pending),
-                            using: &rng)
+                            using: &rng))
                         drawn += pending.count
                         var still: [Int] = []
                         for (k, i) in pending.enumerated() {
