@@ -153,11 +153,6 @@ if options.only == nil || options.only == "npe" {
             let s = try posterior.sample(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
             return (s, try posterior.logProbability(of: s, given: injection.x))
         }
-        if ProcessInfo.processInfo.environment["GW_BENCHMARK_DEBUG"] != nil {
-            let ll = (0 ..< min(samples.rows, 5)).map { (try? network.logLikelihood(of: samples.row($0), given: injection.x)) ?? .nan }
-            let lp = (0 ..< min(samples.rows, 5)).map { (try? prior.logDensity(of: samples.row($0))) ?? .nan }
-            print("debug: logL \(ll) logπ \(lp) logq \(logQ.prefix(5)) θ₀ \(samples.row(0)) truth \(injection.theta)")
-        }
         let weighting = try ImportanceSampling(
             samples: samples, proposalLogDensities: logQ, logPrior: { try prior.logDensity(of: $0) },
             logLikelihood: { try network.logLikelihood(of: $0, given: injection.x) })

@@ -63,10 +63,12 @@ public protocol PoseGroup: Sendable {
     /// since a moved parameter may leave its prior's interval.
     var movesOtherParameters: Bool { get }
 
-    /// Whether elements compose by adding their coordinates, g·h = g + h (default false; the
-    /// built-in translation and rotation groups are recognised by type). Return true for such a
-    /// group (e.g. per-detector time shifts): GNPE then takes the Jacobians of its changes of
-    /// variables as exactly 1 instead of estimating them by finite differences.
+    /// Whether elements compose by adding their coordinates, g·h = g + h (default false; true
+    /// for ``TimeTranslation`` and ``ValueTranslation``). Return true for such a group (e.g.
+    /// per-detector time shifts): GNPE then takes the Jacobians of its changes of variables as
+    /// exactly 1 instead of estimating them by finite differences, and accepts the group for an
+    /// exact common translation (``Equivariance/ExactPart/commonTranslation(moving:)``) without
+    /// probing it.
     var composesByAddition: Bool { get }
 
     /// Checks the group's own declaration (e.g. a non-empty time grid).

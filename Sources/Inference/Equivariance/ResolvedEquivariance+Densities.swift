@@ -55,11 +55,9 @@ extension ResolvedEquivariance {
         return Self.logAbsoluteDeterminant(at: pose(of: theta)) { group.transformingPose($0, by: inverse) }
     }
 
-    /// Whether the group composes by adding coordinates (the built-in groups, and any group whose
-    /// ``PoseGroup/composesByAddition`` is true), so that both Jacobians above are exactly 1.
-    var hasAdditiveCoordinates: Bool {
-        group.composesByAddition || group is TimeTranslation || group is ValueTranslation || group is PlaneRotation
-    }
+    /// Whether the group composes by adding coordinates (``PoseGroup/composesByAddition``, or
+    /// ``PlaneRotation``, additive modulo 2π), so that both Jacobians above are exactly 1.
+    var hasAdditiveCoordinates: Bool { group.composesByAddition || group is PlaneRotation }
 
     /// log |det J| of `f` at `v` by finite differences (central where the two one-sided
     /// differences agree, else the smaller one-sided one, so a wrap-around such as an angle's

@@ -78,6 +78,8 @@ public struct TimeTranslation: PoseGroup {
     public var identity: [Double] { Array(repeating: 0, count: channels) }
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { zip(g, h).map { $0 + $1 } }
     public func inverse(of g: [Double]) -> [Double] { g.map { -$0 } }
+    /// True: shifts compose by adding.
+    public var composesByAddition: Bool { true }
 
     /// With ``Interpolation/wholeSamples``, `element` rounded to whole multiples of the grid
     /// step; otherwise `element` unchanged.

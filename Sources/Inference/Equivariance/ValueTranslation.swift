@@ -13,6 +13,8 @@ public struct ValueTranslation: PoseGroup {
     public var identity: [Double] { Array(repeating: 0, count: dimension) }
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { zip(g, h).map { $0 + $1 } }
     public func inverse(of g: [Double]) -> [Double] { g.map { -$0 } }
+    /// True: translations compose by adding.
+    public var composesByAddition: Bool { true }
 
     public func transformingData(_ x: [Double], by g: [Double]) -> [Double] {
         let block = x.count / dimension

@@ -113,7 +113,7 @@ public struct SimulationModel: Sendable {
         }
         try e.kernel.validate()
         try e.group.validate(outputLength: outputLength)
-        if moved != nil, !Self.composesByAddition(e.group) {
+        if moved != nil, !(e.group.composesByAddition || Self.probedAsAdditive(e.group)) {
             throw ModelError.invalidGroup(
                 "exactPart \(e.exactPart) needs a group that composes by adding coordinates (a translation such as TimeTranslation or ValueTranslation); \(type(of: e.group)) does not")
         }
@@ -124,9 +124,10 @@ public struct SimulationModel: Sendable {
         return resolved
     }
 
-    /// Whether `group` composes by adding coordinates, with −g as inverse and 0 as identity
-    /// (probed at elements large enough that a wrapped angle would show).
-    private static func composesByAddition(_ group: any PoseGroup) -> Bool {
+    /// Whether a group that does not declare ``PoseGroup/composesByAddition`` still composes by
+    /// adding coordinates, with −g as inverse and 0 as identity (probed at elements large enough
+    /// that a wrapped angle would show).
+    private static func probedAsAdditive(_ group: any PoseGroup) -> Bool {
         let d = group.dimension
         let g = (0 ..< d).map { 2.5 + 0.37 * Double($0) }, h = (0 ..< d).map { 1.75 - 0.61 * Double($0) }
         let sum = group.composing(g, h), inverse = group.inverse(of: g), identity = group.identity
