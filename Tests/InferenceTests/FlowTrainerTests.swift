@@ -104,6 +104,35 @@ import TensorCore
         }
     }
 
+    @Test func cosineScheduleAnnealsOverTheTimeLimitWhenItComesFirst() throws {
+        let data = Self.conditionalGaussian(count: 400, seed: 4)
+        var settings = TrainingSettings(batchSize: 50, learningRate: 5e-3, maximumEpochs: 500,
+                                        learningRateSchedule: .cosine(minimumFraction: 0.1))
+        var rates = [Double]()
+        func run() throws {
+            rates = []
+            _ = try FlowTrainer(settings: settings).train(
+                try Self.smallFlow(), exampleCount: 400,
+                examples: { rows, _, _ in (data.theta.gatheringRows(rows), data.x.gatheringRows(rows)) },
+                progress: { rates.append($0.learningRate) })
+        }
+        // Without a time limit, one epoch of 500 barely moves the rate.
+        settings.maximumEpochs = 500
+        settings.stopAfterEpochsWithoutImprovement = 1
+        try run()
+        #expect(rates[0] > 0.99 * 5e-3)
+        // With a limit already past, the schedule is at its end: the minimum rate.
+        settings.maximumTrainingSeconds = 1e-6
+        try run()
+        #expect(rates.count == 1)
+        #expect(abs(rates[0] - 5e-4) < 1e-9)
+        // The state itself: the later of step and time progress wins.
+        let state = ScheduleState(.cosine(minimumFraction: 0), initial: 1, maximumEpochs: 10, stepsPerEpoch: 10)
+        #expect(abs(state.learningRate(atStep: 0, elapsedFraction: 0.5) - 0.5) < 1e-6)
+        #expect(abs(state.learningRate(atStep: 50, elapsedFraction: 0.1) - 0.5) < 1e-6)
+        #expect(state.learningRate(atStep: 0, elapsedFraction: nil) == 1)
+    }
+
     @Test func reportsProgressEveryEpoch() throws {
         let data = Self.conditionalGaussian(count: 200, seed: 4)
         var reports = [EpochReport]()

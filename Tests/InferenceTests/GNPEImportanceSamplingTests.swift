@@ -188,6 +188,34 @@ import TensorCore
         #expect(throws: SamplingError.self) { _ = try twice.exactLogLikelihood(given: [.nan]) }
     }
 
+    /// A declared `Likelihood` is what `exactLogLikelihood` returns — also for a stochastic
+    /// simulator, which without it is refused; a throwing likelihood gives −∞; two are refused.
+    @Test func declaredLikelihoodIsTheModelsExactLikelihood() throws {
+        let declared = try SimulationModel {
+            Parameter("m", Normal(0, 1))
+            Simulator(outputLength: 1) { θ, rng in [θ[0] + 0.5 * rng.nextNormal()] }   // the noise inside
+            Likelihood { θ, x in
+                guard θ[0] < 10 else { throw ModelError.invalidOutputLength(0) }
+                return -0.5 * ((x[0] - θ[0]) / 0.5) * ((x[0] - θ[0]) / 0.5) - Foundation.log(0.5 * (2 * Double.pi).squareRoot())
+            }
+        }
+        #expect(declared.likelihood != nil)
+        let logLikelihood = try declared.exactLogLikelihood(given: [1])
+        let expected = -0.5 * 4 - Foundation.log(0.5 * (2 * Double.pi).squareRoot())  // (1 − 0)/0.5 = 2
+        #expect(abs(logLikelihood([0]) - expected) < 1e-12)
+        #expect(logLikelihood([11]) == -.infinity)
+        #expect(logLikelihood([0, 1]).isNaN)
+        #expect(throws: SamplingError.self) { _ = try declared.exactLogLikelihood(given: [.nan]) }
+        #expect(throws: ModelError.likelihoodCount(2)) {
+            _ = try SimulationModel {
+                Parameter("m", Normal(0, 1))
+                Simulator(outputLength: 1) { θ, _ in [θ[0]] }
+                Likelihood { _, _ in 0 }
+                Likelihood { _, _ in 0 }
+            }
+        }
+    }
+
     // MARK: GNPE-IS on the location model
 
     /// The importance-sampled GNPE gives the analytic log evidence within 4 standard errors (+0.005

@@ -8,6 +8,16 @@
 //
 // Usage: gw-benchmark [--simulations N] [--minutes M] [--epochs E] [--injections K]
 //                     [--proposals P] [--seed S] [--only npe|gnpe]
+//                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
+//                     [--phase marginalized|inferred]
+//   --phase: marginalized (default) trains both networks on the 10 parameters other than the
+//            coalescence phase (PhaseMarginalizedNetwork: the simulator draws φ afresh), weighs
+//            against the phase-marginal likelihood and puts φ back from its exact conditional
+//            (bilby's phase marginalisation, DINGO-IS's phase reconstruction); inferred: the
+//            networks learn all 11
+//   --kernel: GNPE's κ per detector, seconds (default uniform:0.002, DINGO's ±1 ms)
+//   --schedule: the learning rate over the run (default cosine to 1 % of 1e-3, over the time
+//               limit when it comes before the epoch limit, as DINGO anneals over its run)
 // Output: figures, then one JSON object on the last line.
 
 import Dispatch
@@ -25,6 +35,9 @@ struct Options {
     var proposals = 10_000
     var seed: UInt64 = 1
     var only: String? = nil
+    var kernel = BlurKernel.uniform(width: 0.002)
+    var schedule = TrainingSchedule.cosine(minimumFraction: 0.01)
+    var marginalizePhase = true
 
     init(arguments: [String]) throws {
         var i = 1
@@ -42,6 +55,28 @@ struct Options {
             case "--proposals": proposals = try Self.number(value())
             case "--seed": seed = try Self.number(value())
             case "--only": only = try value()
+            case "--kernel":
+                let parts = try value().split(separator: ":").map(String.init)
+                guard parts.count == 2, let number = Double(parts[1]), number > 0 else {
+                    throw BenchmarkError("--kernel takes uniform:WIDTH or gaussian:SIGMA (seconds)")
+                }
+                switch parts[0] {
+                case "uniform": kernel = .uniform(width: number)
+                case "gaussian": kernel = .gaussian(sigma: number)
+                default: throw BenchmarkError("--kernel takes uniform:WIDTH or gaussian:SIGMA (seconds)")
+                }
+            case "--phase":
+                switch try value() {
+                case "marginalized": marginalizePhase = true
+                case "inferred": marginalizePhase = false
+                case let other: throw BenchmarkError("--phase takes marginalized or inferred, not \(other)")
+                }
+            case "--schedule":
+                switch try value() {
+                case "cosine": schedule = .cosine(minimumFraction: 0.01)
+                case "constant": schedule = .constant
+                case let other: throw BenchmarkError("--schedule takes cosine or constant, not \(other)")
+                }
             default: throw BenchmarkError("unknown argument \(arguments[i])")
             }
             i += 1
@@ -83,7 +118,18 @@ struct InjectionResult {
 setvbuf(stdout, nil, _IOLBF, 0)  // figures appear as they are made, also through a pipe
 let options = try Options(arguments: CommandLine.arguments)
 let network = try BinaryBlackHoleNetwork(.reduced)
+let marginalized = try PhaseMarginalizedNetwork(network)
 let prior = try network.prior()
+/// The networks' prior: without the phase when it is marginalised.
+let networkPrior = options.marginalizePhase ? try marginalized.prior() : prior
+/// log p(x | θ) for the networks' θ.
+func likelihood(_ x: [Double]) -> ([Double]) throws -> Double {
+    options.marginalizePhase ? { try marginalized.logLikelihood(of: $0, given: x) } : { try network.logLikelihood(of: $0, given: x) }
+}
+/// The 11-parameter samples: the phase put back from its exact conditional when marginalised.
+func fullSamples(_ samples: SampleMatrix, _ x: [Double], seed: UInt64) throws -> SampleMatrix {
+    options.marginalizePhase ? try marginalized.reconstructingPhase(of: samples, given: x, seed: seed) : samples
+}
 let periods = (0 ..< prior.dimension).map { prior.period(ofParameterAt: $0) }
 let names = BinaryBlackHoleNetwork.parameterNames
 print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
@@ -91,17 +137,18 @@ print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
     + "\(network.outputLength) values per simulation (\(4 * network.outputLength + 8 * prior.dimension) bytes stored)")
 print("budget: \(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network, "
     + "\(options.injections) injections × \(options.proposals) importance-sampling proposals; "
-    + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+    + "\(ProcessInfo.processInfo.activeProcessorCount) cores; learning rate \(options.schedule); GNPE kernel \(options.kernel); "
+    + (options.marginalizePhase ? "phase marginalised (networks on 10 parameters, φ reconstructed)" : "phase inferred by the networks"))
 
 var settings = TrainingSettings(batchSize: 256, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 15,
                                 maximumEpochs: options.epochs, seed: options.seed)
 settings.noise = .freshEachEpoch
 settings.maximumTrainingSeconds = options.minutes * 60
-settings.learningRateSchedule = .constant
+settings.learningRateSchedule = options.schedule
 
 /// The flow: a neural spline flow on DINGO's embedding.
 func architecture(passthrough: Int) -> FlowArchitecture {
-    var a = FlowArchitecture.npeDefault(parameterCount: prior.dimension, observationLength: network.outputLength + passthrough)
+    var a = FlowArchitecture.npeDefault(parameterCount: networkPrior.dimension, observationLength: network.outputLength + passthrough)
     a.kind = .neuralSpline
     a.transformCount = 5
     a.hiddenFeatures = 128
@@ -136,7 +183,7 @@ var inferenceSeconds: [String: Double] = [:]
 // MARK: NPE
 
 if options.only == nil || options.only == "npe" {
-    let npe = NPE(model: try network.simulationModel())
+    let npe = NPE(model: options.marginalizePhase ? try marginalized.simulationModel() : try network.simulationModel())
     npe.settings = settings
     npe.architecture = architecture(passthrough: 0)
     let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
@@ -154,9 +201,10 @@ if options.only == nil || options.only == "npe" {
             return (s, try posterior.logProbability(of: s, given: injection.x))
         }
         let weighting = try ImportanceSampling(
-            samples: samples, proposalLogDensities: logQ, logPrior: { try prior.logDensity(of: $0) },
-            logLikelihood: { try network.logLikelihood(of: $0, given: injection.x) })
-        let (efficiency, js, worst) = try assess(samples: samples, weighting: weighting)
+            samples: samples, proposalLogDensities: logQ, logPrior: { try networkPrior.logDensity(of: $0) },
+            logLikelihood: likelihood(injection.x))
+        let (efficiency, js, worst) = try assess(samples: try fullSamples(samples, injection.x, seed: options.seed &+ 77),
+                                                 weighting: weighting)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: sampleSeconds))
         print(String(format: "NPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), sampling %.2f s",
                      k, injection.snr, 100 * efficiency, js, worst, sampleSeconds))
@@ -169,7 +217,8 @@ if options.only == nil || options.only == "npe" {
 // MARK: GNPE
 
 if options.only == nil || options.only == "gnpe" {
-    let gnpe = try GNPEEstimator(model: try network.equivariantModel())
+    let gnpe = try GNPEEstimator(model: options.marginalizePhase ? try marginalized.equivariantModel(kernel: options.kernel)
+                                                                 : try network.equivariantModel(kernel: options.kernel))
     gnpe.settings = settings
     gnpe.architecture = architecture(passthrough: gnpe.equivariance.contextProxyCount)
     let (_, simulateSeconds) = try timed { try gnpe.appendSimulations(count: options.simulations, seed: options.seed) }
@@ -185,7 +234,8 @@ if options.only == nil || options.only == "gnpe" {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: GNPEImportanceSampling
         do {
-            result = try posterior.importanceSampled(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
+            result = try posterior.importanceSampled(count: options.proposals, given: injection.x,
+                                                     logLikelihood: likelihood(injection.x), seed: options.seed &+ UInt64(k))
         } catch SamplingError.zeroLikelihood {
             // No proposal has t_I(θ) within the kernel of its proxies: the flow has not learnt the
             // arrival times to ±1 ms yet (an under-trained network); efficiency 0.
@@ -197,7 +247,8 @@ if options.only == nil || options.only == "gnpe" {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let inside = result.importanceSampling.logWeights.filter { $0 > -.infinity }.count
-        let (efficiency, js, worst) = try assess(samples: result.samples, weighting: result.importanceSampling)
+        let (efficiency, js, worst) = try assess(samples: try fullSamples(result.samples, injection.x, seed: options.seed &+ 77),
+                                                 weighting: result.importanceSampling)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: seconds))
         print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %d of %d proposals inside the kernel, Gibbs + proposal + weights %.2f s%@",
                      k, injection.snr, 100 * efficiency, js, worst, inside, options.proposals, seconds,
@@ -214,6 +265,9 @@ report["simulations"] = options.simulations
 report["injections"] = options.injections
 report["proposals"] = options.proposals
 report["cores"] = ProcessInfo.processInfo.activeProcessorCount
+report["kernel"] = options.kernel.description
+report["schedule"] = "\(options.schedule)"
+report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
     print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))
 }

@@ -43,12 +43,21 @@ extension BinaryBlackHoleNetwork {
                 "θ has \(thetas.columns) columns; the network has \(parameterCount) parameters")
         }
         try checkObservation(observation)
+        return try evaluatingRows(of: thetas) { theta, _ in try residualLogLikelihood(theta, observation) }
+    }
+
+    /// `body(θ_i, i)` for every row of a batch, on all cores in chunks of 64 rows (the result
+    /// does not depend on the thread count).
+    /// - Returns: `[thetas.rows]`.
+    /// - Throws: The error of the lowest failing row (an ``GravitationalWaveError/invalidParameter(_:)``
+    ///   message prefixed with the row).
+    func evaluatingRows(of thetas: SampleMatrix, _ body: @Sendable ([Double], Int) throws -> Double) throws -> [Double] {
         let rows = thetas.rows
         let chunk = 64
         let results = BatchResults<Double>(count: rows)
         DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { c in
             for i in (c * chunk)..<min(rows, (c + 1) * chunk) {
-                results.set(i, Result { try residualLogLikelihood(thetas.row(i), observation) })
+                results.set(i, Result { try body(thetas.row(i), i) })
             }
         }
         return try results.values.enumerated().map { i, result in

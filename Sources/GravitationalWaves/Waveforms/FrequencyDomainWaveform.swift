@@ -36,4 +36,14 @@ public protocol FrequencyDomainWaveform: Sendable {
     /// - Throws: ``GravitationalWaveError/invalidParameter(_:)`` for a grid or binary the model
     ///   does not cover.
     func polarizations(of binary: AlignedSpinBinary, on grid: FrequencyGrid) throws -> Polarizations
+
+    /// Whether φ_ref enters h̃₊ and h̃× only through the common factor e^{2iφ_ref} (a model of the
+    /// dominant (2, 2) mode alone, as TaylorF2 and IMRPhenomD): then the likelihood's phase
+    /// dependence is analytic and ``PhaseMarginalizedNetwork`` can integrate it out exactly.
+    var phaseEntersAsCommonFactor: Bool { get }
+}
+
+extension FrequencyDomainWaveform {
+    /// `false`: a model with higher modes (or one that does not say) is not phase-marginalised.
+    public var phaseEntersAsCommonFactor: Bool { false }
 }

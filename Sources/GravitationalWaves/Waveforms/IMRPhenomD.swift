@@ -29,6 +29,8 @@ import Spectral
 public struct IMRPhenomD: FrequencyDomainWaveform {
     /// "IMRPhenomD".
     public var name: String { "IMRPhenomD" }
+    /// `true`: the (2, 2) mode only, so φ_ref is the common factor e^{2iφ_ref} of both polarisations.
+    public var phaseEntersAsCommonFactor: Bool { true }
 
     /// Mf = 0.2, the frequency (times M) at and above which the model is zero.
     public static let cutoffFrequency = 0.2

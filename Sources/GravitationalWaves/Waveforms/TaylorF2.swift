@@ -22,6 +22,8 @@ import Spectral
 public struct TaylorF2: FrequencyDomainWaveform {
     /// "TaylorF2".
     public var name: String { "TaylorF2" }
+    /// `true`: the (2, 2) mode only, so φ_ref is the common factor e^{2iφ_ref} of both polarisations.
+    public var phaseEntersAsCommonFactor: Bool { true }
 
     /// Creates the model.
     public init() {}

@@ -8,6 +8,8 @@ public enum ModelDeclaration: Sendable {
     case noise(NoiseModel)
     /// A group equivariance.
     case equivariance(Equivariance)
+    /// The model's exact likelihood, when it is not the simulator plus Gaussian noise.
+    case likelihood(Likelihood)
 }
 
 /// A value that contributes declarations to a ``SimulationModel``.
@@ -40,6 +42,8 @@ public enum ModelBuilder {
     public static func buildExpression(_ noise: NoiseModel) -> [ModelDeclaration] { [.noise(noise)] }
     /// An equivariance.
     public static func buildExpression(_ equivariance: Equivariance) -> [ModelDeclaration] { [.equivariance(equivariance)] }
+    /// The model's exact likelihood.
+    public static func buildExpression(_ likelihood: Likelihood) -> [ModelDeclaration] { [.likelihood(likelihood)] }
     /// Any other component.
     public static func buildExpression<C: ModelComponent>(_ component: C) -> [ModelDeclaration] { component.declarations }
     /// A list of declarations built elsewhere.

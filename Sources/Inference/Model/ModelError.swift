@@ -11,6 +11,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidPrior(parameter: String, reason: String)
     /// The model declares no simulator, or more than one.
     case simulatorCount(Int)
+    /// The model declares more than one ``Likelihood``.
+    case likelihoodCount(Int)
     /// The simulator's declared output length is not positive.
     case invalidOutputLength(Int)
     /// Two noise models share a name, or a noise model is invalid.
@@ -53,6 +55,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .invalidPrior(parameter, reason): return "prior of parameter '\(parameter)': \(reason)"
         case let .simulatorCount(n):
             return n == 0 ? "the model declares no Simulator" : "the model declares \(n) Simulators; declare exactly one"
+        case let .likelihoodCount(n): return "the model declares \(n) Likelihoods; declare at most one"
         case let .invalidOutputLength(n): return "Simulator(outputLength: \(n)): the output length must be positive"
         case let .invalidNoiseModel(name, reason): return "noise model '\(name)': \(reason)"
         case let .unknownPoseParameter(name, known):

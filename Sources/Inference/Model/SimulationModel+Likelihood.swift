@@ -2,15 +2,17 @@ import RealModule
 import TensorCore
 
 extension SimulationModel {
-    /// The exact log-likelihood log p(x | θ) when the model is a deterministic simulator plus white
-    /// Gaussian noise: with s(θ) the simulator's output and σ² the sum of the declared Gaussian
-    /// noise variances (independent noises add),
+    /// The exact log-likelihood log p(x | θ): the model's declared ``Likelihood`` if it has one;
+    /// otherwise, when the model is a deterministic simulator plus white Gaussian noise, with s(θ)
+    /// the simulator's output and σ² the sum of the declared Gaussian noise variances
+    /// (independent noises add),
     ///
     ///     log p(x | θ) = −Σ_k (x_k − s_k(θ))²/(2σ²) − n·log(σ√(2π)).
     ///
     /// The simulator's determinism cannot be read from its closure, so it is checked: it is run
     /// at the prior's mean (or a prior draw) with two different random sources and must give the
-    /// same output. A simulator that throws at some θ gives log p = −∞ there (no data can arise).
+    /// same output. A simulator (or declared likelihood) that throws at some θ gives log p = −∞
+    /// there (no data can arise).
     ///
     /// ```swift
     /// let logLikelihood = try model.exactLogLikelihood(given: x)
@@ -19,8 +21,9 @@ extension SimulationModel {
     /// - Parameter observation: x, `[outputLength]`, finite.
     /// - Returns: A thread-safe closure θ ↦ log p(x | θ) (NaN for θ of the wrong length).
     /// - Throws: ``SamplingError/invalidInput(_:)`` for an observation of the wrong length or with
-    ///   NaN or ±∞; ``SamplingError/noLikelihood(_:)`` if a noise model is not Gaussian, none is
-    ///   declared, or the simulator gives different outputs for different random sources.
+    ///   NaN or ±∞; ``SamplingError/noLikelihood(_:)`` if no likelihood is declared and a noise
+    ///   model is not Gaussian, none is declared, or the simulator gives different outputs for
+    ///   different random sources.
     public func exactLogLikelihood(given observation: [Double]) throws -> ([Double]) -> Double {
         let n = simulator.outputLength
         guard observation.count == n else {
@@ -28,6 +31,13 @@ extension SimulationModel {
         }
         if let i = InputValidation.firstNonFinite(in: observation) {
             throw SamplingError.invalidInput("observation value \(observation[i]) at index \(i) is not finite")
+        }
+        if let likelihood {
+            let function = likelihood.function, parameterCount = prior.dimension
+            return { theta in
+                guard theta.count == parameterCount else { return .nan }
+                return (try? function(theta, observation)) ?? -.infinity
+            }
         }
         guard !noiseModels.isEmpty else {
             throw SamplingError.noLikelihood("the model declares no noise model, so its likelihood is not known")
@@ -45,7 +55,7 @@ extension SimulationModel {
         var first = RandomSource(seed: 1), second = RandomSource(seed: 2)
         if let a = try? simulator.function(theta, &first), let b = try? simulator.function(theta, &second), a != b {
             throw SamplingError.noLikelihood(
-                "the simulator's output at θ = \(theta) depends on its random source, so Gaussian noise alone does not give the likelihood")
+                "the simulator's output at θ = \(theta) depends on its random source, so Gaussian noise alone does not give the likelihood; declare the model's Likelihood, or pass one")
         }
         let function = simulator.function, parameterCount = prior.dimension
         let normalization = Double(n) * 0.5 * Double.log(2 * Double.pi * variance)

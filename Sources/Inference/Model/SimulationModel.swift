@@ -23,11 +23,13 @@ public struct SimulationModel: Sendable {
     public let noiseModels: [NoiseModel]
     /// The equivariances, with their pose positions resolved.
     public let equivariances: [ResolvedEquivariance]
+    /// The declared exact likelihood, if any (``exactLogLikelihood(given:)`` uses it).
+    public let likelihood: Likelihood?
 
     /// Builds and checks a model.
     /// - Parameter content: The declarations.
     /// - Throws: ``ModelError`` naming the first invalid declaration: no or duplicate parameters,
-    ///   an invalid prior, not exactly one simulator, a non-positive output length, duplicate noise
+    ///   an invalid prior, not exactly one simulator, more than one likelihood, a non-positive output length, duplicate noise
     ///   names, an unknown or reused pose parameter, a pose whose size differs from the group's
     ///   dimension, an invalid group or kernel; for a computed pose (``ComputedPose``) also
     ///   invalid names, an unknown parameter in ``Equivariance/ExactPart/commonTranslation(moving:)``
@@ -44,14 +46,18 @@ public struct SimulationModel: Sendable {
         var simulators: [Simulator] = []
         var noises: [NoiseModel] = []
         var equivs: [Equivariance] = []
+        var likelihoods: [Likelihood] = []
         for d in declarations {
             switch d {
             case let .parameter(p): parameters.append(p)
             case let .simulator(s): simulators.append(s)
             case let .noise(n): noises.append(n)
             case let .equivariance(e): equivs.append(e)
+            case let .likelihood(l): likelihoods.append(l)
             }
         }
+        guard likelihoods.count <= 1 else { throw ModelError.likelihoodCount(likelihoods.count) }
+        likelihood = likelihoods.first
         prior = try JointPrior(parameters: parameters)
         guard simulators.count == 1 else { throw ModelError.simulatorCount(simulators.count) }
         simulator = simulators[0]

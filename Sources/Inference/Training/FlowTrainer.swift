@@ -138,7 +138,8 @@ public struct FlowTrainer: Sendable {
                     step += 1
                     guard loss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch) }
                     if let clip { parameters.clipGradientNorm(to: clip) }
-                    optimizer.learningRate = schedule.learningRate(atStep: step - 1)
+                    optimizer.learningRate = schedule.learningRate(
+                        atStep: step - 1, elapsedFraction: settings.maximumTrainingSeconds.map { elapsed() / $0 })
                     optimizer.step()
                     lossSum += Double(loss) * Double(batchRows.count)
                 }

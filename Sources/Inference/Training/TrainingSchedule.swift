@@ -18,7 +18,11 @@ public enum TrainingSchedule: Codable, Sendable, Equatable {
     /// patience so the lower rates get used.
     case reduceOnPlateau(factor: Double = 0.5, patience: Int = 5, minimumFraction: Double = 0.01)
     /// The rate follows half a cosine from the initial rate down to `minimumFraction` × the
-    /// initial rate over ``TrainingSettings/maximumEpochs`` (stepped per batch).
+    /// initial rate over ``TrainingSettings/maximumEpochs`` (stepped per batch) — or, when
+    /// ``TrainingSettings/maximumTrainingSeconds`` is set, over whichever of the two budgets
+    /// runs out first, so that a time-limited run still ends at the low rate (DINGO anneals over
+    /// its whole run). Progress by time makes the rates depend on the machine's speed, as the
+    /// time limit's stopping epoch already does.
     case cosine(minimumFraction: Double = 0)
 
     /// Checks the schedule's numbers.
@@ -69,8 +73,16 @@ struct ScheduleState {
     }
 
     /// The learning rate for optimiser step `step` (0-based, counted over the whole run).
-    func learningRate(atStep step: Int) -> Float {
-        if let cosine { return cosine.learningRate(at: step) }
+    /// - Parameters:
+    ///   - step: The step.
+    ///   - elapsedFraction: The fraction of the time limit used so far, if the run has one: a
+    ///     cosine schedule follows the larger of the step and time fractions.
+    func learningRate(atStep step: Int, elapsedFraction: Double? = nil) -> Float {
+        if let cosine {
+            guard let elapsedFraction, elapsedFraction.isFinite else { return cosine.learningRate(at: step) }
+            let byTime = Double(cosine.totalSteps) * min(max(elapsedFraction, 0), 1)
+            return cosine.learningRate(at: max(step, Int(byTime.rounded(.down))))
+        }
         return plateau?.learningRate ?? initial
     }
 
