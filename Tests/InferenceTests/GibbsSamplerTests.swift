@@ -165,6 +165,35 @@ struct LocationModelConditional: GibbsConditional {
         #expect(result.samples.column(1).allSatisfy { abs($0 - 0.02) < 1e-12 })
     }
 
+    /// A chain whose first draws all fall outside the prior has no earlier θ to keep: it takes an
+    /// accepted chain's draw, so no sample is outside the prior (chains started at 4.5 here always
+    /// draw μ = 10, outside Uniform(−5, 5)).
+    @Test func chainsStuckAtTheirFirstDrawTakeAnAcceptedOne() throws {
+        struct OutsideFromFar: GibbsConditional {
+            func sampleParameters(standardizedData: SampleMatrix, proxies: SampleMatrix, using rng: inout RandomSource) throws
+                -> SampleMatrix
+            {
+                var out = SampleMatrix(rows: proxies.rows, columns: 1)
+                for i in 0 ..< proxies.rows { out[i, 0] = proxies[i, 0] > 4 ? 10 : proxies[i, 0] + 0.01 * rng.nextNormal() }
+                return out
+            }
+        }
+        let model = try SimulationModel {
+            Parameter("mu", Uniform(-5, 5))
+            Simulator(outputLength: 2) { θ, _ in [θ[0], θ[0]] }
+            NoiseModel.gaussian(sigma: 0.1)
+            Equivariance(pose: ["mu"], group: ValueTranslation(), kernel: .uniform(width: 0.2))
+        }
+        var starts = SampleMatrix(rows: 50, columns: 1)
+        for i in 0 ..< 5 { starts[i, 0] = 4.5 }
+        var rng = RandomSource(seed: 8)
+        let result = try GibbsSampler(iterations: 1, maximumRedraws: 3).sample(
+            observation: [0, 0], equivariance: model.equivariances[0], conditional: OutsideFromFar(),
+            initialPoses: starts, prior: model.prior, using: &rng)
+        #expect(result.samples.column(0).allSatisfy { abs($0) < 1 })
+        #expect(result.diagnostics.acceptanceRate < 1)
+    }
+
     @Test func badRequestsThrowClearErrors() throws {
         let simulationModel = try Self.model.model()
         let eq = simulationModel.equivariances[0]

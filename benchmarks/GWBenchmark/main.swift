@@ -15,7 +15,7 @@
 //            against the phase-marginal likelihood and puts φ back from its exact conditional
 //            (bilby's phase marginalisation, DINGO-IS's phase reconstruction); inferred: the
 //            networks learn all 11
-//   --kernel: GNPE's κ per detector, seconds (default uniform:0.002, DINGO's ±1 ms)
+//   --kernel: GNPE's κ per detector, seconds (default gaussian:0.001; uniform:0.002 is DINGO's ±1 ms)
 //   --schedule: the learning rate over the run (default cosine to 1 % of 1e-3, over the time
 //               limit when it comes before the epoch limit, as DINGO anneals over its run)
 // Output: figures, then one JSON object on the last line.
@@ -29,13 +29,13 @@ import TensorCore
 
 struct Options {
     var simulations = 100_000
-    var minutes = 50.0
+    var minutes = 25.0
     var epochs = 300
     var injections = 10
     var proposals = 10_000
     var seed: UInt64 = 1
     var only: String? = nil
-    var kernel = BlurKernel.uniform(width: 0.002)
+    var kernel = BlurKernel.gaussian(sigma: 0.001)
     var schedule = TrainingSchedule.cosine(minimumFraction: 0.01)
     var marginalizePhase = true
 
