@@ -58,5 +58,8 @@ import TensorCore
         #expect(throws: ModelError.self) { try VonMises(mean: 0, concentration: -1).validate(parameter: "phase") }
         #expect(throws: Never.self) { try VonMises(mean: 0, concentration: 0).validate(parameter: "phase") }
         #expect(VonMises(mean: 0, concentration: 1).logDensity(of: 4) == -.infinity)
+        var rng = RandomSource(seed: 1)
+        #expect(VonMises(mean: 0, concentration: .nan).sample(using: &rng).isNaN)   // no endless rejection loop
+        #expect(VonMises(mean: .infinity, concentration: 1).sample(using: &rng).isNaN)
     }
 }

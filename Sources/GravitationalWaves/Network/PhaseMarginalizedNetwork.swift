@@ -11,9 +11,8 @@ import TensorCore
 /// **Why.** For a waveform of the (2, 2) mode alone (``FrequencyDomainWaveform/phaseEntersAsCommonFactor``),
 /// φ enters the whitened signal as the common factor e^{2iφ}: s(θ) = s₀ e^{2iφ} with s₀ the signal
 /// at φ = 0. The posterior in φ is then bimodal (φ and φ + π give the same data) and folded with
-/// ψ (ψ + π/2 flips the sign, as φ + π/2 does) — a shape a normalizing flow learns slowly, and the
-/// largest loss of importance-sampling efficiency at small training budgets. Its conditional,
-/// though, is known exactly: with complex whitened data X_k and z = Σ_k conj(X_k) s₀,k,
+/// ψ (ψ + π/2 flips the sign, as φ + π/2 does) — a shape a normalizing flow learns slowly. Its
+/// conditional, though, is known exactly: with complex whitened data X_k and z = Σ_k conj(X_k) s₀,k,
 ///
 ///     log p(x | θ) = −½(‖X‖² + ‖s₀‖²) − (N/2) log 2π + |z| cos(2φ + arg z),
 ///

@@ -34,9 +34,12 @@ public struct VonMises: Distribution, Equatable {
 
     /// Draws one value in [μ − π, μ + π] by the rejection method of Best & Fisher (Applied
     /// Statistics 28, 152 (1979)): a wrapped-Cauchy envelope, accepting more than 65 % of
-    /// proposals for every κ.
+    /// proposals for every κ. NaN for a μ or κ that is not finite; a negative κ draws uniformly.
     public func sample(using rng: inout RandomSource) -> Double {
         let kappa = concentration
+        // An invalid instance (validate(parameter:) refuses it) gives NaN rather than a rejection
+        // loop that never accepts.
+        guard kappa.isFinite, meanDirection.isFinite else { return .nan }
         guard kappa > 1e-8 else { return meanDirection + Double.pi * (2 * rng.nextUniform() - 1) }
         if kappa > 1e6 {
             // The envelope loses its precision; the normal limit is exact to O(1/κ).
