@@ -122,10 +122,6 @@ let marginalized = try PhaseMarginalizedNetwork(network)
 let prior = try network.prior()
 /// The networks' prior: without the phase when it is marginalised.
 let networkPrior = options.marginalizePhase ? try marginalized.prior() : prior
-/// log p(x | θ) for the networks' θ.
-func likelihood(_ x: [Double]) -> ([Double]) throws -> Double {
-    options.marginalizePhase ? { try marginalized.logLikelihood(of: $0, given: x) } : { try network.logLikelihood(of: $0, given: x) }
-}
 /// The 11-parameter samples: the phase put back from its exact conditional when marginalised.
 func fullSamples(_ samples: SampleMatrix, _ x: [Double], seed: UInt64) throws -> SampleMatrix {
     options.marginalizePhase ? try marginalized.reconstructingPhase(of: samples, given: x, seed: seed) : samples
@@ -183,7 +179,8 @@ var inferenceSeconds: [String: Double] = [:]
 // MARK: NPE
 
 if options.only == nil || options.only == "npe" {
-    let npe = NPE(model: options.marginalizePhase ? try marginalized.simulationModel() : try network.simulationModel())
+    let npeModel = options.marginalizePhase ? try marginalized.simulationModel() : try network.simulationModel()
+    let npe = NPE(model: npeModel)
     npe.settings = settings
     npe.architecture = architecture(passthrough: 0)
     let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
@@ -202,7 +199,7 @@ if options.only == nil || options.only == "npe" {
         }
         let weighting = try ImportanceSampling(
             samples: samples, proposalLogDensities: logQ, logPrior: { try networkPrior.logDensity(of: $0) },
-            logLikelihood: likelihood(injection.x))
+            logLikelihood: try npeModel.exactLogLikelihood(given: injection.x))
         let (efficiency, js, worst) = try assess(samples: try fullSamples(samples, injection.x, seed: options.seed &+ 77),
                                                  weighting: weighting)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: sampleSeconds))
@@ -234,8 +231,8 @@ if options.only == nil || options.only == "gnpe" {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: GNPEImportanceSampling
         do {
-            result = try posterior.importanceSampled(count: options.proposals, given: injection.x,
-                                                     logLikelihood: likelihood(injection.x), seed: options.seed &+ UInt64(k))
+            // The model's likelihood: the phase-marginal one it declares, or the network's Gaussian one.
+            result = try posterior.importanceSampled(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
         } catch SamplingError.zeroLikelihood {
             // No proposal has t_I(θ) within the kernel of its proxies: the flow has not learnt the
             // arrival times to ±1 ms yet (an under-trained network); efficiency 0.

@@ -11,10 +11,13 @@ extension BinaryBlackHoleNetwork {
     /// - Returns: The model.
     /// - Throws: ``ModelError`` for an invalid kernel.
     public func equivariantModel(kernel: BlurKernel = .uniform(width: 0.002)) throws -> SimulationModel {
-        try SimulationModel(declarations: declarations + [
-            .equivariance(Equivariance(pose: arrivalTimePose, group: timeTranslations, kernel: kernel,
-                                       exactPart: .commonTranslation(moving: "geocent_time")))
-        ])
+        try SimulationModel(declarations: declarations + [.equivariance(arrivalTimeEquivariance(pose: arrivalTimePose, kernel: kernel))])
+    }
+
+    /// The equivariance of per-detector arrival times for a pose computed from some θ layout:
+    /// ``timeTranslations``, κ per detector, the common shift exact (it moves geocent_time).
+    func arrivalTimeEquivariance(pose: ComputedPose, kernel: BlurKernel) -> Equivariance {
+        Equivariance(pose: pose, group: timeTranslations, kernel: kernel, exactPart: .commonTranslation(moving: "geocent_time"))
     }
 
     /// DINGO's embedding for this network's data (Dax et al., PRL 127, 241103 (2021)): per

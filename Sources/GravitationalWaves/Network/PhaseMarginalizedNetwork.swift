@@ -114,8 +114,7 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     /// - Throws: ``ModelError`` for an invalid kernel.
     public func equivariantModel(kernel: BlurKernel = .uniform(width: 0.002)) throws -> SimulationModel {
         try SimulationModel(declarations: declarations + [
-            .equivariance(Equivariance(pose: arrivalTimePose, group: network.timeTranslations, kernel: kernel,
-                                       exactPart: .commonTranslation(moving: "geocent_time")))
+            .equivariance(network.arrivalTimeEquivariance(pose: arrivalTimePose, kernel: kernel))
         ])
     }
 
@@ -140,8 +139,7 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     ///   outside the waveform's domain.
     public func logLikelihood(of theta: [Double], given observation: [Double]) throws -> Double {
         try network.checkObservation(observation)
-        let terms = try phaseTerms(theta, observation)
-        return terms.constant + VonMises.logBesselI0(terms.concentration)
+        return try marginalLogLikelihood(theta, observation)
     }
 
     /// ``logLikelihood(of:given:)`` for every row of a batch, on all cores.
@@ -156,10 +154,7 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
                 "θ has \(thetas.columns) columns; the phase-marginalised network has \(Self.parameterNames.count) parameters")
         }
         try network.checkObservation(observation)
-        return try network.evaluatingRows(of: thetas) { theta, _ in
-            let terms = try phaseTerms(theta, observation)
-            return terms.constant + VonMises.logBesselI0(terms.concentration)
-        }
+        return try network.evaluatingRows(of: thetas) { theta, _ in try marginalLogLikelihood(theta, observation) }
     }
 
     /// The exact conditional of the phase: the law of 2φ (mod 2π) given x and the other
@@ -211,6 +206,12 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
         var full = SampleMatrix(rows: samples.rows, columns: network.parameterCount)
         for i in 0 ..< samples.rows { full.setRow(i, to: try fullParameters(samples.row(i), phase: phases[i])) }
         return full
+    }
+
+    /// log p(x | θ without φ) for a checked observation.
+    private func marginalLogLikelihood(_ theta: [Double], _ observation: [Double]) throws -> Double {
+        let terms = try phaseTerms(theta, observation)
+        return terms.constant + VonMises.logBesselI0(terms.concentration)
     }
 
     /// The φ-independent part of log p(x | θ, φ) and the von Mises parameters of 2φ, from one

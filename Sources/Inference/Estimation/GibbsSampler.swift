@@ -18,9 +18,10 @@ import TensorCore
 ///
 /// Draws outside the prior's support (when a prior is given) are redrawn, as the exact
 /// conditional has no mass there — after periodic parameters are wrapped onto their prior's
-/// interval (a phase drawn at 2π + 0.02 is the point 0.02, not a draw outside the prior); a chain that finds no draw inside after ``maximumRedraws``
-/// rounds keeps its previous θ (at the first iteration, where it has none, it takes the draw of a
-/// randomly chosen chain that found one, so no sample lies outside the prior). Per-iteration drift of the proxies is returned as
+/// interval (a phase drawn at 2π + 0.02 is the point 0.02, not a draw outside the prior). A chain
+/// that finds no draw inside after ``maximumRedraws`` rounds keeps its previous θ; at the first
+/// iteration, where it has none, it takes the draw of a randomly chosen chain that found one, so
+/// no sample lies outside the prior. Per-iteration drift of the proxies is returned as
 /// ``GibbsDiagnostics``. The user's interrupt is polled every iteration.
 ///
 /// ```swift
@@ -177,12 +178,11 @@ public struct GibbsSampler: Sendable {
                         for i in pending { next.setRow(i, to: theta.row(i)) }  // stuck chains stay put
                     } else if !pending.isEmpty {
                         // A chain stuck at its first draw has no earlier state inside the prior:
-                        // it takes the draw of a chain that found one (the low-acceptance check
-                        // above guarantees there is one).
-                        let inside = Set(0 ..< chains).subtracting(pending).sorted()
-                        if !inside.isEmpty {
-                            for i in pending { next.setRow(i, to: next.row(inside[Int(rng.next() % UInt64(inside.count))])) }
-                        }
+                        // it takes the draw of a chain that found one (the acceptance check above
+                        // leaves at least one).
+                        let stuck = Set(pending)
+                        let inside = (0 ..< chains).filter { !stuck.contains($0) }
+                        for i in pending { next.setRow(i, to: next.row(inside[Int(rng.next() % UInt64(inside.count))])) }
                     }
                 } else {
                     accepted += chains
