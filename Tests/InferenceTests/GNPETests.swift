@@ -75,6 +75,28 @@ import TensorCore
         #expect(throws: GNPEError.self) { try GNPEEstimator.load(from: url, model: Self.locationModel(exact: false)) }
     }
 
+    /// The initialisation network trains with its own settings when given (here fewer epochs),
+    /// the GNPE flow with ``GNPEEstimator/settings``; a saved estimator keeps both.
+    @Test func initialisationNetworkTrainsWithItsOwnSettings() throws {
+        let gnpe = try GNPEEstimator(model: Self.locationModel(exact: true))
+        gnpe.architecture = FlowArchitecture(kind: .maskedAutoregressive, parameterFeatures: 2,
+                                             embedding: .identity(features: 10), transformCount: 2, hiddenFeatures: 16)
+        gnpe.settings = TrainingSettings(batchSize: 100, learningRate: 2e-3, stopAfterEpochsWithoutImprovement: 100,
+                                         maximumEpochs: 6, seed: 4)
+        gnpe.initialNetworkSettings = gnpe.settings
+        gnpe.initialNetworkSettings?.maximumEpochs = 2
+        try gnpe.appendSimulations(count: 600, seed: 1)
+        try gnpe.train(force: true)
+        #expect(gnpe.history?.epochCount == 6)
+        #expect(gnpe.initialNetworkHistory?.epochCount == 2)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gnpe-initial-\(UUID().uuidString).gnpe")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try gnpe.save(to: url)
+        let loaded = try GNPEEstimator.load(from: url, model: Self.locationModel(exact: true))
+        #expect(loaded.initialNetworkSettings == gnpe.initialNetworkSettings)
+        #expect(loaded.settings == gnpe.settings)
+    }
+
     @Test func badDeclarationsAndRequestsThrowClearErrors() throws {
         let plain = try SimulationModel {
             Parameter("mu", Normal(0, 1))

@@ -5,9 +5,11 @@
 //       run it under `/usr/bin/time -v` for the peak RSS.
 //   scale-benchmark noise <count> <length>   time of one epoch's batch data: gathering the stored
 //       rows, and adding fresh Gaussian noise to stored signals (settings.noise = .freshEachEpoch).
-//   scale-benchmark throughput [--threads N] [--steps N]   training throughput (samples/s) of a
-//       flow on 1,300-long inputs with DINGO's reduced-basis embedding and with the default MLP
-//       embedding, batch 256.
+//   scale-benchmark throughput [--threads N] [--parts N] [--steps N]   training throughput
+//       (samples/s) of a flow on 1,300-long inputs with DINGO's reduced-basis embedding and with
+//       the default MLP embedding, batch 256: N BLAS threads on one batch (--threads), or the
+//       batch cut into N parts on N threads with one BLAS thread each (--parts; the trainer's
+//       data parallelism, TrainingSettings.threadCount).
 //
 // The last line is one JSON object with the figures.
 
@@ -61,8 +63,8 @@ func noise(count: Int, length: Int) throws {
     print("{\"gather_s\": \(figures["fixed"] ?? 0), \"fresh_noise_s\": \(figures["freshEachEpoch"] ?? 0)}")
 }
 
-func throughput(threads: Int, steps: Int) throws {
-    BLAS.setThreadCount(threads)
+func throughput(threads: Int, parts: Int, steps: Int) throws {
+    BLAS.setThreadCount(parts > 1 ? 1 : threads)
     let n = 4096, m = 1300, d = 11, batch = 256
     var rng = RandomSource(seed: 7)
     let theta = Tensor(randomUniform: [n, d], low: -1, high: 1, using: &rng)
@@ -90,12 +92,15 @@ func throughput(threads: Int, steps: Int) throws {
             print("\(name): SVD initialisation from 2,000 signals: \(String(format: "%.2f", Date().timeIntervalSince(svdStart))) s")
         }
         let optimizer = Adam(parameters: flow.parameters, learningRate: 5e-4)
+        let parallel = DataParallelGradients(flow: flow, parts: parts)
         var order = Array(0 ..< n)
         func step(_ k: Int) throws {
             if k % (n / batch) == 0 { order.shuffle(using: &rng) }
             let rows = Array(order[(k % (n / batch)) * batch ..< (k % (n / batch) + 1) * batch])
             flow.parameters.zeroGradients()
-            _ = try flow.lossAndGradients(of: theta.gatheringRows(rows), given: x.gatheringRows(rows))
+            let random = RandomSource(seed: UInt64(k))
+            _ = try parallel?.lossAndGradients(of: theta.gatheringRows(rows), given: x.gatheringRows(rows), random: random)
+                ?? flow.lossAndGradients(of: theta.gatheringRows(rows), given: x.gatheringRows(rows), random: random)
             optimizer.step()
         }
         try step(0)   // warm-up
@@ -104,7 +109,7 @@ func throughput(threads: Int, steps: Int) throws {
         let seconds = Date().timeIntervalSince(start)
         let rate = Double(steps * batch) / seconds
         let parameterCount = flow.parameters.reduce(0) { $0 + $1.value.count }
-        print("\(name): \(String(format: "%.0f", rate)) samples/s (batch \(batch), \(threads) BLAS threads, \(parameterCount) weights)")
+        print("\(name): \(String(format: "%.0f", rate)) samples/s (batch \(batch), \(parts > 1 ? "\(parts) parts on as many threads" : "\(threads) BLAS threads"), \(parameterCount) weights)")
         results[name] = rate
     }
     print("{\"mlp_samples_per_s\": \(Int(results["mlp"] ?? 0)), \"reduced_basis_samples_per_s\": \(Int(results["reduced_basis"] ?? 0))}")
@@ -114,9 +119,9 @@ do {
     switch arguments.dropFirst().first {
     case "append": try append(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 200_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
     case "noise": try noise(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 100_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
-    case "throughput": try throughput(threads: option("--threads", 2), steps: option("--steps", 40))
+    case "throughput": try throughput(threads: option("--threads", 2), parts: option("--parts", 1), steps: option("--steps", 40))
     default:
-        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | noise <count> <length> | throughput [--threads N] [--steps N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | noise <count> <length> | throughput [--threads N] [--parts N] [--steps N]\n".utf8))
         exit(2)
     }
 } catch {

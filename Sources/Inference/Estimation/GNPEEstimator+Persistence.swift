@@ -9,6 +9,8 @@ extension GNPEEstimator {
         var architecture: FlowArchitecture
         var initialNetworkArchitecture: FlowArchitecture?
         var settings: TrainingSettings
+        /// Written only when set (files from before it have none: the same as `settings`).
+        var initialNetworkSettings: TrainingSettings?
         var iterations: Int
         var equivariance: StoredEquivariance
     }
@@ -85,8 +87,8 @@ extension GNPEEstimator {
         try archive.store(prior.storedComponents, as: "prior")
         try archive.store(Configuration(
             observationLength: observationLength, architecture: architecture,
-            initialNetworkArchitecture: initialNetworkArchitecture, settings: settings, iterations: iterations,
-            equivariance: StoredEquivariance(equivariance, prior: model.prior)), as: "configuration")
+            initialNetworkArchitecture: initialNetworkArchitecture, settings: settings,
+            initialNetworkSettings: initialNetworkSettings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)), as: "configuration")
         if let history { try archive.store(history, as: "history") }
         try archive.store(flow, as: "flow")
         if let initialNetwork { try archive.store(initialNetwork, as: "initialNetwork") }
@@ -155,6 +157,7 @@ extension GNPEEstimator {
         architecture = configuration.architecture
         initialNetworkArchitecture = configuration.initialNetworkArchitecture
         settings = configuration.settings
+        initialNetworkSettings = configuration.initialNetworkSettings
         iterations = configuration.iterations
         self.flow = flow
         history = archive.contains("history") ? try archive.decode(TrainingHistory.self, from: "history") : nil

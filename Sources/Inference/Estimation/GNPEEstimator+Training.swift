@@ -128,6 +128,7 @@ extension GNPEEstimator {
         var initialNetworkArchitecture: FlowArchitecture?
         var trainsInitialNetwork: Bool
         var settings: TrainingSettings
+        var initialNetworkSettings: TrainingSettings?
         var iterations: Int
         var equivariance: StoredEquivariance
     }
@@ -149,7 +150,8 @@ extension GNPEEstimator {
             configuration: KeptConfiguration(
                 prior: prior.storedComponents, observationLength: observationLength, architecture: architecture,
                 initialNetworkArchitecture: initialNetworkArchitecture, trainsInitialNetwork: trainsInitialNetwork,
-                settings: settings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)),
+                settings: settings, initialNetworkSettings: initialNetworkSettings, iterations: iterations,
+                equivariance: StoredEquivariance(equivariance, prior: model.prior)),
             parameters: parameters, data: simulations.dataValues, observationLength: observationLength)
         if !force, SessionStore.restoresTrainedEstimators, let keptID,
            let (archive, file) = KeptEstimator.find(id: keptID, fileExtension: Self.archiveKind),
@@ -198,9 +200,10 @@ extension GNPEEstimator {
             let network = try ConditionalFlow(architecture: initialNetworkFlowArchitecture())
             let poseTensor = Tensor(shape: [poses.rows, poses.columns], scalars: poses.floatStorage)
             let m = model.outputLength, prepareInitial = reducedBasisPreparation(standardised: false)
+            let initialSettings = initialNetworkSettings ?? settings
             do {
-                initialResult = try FlowTrainer(settings: settings).train(network, exampleCount: simulationCount) { rows, _, rng in
-                    let x = try store.trainingData(rows: rows, noise: settings.noise, seed: settings.seed, using: &rng)
+                initialResult = try FlowTrainer(settings: initialSettings).train(network, exampleCount: simulationCount) { rows, _, rng in
+                    let x = try store.trainingData(rows: rows, noise: settings.noise, seed: initialSettings.seed, using: &rng)
                     return (poseTensor.gatheringRows(rows), Tensor(shape: [rows.count, m], scalars: x))
                 } progress: { report in initialNetworkProgress?(report) } prepare: { try prepareInitial($0, $1) }
             } catch let error as InterruptedError {

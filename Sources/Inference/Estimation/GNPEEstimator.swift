@@ -65,8 +65,20 @@ public final class GNPEEstimator: PosteriorEstimator {
     /// for ``architecture`` with the pose dimension and the same embedding kind resized to the
     /// data (see ``initialNetworkFlowArchitecture()``).
     public var initialNetworkArchitecture: FlowArchitecture?
-    /// Training settings for both networks (sbi's defaults).
+    /// Training settings for both networks (sbi's defaults), unless ``initialNetworkSettings``
+    /// are set.
     public var settings = TrainingSettings()
+    /// The initialisation network's own training settings, or `nil` (default) for ``settings``
+    /// (their `noise` is ignored: the stored simulations follow ``settings``).
+    /// The initialisation network only has to place the poses within a few kernel widths for the
+    /// Gibbs chains to start, so it can take a fraction of the GNPE flow's budget:
+    ///
+    /// ```swift
+    /// gnpe.settings.maximumTrainingSeconds = 40 * 60
+    /// gnpe.initialNetworkSettings = gnpe.settings
+    /// gnpe.initialNetworkSettings?.maximumTrainingSeconds = 10 * 60
+    /// ```
+    public var initialNetworkSettings: TrainingSettings?
     /// Whether training also trains the initialisation network (default `true`; without it,
     /// sample with ``Initialization/prior`` or a user's estimate).
     public var trainsInitialNetwork = true

@@ -1,5 +1,6 @@
 import Dispatch
 import Flows
+import Foundation
 import TensorCore
 
 /// Trains a ``ConditionalFlow`` by maximum likelihood on (θ, x) pairs, as sbi's `SNPE.train`:
@@ -104,6 +105,14 @@ public struct FlowTrainer: Sendable {
         var bestLoss = Double.infinity
         var bestWeights: [Tensor]? = nil
         var step = 0
+        let threads = settings.threadCount ?? ProcessInfo.processInfo.activeProcessorCount
+        /// Built after the first epoch's z-scoring and `prepare`, so that the replicas copy them.
+        var parallel: DataParallelGradients? = nil
+        // Parts on several threads each call BLAS: one BLAS thread each instead of BLAS's own
+        // threads competing for the same cores; restored when training ends.
+        let blasThreads = BLAS.threadCount
+        if threads > 1 { BLAS.setThreadCount(1) }
+        defer { if threads > 1 { BLAS.setThreadCount(blasThreads) } }
 
         func restoreBest() {
             if let bestWeights { try? flow.setWeights(bestWeights) }
@@ -123,6 +132,7 @@ public struct FlowTrainer: Sendable {
                     }
                     try flow.checkSupport(validation.parameters)
                     try prepare?(flow, training)
+                    parallel = DataParallelGradients(flow: flow, parts: threads)
                 }
 
                 // One pass over the training examples in a fresh random order.
@@ -134,7 +144,8 @@ public struct FlowTrainer: Sendable {
                     let theta = training.parameters.gatheringRows(batchRows)
                     let context = flow.observationFeatures == 0 ? training.context : training.context.gatheringRows(batchRows)
                     parameters.zeroGradients()
-                    let loss = try flow.lossAndGradients(of: theta, given: context, random: stepRoot.stream(step))
+                    let loss = try parallel?.lossAndGradients(of: theta, given: context, random: stepRoot.stream(step))
+                        ?? flow.lossAndGradients(of: theta, given: context, random: stepRoot.stream(step))
                     step += 1
                     guard loss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch) }
                     if let clip { parameters.clipGradientNorm(to: clip) }
@@ -144,7 +155,9 @@ public struct FlowTrainer: Sendable {
                     lossSum += Double(loss) * Double(batchRows.count)
                 }
                 let trainingLoss = lossSum / Double(trainingCount)
-                let validationLoss = Double(try flow.loss(of: validation.parameters, given: validation.context))
+                let validationLoss = Double(
+                    try parallel?.loss(of: validation.parameters, given: validation.context)
+                        ?? flow.loss(of: validation.parameters, given: validation.context))
 
                 schedule.record(validationLoss: validationLoss)
                 history.trainingLoss.append(trainingLoss)

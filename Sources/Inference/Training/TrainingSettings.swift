@@ -38,6 +38,15 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// ``TrainingHistory/warnings`` ("train for at most an hour"). A learning-rate schedule still
     /// runs over ``maximumEpochs``.
     public var maximumTrainingSeconds: Double? = nil
+    /// The number of threads a gradient step runs on, or `nil` (default) for one per core: each
+    /// batch is cut into that many parts (of at least 16 rows), whose gradients are computed at
+    /// once on copies of the flow and averaged (data parallelism; see `DataParallelGradients`),
+    /// and the validation loss is evaluated the same way. 1 trains on the calling thread with
+    /// the BLAS threads instead. A run is reproducible for a given thread count; another count
+    /// gives a statistically equivalent network, not a bit-identical one (batch-norm statistics
+    /// are per part, sums run in another order). It is not saved with the settings, and a
+    /// custom embedding network, which cannot be copied, trains on one thread.
+    public var threadCount: Int? = nil
 
     /// Creates training settings; every argument defaults to sbi's value.
     /// - Parameters:
@@ -124,6 +133,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if maximumEpochs < 1 { throw TrainingError.invalidSettings("maximumEpochs must be ≥ 1, got \(maximumEpochs)") }
         if !(weightDecay >= 0) || !weightDecay.isFinite {
             throw TrainingError.invalidSettings("weightDecay must be a non-negative number, got \(weightDecay)")
+        }
+        if let threads = threadCount, threads < 1 {
+            throw TrainingError.invalidSettings("threadCount must be ≥ 1 (or nil for one per core), got \(threads)")
         }
         if let limit = maximumTrainingSeconds, !(limit > 0) || limit.isNaN {
             throw TrainingError.invalidSettings("maximumTrainingSeconds must be a positive number of seconds, got \(limit)")
