@@ -82,6 +82,32 @@ import TensorCore
 @Suite struct ChunkingTests {
     /// Chunked density evaluation and sampling (beyond 32,768 rows) agree with the unchunked
     /// computation.
+    /// Batches beyond ``ConditionalFlow/parallelRows`` are inverted in parts on all cores: every
+    /// row equals the same row inverted in a small batch alone, with per-row and shared contexts.
+    @Test(arguments: flowCases)
+    func partsOnAllCoresEqualRowsAlone(_ c: FlowCase) throws {
+        let flow = try c.makeFlow(features: 2, seed: 8)
+        let n = 2 * ConditionalFlow.parallelRows + 37   // three parts, the last one short
+        let z = randomTensor([n, 2], seed: 5), x = randomTensor([n, 2], seed: 6)
+        let shared = Tensor(shape: [1, 2], scalars: [0.3, -0.4])
+        let whole = try flow.inverse(z, given: x), wholeShared = try flow.inverse(z, given: shared)
+        #expect(whole.shape == [n, 2] && wholeShared.shape == [n, 2])
+        for rows in [0..<5, ConditionalFlow.parallelRows - 2..<ConditionalFlow.parallelRows + 3, n - 6..<n] {
+            let alone = try flow.inverse(z.slicingRows(rows), given: x.slicingRows(rows))
+            let aloneShared = try flow.inverse(z.slicingRows(rows), given: shared)
+            #expect(zip(whole.slicingRows(rows).scalars, alone.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) },
+                    "rows \(rows), per-row context")
+            #expect(zip(wholeShared.slicingRows(rows).scalars, aloneShared.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) },
+                    "rows \(rows), shared context")
+        }
+        // Sampling with one observation per row goes through the same parts.
+        var r1 = RandomSource(seed: 2), r2 = RandomSource(seed: 2)
+        let samples = try flow.sample(given: x, using: &r1)
+        let base = Tensor(randomNormal: [n, 2], using: &r2)
+        let last = try flow.inverse(base.slicingRows(n - 6..<n), given: x.slicingRows(n - 6..<n))
+        #expect(zip(samples.slicingRows(n - 6..<n).scalars, last.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+    }
+
     @Test func largeBatchesMatchSmallOnes() throws {
         let flow = try FlowCase(kind: .maskedAutoregressive, mixing: .reversePermutation).makeFlow(features: 2, transforms: 1)
         let n = ConditionalFlow.chunkSize + 100

@@ -136,12 +136,10 @@ import TensorCore
                 (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
             }
         }
-        let blasThreads = BLAS.threadCount
-        defer { BLAS.setThreadCount(blasThreads) }
+        // (The BLAS thread count the trainer lowers and restores is process-wide, and other suites
+        // train at the same time, so it is not checked here.)
         let serial = try run(threads: 1)
-        BLAS.setThreadCount(2)
         let parallel = try run(threads: 2)
-        #expect(BLAS.threadCount == 2, "the BLAS thread count is restored after training on parts")
         let again = try run(threads: 2)
         #expect(parallel.validationLoss == again.validationLoss, "same thread count, same run")
         // θ | x ~ 𝒩(2x, 0.5²): the entropy of 𝒩(·, 0.5²) is the lowest expected loss; both get near it.

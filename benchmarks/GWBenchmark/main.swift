@@ -6,10 +6,14 @@
 // its own importance-reweighted marginals. `benchmarks/gw` runs it and adds the waveform
 // generation rate against LALSimulation.
 //
-// Usage: gw-benchmark [--simulations N] [--minutes M] [--epochs E] [--injections K]
-//                     [--proposals P] [--seed S] [--only npe|gnpe]
+// Usage: gw-benchmark [--simulations N] [--minutes M] [--init-minutes I] [--epochs E]
+//                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
 //                     [--phase marginalized|inferred]
+//   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
+//              gets --init-minutes of it, default a fifth, the flow the rest)
+//   --threads: training threads per network (default one per core; benchmarks/gw runs NPE and
+//              GNPE at once with one each)
 //   --phase: marginalized (default) trains both networks on the 10 parameters other than the
 //            coalescence phase (PhaseMarginalizedNetwork: the simulator draws φ afresh), weighs
 //            against the phase-marginal likelihood and puts φ back from its exact conditional
@@ -28,8 +32,10 @@ import Inference
 import TensorCore
 
 struct Options {
-    var simulations = 100_000
-    var minutes = 25.0
+    var simulations = 300_000
+    var minutes = 55.0
+    var initMinutes: Double? = nil
+    var threads: Int? = nil
     var epochs = 300
     var injections = 10
     var proposals = 10_000
@@ -50,6 +56,8 @@ struct Options {
             switch arguments[i] {
             case "--simulations": simulations = try Self.number(value())
             case "--minutes": minutes = try Self.number(value())
+            case "--init-minutes": initMinutes = try Self.number(value())
+            case "--threads": threads = try Self.number(value())
             case "--epochs": epochs = try Self.number(value())
             case "--injections": injections = try Self.number(value())
             case "--proposals": proposals = try Self.number(value())
@@ -81,7 +89,14 @@ struct Options {
             }
             i += 1
         }
+        guard minutes > 0, initialNetworkMinutes > 0, initialNetworkMinutes < minutes else {
+            throw BenchmarkError("--init-minutes must lie strictly between 0 and --minutes (\(minutes))")
+        }
+        guard (threads ?? 1) >= 1 else { throw BenchmarkError("--threads must be at least 1") }
     }
+
+    /// GNPE's initialisation network's share of its training time.
+    var initialNetworkMinutes: Double { initMinutes ?? minutes / 5 }
 
     static func number<T: LosslessStringConvertible>(_ text: String) throws -> T {
         guard let v = T(text.replacingOccurrences(of: "_", with: "")) else { throw BenchmarkError("not a number: \(text)") }
@@ -131,7 +146,9 @@ let names = BinaryBlackHoleNetwork.parameterNames
 print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
     + "(\(network.frequencies.first!)–\(network.frequencies.last!) Hz, Δf = \(network.grid.spacing) Hz), "
     + "\(network.outputLength) values per simulation (\(4 * network.outputLength + 8 * prior.dimension) bytes stored)")
-print("budget: \(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network, "
+print("budget: \(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network "
+    + "(GNPE: \(options.minutes - options.initialNetworkMinutes) min flow + \(options.initialNetworkMinutes) min initialisation network), "
+    + "\(options.threads.map { "\($0)" } ?? "all") training thread(s), "
     + "\(options.injections) injections × \(options.proposals) importance-sampling proposals; "
     + "\(ProcessInfo.processInfo.activeProcessorCount) cores; learning rate \(options.schedule); GNPE kernel \(options.kernel); "
     + (options.marginalizePhase ? "phase marginalised (networks on 10 parameters, φ reconstructed)" : "phase inferred by the networks"))
@@ -141,6 +158,7 @@ var settings = TrainingSettings(batchSize: 256, learningRate: 1e-3, stopAfterEpo
 settings.noise = .freshEachEpoch
 settings.maximumTrainingSeconds = options.minutes * 60
 settings.learningRateSchedule = options.schedule
+settings.threadCount = options.threads
 
 /// The flow: a neural spline flow on DINGO's embedding.
 func architecture(passthrough: Int) -> FlowArchitecture {
@@ -164,6 +182,15 @@ for _ in 0 ..< options.injections {
 }
 print("injections: network SNR " + injections.map { String(format: "%.1f", $0.snr) }.joined(separator: ", "))
 
+/// Prints every tenth epoch of a training run (and its first), so that a long run shows it is alive.
+func report(_ name: String) -> (EpochReport) -> Void {
+    { r in
+        guard r.epoch == 1 || r.epoch % 10 == 0 else { return }
+        print(String(format: "%@: epoch %d, %.0f s, validation loss %.3f (best %.3f at epoch %d), learning rate %.2g",
+                     name, r.epoch, r.elapsedSeconds, r.validationLoss, r.bestValidationLoss, r.bestEpoch, r.learningRate))
+    }
+}
+
 /// Efficiency and JSD of weighted proposal samples.
 func assess(samples: SampleMatrix, weighting: ImportanceSampling) throws -> (Double, Double, String) {
     let js = try MarginalJensenShannon().divergences(samples, samples, secondWeights: weighting.normalizedWeights,
@@ -185,7 +212,7 @@ if options.only == nil || options.only == "npe" {
     npe.architecture = architecture(passthrough: 0)
     let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
     print(String(format: "NPE: %d simulations in %.1f s", npe.simulationCount, simulateSeconds))
-    let (history, seconds) = try timed { try npe.train(force: true) }
+    let (history, seconds) = try timed { try npe.train(force: true, progress: report("NPE")) }
     trainSeconds["npe"] = seconds
     print(String(format: "NPE: trained %d epochs in %.0f s (best validation loss %.3f at epoch %d)%@",
                  history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
@@ -216,14 +243,20 @@ if options.only == nil || options.only == "npe" {
 if options.only == nil || options.only == "gnpe" {
     let gnpe = try GNPEEstimator(model: options.marginalizePhase ? try marginalized.equivariantModel(kernel: options.kernel)
                                                                  : try network.equivariantModel(kernel: options.kernel))
+    // The same training time as NPE in all: the initialisation network gets its share, the flow the rest.
     gnpe.settings = settings
+    gnpe.settings.maximumTrainingSeconds = (options.minutes - options.initialNetworkMinutes) * 60
+    gnpe.initialNetworkSettings = settings
+    gnpe.initialNetworkSettings?.maximumTrainingSeconds = options.initialNetworkMinutes * 60
     gnpe.architecture = architecture(passthrough: gnpe.equivariance.contextProxyCount)
     let (_, simulateSeconds) = try timed { try gnpe.appendSimulations(count: options.simulations, seed: options.seed) }
     print(String(format: "GNPE: %d simulations in %.1f s", gnpe.simulationCount, simulateSeconds))
-    let (history, seconds) = try timed { try gnpe.train(force: true) }
+    let (history, seconds) = try timed {
+        try gnpe.train(force: true, progress: report("GNPE"), initialNetworkProgress: report("GNPE initialisation network"))
+    }
     trainSeconds["gnpe"] = seconds
-    print(String(format: "GNPE: trained %d epochs in %.0f s, initialisation network included (best validation loss %.3f at epoch %d)%@",
-                 history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
+    print(String(format: "GNPE: trained %d epochs in %.0f s, initialisation network (%d epochs) included (best validation loss %.3f at epoch %d)%@",
+                 history.epochCount, seconds, gnpe.initialNetworkHistory?.epochCount ?? 0, history.bestValidationLoss ?? .nan, history.bestEpoch,
                  history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
     let posterior = try gnpe.posterior
     var results: [InjectionResult] = []
@@ -263,6 +296,8 @@ report["injections"] = options.injections
 report["proposals"] = options.proposals
 report["cores"] = ProcessInfo.processInfo.activeProcessorCount
 report["kernel"] = options.kernel.description
+report["minutes"] = options.minutes
+report["init_minutes"] = options.initialNetworkMinutes
 report["schedule"] = "\(options.schedule)"
 report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {

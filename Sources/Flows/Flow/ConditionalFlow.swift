@@ -1,3 +1,4 @@
+import Dispatch
 import TensorCore
 
 /// A conditional normalizing flow q(θ | x): z-scoring, an embedding network for x, a stack of
@@ -301,11 +302,41 @@ public final class ConditionalFlow {
         return inverse(z, context: context)
     }
 
-    /// Maps base-distribution points to θ (the sampling direction) given an embedded context.
+    /// Maps base-distribution points to θ (the sampling direction) given an embedded context
+    /// (one row per point, or one row shared), parts of ``parallelRows`` rows on all cores.
     func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
-        var h = z
-        for t in transforms.reversed() { h = t.inverse(h, context: context) }
-        return bounded(parameterStandardization.invert(h))
+        let perRow = context.map { $0.rows == z.rows && z.rows > 1 } ?? false
+        return Self.onAllCores(rows: z.rows, columns: parameterFeatures) { range in
+            var h = range.count == z.rows ? z : z.slicingRows(range)
+            let c = perRow && range.count < z.rows ? context?.slicingRows(range) : context
+            for t in transforms.reversed() { h = t.inverse(h, context: c) }
+            return bounded(parameterStandardization.invert(h))
+        }
+    }
+
+    /// Rows per part when a batch's rows are spread over the cores. Fixed, so that the parts,
+    /// and the results, do not depend on the number of cores.
+    static let parallelRows = 1_024
+
+    /// `body` on consecutive row ranges of ``parallelRows`` rows, on all cores, its `[range.count,
+    /// columns]` results stacked in row order. The rows of a flow's sampling direction and of an
+    /// evaluation-mode embedding do not interact, so the stack is the whole batch's result; the
+    /// autoregressive inverse (one network pass per parameter and transform) is where sampling
+    /// spends its time, and it is not parallel inside.
+    static func onAllCores(rows: Int, columns: Int, _ body: (Range<Int>) -> Tensor) -> Tensor {
+        guard rows > parallelRows else { return body(0..<rows) }
+        var out = [Float](repeating: 0, count: rows * columns)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let target = buffer
+            DispatchQueue.concurrentPerform(iterations: (rows + parallelRows - 1) / parallelRows) { k in
+                let range = k * parallelRows..<min(rows, (k + 1) * parallelRows)
+                body(range).scalars.withUnsafeBufferPointer { part in
+                    // Never past the part's rows, whatever `body` returned.
+                    for i in 0..<min(part.count, range.count * columns) { target[range.lowerBound * columns + i] = part[i] }
+                }
+            }
+        }
+        return Tensor(shape: [rows, columns], scalars: out)
     }
 
     /// Maps θ to the base distribution (normalizing direction) with the log-determinants,

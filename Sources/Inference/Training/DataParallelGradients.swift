@@ -151,28 +151,42 @@ final class DataParallelGradients {
     /// - Returns: The row-weighted mean of the parts' losses.
     /// - Throws: As ``ConditionalFlow/loss(of:given:)``.
     func loss(of theta: Tensor, given context: Tensor) throws -> Float {
-        let bounds = boundaries(rows: theta.rows)
-        let parts = bounds.count - 1
-        let perRow = !sharesContext(context, rows: theta.rows)
-        guard parts > 1, !perRow || context.rows == theta.rows else { return try flow.loss(of: theta, given: context) }
-        synchronize(parts - 1)
-        let flows = [flow] + replicas.prefix(parts - 1)
-        var losses = [Double](repeating: 0, count: parts)
-        let errors = ErrorSlots(count: parts)
-        losses.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let range = bounds[k]..<bounds[k + 1]
-                do {
-                    let loss = try flows[k].loss(
-                        of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context)
-                    out[k] = Double(loss) * Double(range.count)
-                } catch {
-                    errors.record(error, at: k)
+        let rows = theta.rows
+        let perRow = !sharesContext(context, rows: rows)
+        guard boundaries(rows: rows).count > 2, !perRow || context.rows == rows else {
+            return try flow.loss(of: theta, given: context)
+        }
+        synchronize(replicas.count)
+        let flows = [flow] + replicas
+        var sum = 0.0
+        // Chunks of ConditionalFlow's size, each cut into parts: the activations in memory at
+        // once stay those of one chunk, as in ConditionalFlow.loss.
+        for chunkStart in stride(from: 0, to: rows, by: Self.chunkRows) {
+            let chunk = chunkStart..<min(rows, chunkStart + Self.chunkRows)
+            let bounds = boundaries(rows: chunk.count).map { chunkStart + $0 }
+            let parts = bounds.count - 1
+            var losses = [Double](repeating: 0, count: parts)
+            let errors = ErrorSlots(count: parts)
+            losses.withUnsafeMutableBufferPointer { out in
+                let out = out
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    let range = bounds[k]..<bounds[k + 1]
+                    do {
+                        let loss = try flows[k].loss(
+                            of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context)
+                        out[k] = Double(loss) * Double(range.count)
+                    } catch {
+                        errors.record(error, at: k)
+                    }
                 }
             }
+            if let error = errors.first { throw error }
+            sum += losses.reduce(0, +)
+            try Interruption.checkpoint("validation loss, row \(chunk.upperBound) of \(rows)")
         }
-        if let error = errors.first { throw error }
-        return Float(losses.reduce(0, +) / Double(theta.rows))
+        return Float(sum / Double(rows))
     }
+
+    /// Rows evaluated at once by ``loss(of:given:)`` (``ConditionalFlow``'s chunk size).
+    static let chunkRows = 32_768
 }

@@ -49,7 +49,10 @@ public struct FlowTrainer: Sendable {
     /// restored at the end — also when the run is interrupted or fails, before the error is
     /// rethrown. ``Interruption/checkpoint(_:)`` is polled every batch; the `InterruptedError`
     /// then carries the ``TrainingHistory`` of the completed epochs as its `partialResult` (with a
-    /// warning saying where the run stopped), so that the caller can keep it.
+    /// warning saying where the run stopped), so that the caller can keep it. Every gradient step
+    /// and validation loss runs on ``TrainingSettings/threadCount`` threads (one per core by
+    /// default): the batch is cut into parts whose gradients are computed at once on copies of
+    /// the flow and averaged, with one BLAS thread each for the duration of the run.
     ///
     /// - Parameters:
     ///   - flow: The flow to train in place.
@@ -111,8 +114,7 @@ public struct FlowTrainer: Sendable {
         // Parts on several threads each call BLAS: one BLAS thread each instead of BLAS's own
         // threads competing for the same cores; restored when training ends.
         let blasThreads = BLAS.threadCount
-        if threads > 1 { BLAS.setThreadCount(1) }
-        defer { if threads > 1 { BLAS.setThreadCount(blasThreads) } }
+        defer { if parallel != nil { BLAS.setThreadCount(blasThreads) } }
 
         func restoreBest() {
             if let bestWeights { try? flow.setWeights(bestWeights) }
@@ -133,6 +135,7 @@ public struct FlowTrainer: Sendable {
                     try flow.checkSupport(validation.parameters)
                     try prepare?(flow, training)
                     parallel = DataParallelGradients(flow: flow, parts: threads)
+                    if parallel != nil { BLAS.setThreadCount(1) }
                 }
 
                 // One pass over the training examples in a fresh random order.

@@ -19,11 +19,13 @@ import Foundation
 /// its file and is answered from the session in milliseconds.
 ///
 /// Every query waits at most ``Configuration-swift.struct/timeout`` seconds, including the wait
-/// for an earlier query, and answers empty rather than hang. The first query of a process loads
-/// the imported modules and is the slowest (measured on 2 busy cores: 0.15–0.25 s for `import
-/// Foundation` or `import GNPE`; about 2 s the very first time on a machine, while the clang
-/// module cache fills); later completions take 10–120 ms, hovers 40–150 ms. Call ``warmUp(_:)``
-/// at kernel start with a query that imports the library to pay the first cost in the background.
+/// for an earlier query, and answers empty rather than hang. The first query a server process
+/// answers loads the imported modules and is the slowest (measured on 2 busy cores: 0.15–0.25 s
+/// for `import Foundation` or `import GNPE`; about 2 s the very first time on a machine, while the
+/// clang module cache fills; more on a machine loaded by training), so until a server has answered
+/// once, queries may take ``Configuration-swift.struct/firstQueryTimeout`` instead: a user's first
+/// Tab waits for the modules rather than getting nothing. Later completions take 10–120 ms, hovers
+/// 40–150 ms. ``warmUp(_:)`` pays the first cost in the background ahead of time.
 ///
 /// Queries are serialised (one at a time); the type is safe to call from any thread. A server
 /// that exits, or times out three times in a row, is replaced by a new one at the next query.
@@ -49,6 +51,9 @@ public final class SourceKitService: @unchecked Sendable {
         public var timeout: Double
         /// Seconds a warm-up query may take.
         public var warmUpTimeout: Double
+        /// Seconds a query may take until the running server has answered one (it loads the
+        /// imported modules first); at least ``timeout``.
+        public var firstQueryTimeout: Double
 
         /// Creates a configuration.
         ///
@@ -58,9 +63,11 @@ public final class SourceKitService: @unchecked Sendable {
         ///   - workspace: The workspace directory, or nil for a temporary one.
         ///   - timeout: Seconds a query may take (default 3).
         ///   - warmUpTimeout: Seconds a warm-up query may take (default 60).
+        ///   - firstQueryTimeout: Seconds a query may take before the server has answered one
+        ///     (default 15; never less than `timeout`).
         public init(
             executable: String? = nil, compiler: String? = nil, workspace: URL? = nil,
-            timeout: Double = 3, warmUpTimeout: Double = 60
+            timeout: Double = 3, warmUpTimeout: Double = 60, firstQueryTimeout: Double = 15
         ) {
             let executable = executable ?? SourceKitService.locateExecutable() ?? "sourcekit-lsp"
             self.executable = executable
@@ -70,6 +77,7 @@ public final class SourceKitService: @unchecked Sendable {
             self.workspace = workspace
             self.timeout = timeout
             self.warmUpTimeout = warmUpTimeout
+            self.firstQueryTimeout = max(timeout, firstQueryTimeout)
         }
     }
 
@@ -87,6 +95,16 @@ public final class SourceKitService: @unchecked Sendable {
     private var lastSource: String?
     private var consecutiveTimeouts = 0
     private var isShutDown = false
+    /// Whether the running server has answered a query (its modules are loaded); guarded by
+    /// `stateLock`, not `queryLock`, so that a query can read it before waiting for the server.
+    private var serverHasAnswered = false
+    private let stateLock = NSLock()
+
+    /// The time a query may take now: ``Configuration-swift.struct/timeout`` once the server has
+    /// answered a query, ``Configuration-swift.struct/firstQueryTimeout`` before.
+    private var queryTimeout: Double {
+        stateLock.withLock { serverHasAnswered } ? configuration.timeout : configuration.firstQueryTimeout
+    }
 
     /// The document files that take turns (see the type's documentation).
     private var documentURLs: [URL] {
@@ -155,7 +173,7 @@ public final class SourceKitService: @unchecked Sendable {
     /// - Returns: The candidates and the replaced range in Unicode scalars of the cell; empty
     ///   (at the cursor) on timeout or when the server is unavailable.
     public func completions(for query: SourceKitQuery) -> SourceKitCompletionList {
-        completions(for: query, timeout: configuration.timeout)
+        completions(for: query, timeout: queryTimeout)
     }
 
     /// Completion candidates in the kernel's form; see ``completions(for:)``.
@@ -175,7 +193,7 @@ public final class SourceKitService: @unchecked Sendable {
     /// - Returns: The declaration, a blank line and the doc comment (Markdown code fences
     ///   removed), or nil when there is no symbol, on timeout, or when the server is unavailable.
     public func inspect(_ query: SourceKitQuery) -> String? {
-        let deadline = Date().addingTimeInterval(configuration.timeout)
+        let deadline = Date().addingTimeInterval(queryTimeout)
         return withDocument(query, deadline: deadline) { connection in
             for offset in query.source.inspectionOffsets(aroundUTF8Offset: query.cursorOffset) {
                 let position = SourcePosition(utf8Offset: offset, in: query.source)
@@ -359,6 +377,7 @@ public final class SourceKitService: @unchecked Sendable {
             }
             let result = try body(connection)
             consecutiveTimeouts = 0
+            stateLock.withLock { serverHasAnswered = true }
             return result
         } catch LanguageServerError.timedOut {
             consecutiveTimeouts += 1
@@ -379,6 +398,7 @@ public final class SourceKitService: @unchecked Sendable {
         connection?.terminate()
         connection = nil
         writtenArguments = nil
+        stateLock.withLock { serverHasAnswered = false }
         let started = try LanguageServerConnection(
             executable: configuration.executable,
             arguments: ["--experimental-feature", "synchronize-for-build-system-updates"],

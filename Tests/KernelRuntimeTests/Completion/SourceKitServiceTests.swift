@@ -262,12 +262,26 @@ struct SourceKitServiceTests {
 struct SourceKitTimeoutTests {
     @Test("A query that cannot finish in time answers empty instead of hanging")
     func timeout() throws {
-        let service = try SourceKitService(configuration: .init(timeout: 0.001))
+        let service = try SourceKitService(configuration: .init(timeout: 0.001, firstQueryTimeout: 0.001))
         defer { service.shutdown() }
         let start = Date()
         let result = service.complete(SourceKitQuery(cell: "import Foundation\nDate().", compilerArguments: [], cursor: 25))
         #expect(result == CompletionResult(matches: [], cursorStart: 25, cursorEnd: 25))
         #expect(service.inspect(SourceKitQuery(cell: "import Foundation\nDate()", compilerArguments: [], cursor: 20)) == nil)
+        #expect(Date().timeIntervalSince(start) < 1)
+    }
+
+    @Test("Until the server has answered once, a query may take the first-query time (the modules load)")
+    func firstQueryWaitsForTheModules() throws {
+        // 1 ms is too short for any answer, so only the first-query allowance lets the first
+        // query through; once answered, the next query is held to the 1 ms again.
+        let service = try SourceKitService(configuration: .init(timeout: 0.001, firstQueryTimeout: 60))
+        defer { service.shutdown() }
+        let first = service.complete(SourceKitQuery(cell: "import Foundation\nDate().", compilerArguments: [], cursor: 25))
+        #expect(first.matches.contains("timeIntervalSince1970"))
+        let start = Date()
+        let second = service.complete(SourceKitQuery(cell: "let s = \"abc\"\ns.up", compilerArguments: [], cursor: 18))
+        #expect(second.matches.isEmpty)
         #expect(Date().timeIntervalSince(start) < 1)
     }
 
