@@ -150,9 +150,18 @@ import TensorCore
         }
     }
 
-    @Test func aThreadCountBelowOneIsRefused() throws {
+    @Test func aThreadCountBelowOneIsRefusedAndAHugeOneIsCapped() throws {
         var settings = TrainingSettings()
         settings.threadCount = 0
         #expect(throws: TrainingError.self) { try settings.validate() }
+        // A million threads: no more parts than the batch has 16-row pieces for (here 2), so
+        // training neither builds a million copies of the flow nor traps.
+        let data = FlowTrainerTests.conditionalGaussian(count: 200, seed: 3)
+        settings = TrainingSettings(batchSize: 32, maximumEpochs: 2)
+        settings.threadCount = 1_000_000
+        let history = try FlowTrainer(settings: settings).train(try FlowTrainerTests.smallFlow(), exampleCount: 200) { rows, _, _ in
+            (data.theta.gatheringRows(rows), data.x.gatheringRows(rows))
+        }
+        #expect(history.epochCount == 2 && history.validationLoss.allSatisfy(\.isFinite))
     }
 }

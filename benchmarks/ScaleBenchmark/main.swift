@@ -10,6 +10,10 @@
 //       the default MLP embedding, batch 256: N BLAS threads on one batch (--threads), or the
 //       batch cut into N parts on N threads with one BLAS thread each (--parts; the trainer's
 //       data parallelism, TrainingSettings.threadCount).
+//   scale-benchmark sampling [--rows N]   sampling time of the throughput benchmark's NSF on the
+//       reduced-basis embedding, one observation per row (as a GNPE Gibbs step): N rows at once
+//       (parts of 1,024 rows on all cores) against the same rows 1,024 at a time one after another
+//       (one core); the samples are identical. Medians of 5.
 //
 // The last line is one JSON object with the figures.
 
@@ -115,13 +119,53 @@ func throughput(threads: Int, parts: Int, steps: Int) throws {
     print("{\"mlp_samples_per_s\": \(Int(results["mlp"] ?? 0)), \"reduced_basis_samples_per_s\": \(Int(results["reduced_basis"] ?? 0))}")
 }
 
+func sampling(rows: Int) throws {
+    let m = 1300, d = 11
+    var rng = RandomSource(seed: 7)
+    let x = Tensor(randomNormal: [rows, m], using: &rng)
+    let flow = try ConditionalFlow(architecture: FlowArchitecture(
+        kind: .neuralSpline, parameterFeatures: d,
+        embedding: .reducedBasis(channels: 2, lengthPerChannel: 650, basisSize: 64, residualWidths: [256, 256, 128],
+                                 outputFeatures: 64),
+        transformCount: 5, hiddenFeatures: 128))
+    func median(_ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0 ..< 5 {
+            let start = Date()
+            try body()
+            times.append(Date().timeIntervalSince(start))
+        }
+        return times.sorted()[2]
+    }
+    var all = Tensor(zeros: [0]), pieces: [Float] = []
+    let together = try median {
+        var r = RandomSource(seed: 1)
+        all = try flow.sample(given: x, using: &r)
+    }
+    let oneAfterAnother = try median {
+        var r = RandomSource(seed: 1)
+        let z = Tensor(randomNormal: [rows, d], using: &r)   // the same base draws as above
+        pieces = []
+        for start in stride(from: 0, to: rows, by: 1_024) {
+            let range = start ..< min(rows, start + 1_024)
+            pieces += try flow.inverse(z.slicingRows(range), given: x.slicingRows(range)).scalars
+        }
+    }
+    let same = zip(all.scalars, pieces).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
+    print(String(format: "sampling %d rows, one observation each: %.3f s in parts on %d cores, %.3f s one part after another (%.2f×); samples %@",
+                 rows, together, ProcessInfo.processInfo.activeProcessorCount, oneAfterAnother, oneAfterAnother / together,
+                 same ? "identical" : "DIFFER"))
+    print("{\"rows\": \(rows), \"parallel_s\": \(together), \"sequential_s\": \(oneAfterAnother), \"identical\": \(same)}")
+}
+
 do {
     switch arguments.dropFirst().first {
     case "append": try append(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 200_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
     case "noise": try noise(count: Int(arguments.count > 2 ? arguments[2] : "") ?? 100_000, length: Int(arguments.count > 3 ? arguments[3] : "") ?? 1300)
+    case "sampling": try sampling(rows: option("--rows", 10_000))
     case "throughput": try throughput(threads: option("--threads", 2), parts: option("--parts", 1), steps: option("--steps", 40))
     default:
-        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | noise <count> <length> | throughput [--threads N] [--parts N] [--steps N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: scale-benchmark append <count> <length> | noise <count> <length> | throughput [--threads N] [--parts N] [--steps N] | sampling [--rows N]\n".utf8))
         exit(2)
     }
 } catch {

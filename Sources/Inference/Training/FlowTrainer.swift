@@ -108,7 +108,9 @@ public struct FlowTrainer: Sendable {
         var bestLoss = Double.infinity
         var bestWeights: [Tensor]? = nil
         var step = 0
-        let threads = settings.threadCount ?? ProcessInfo.processInfo.activeProcessorCount
+        // No more parts than a batch has rows for (at least 16 each), nor than 256 copies of the flow.
+        let threads = min(settings.threadCount ?? ProcessInfo.processInfo.activeProcessorCount,
+                          max(1, min(settings.batchSize, trainingCount) / DataParallelGradients.minimumRowsPerPart), 256)
         /// Built after the first epoch's z-scoring and `prepare`, so that the replicas copy them.
         var parallel: DataParallelGradients? = nil
         // Parts on several threads each call BLAS: one BLAS thread each instead of BLAS's own

@@ -40,7 +40,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var maximumTrainingSeconds: Double? = nil
     /// The number of threads a gradient step runs on, or `nil` (default) for one per core: each
     /// batch is cut into that many parts (of at least 16 rows), whose gradients are computed at
-    /// once on copies of the flow and averaged (data parallelism; see `DataParallelGradients`),
+    /// once on copies of the flow and averaged (data parallelism; at most 256 parts),
     /// and the validation loss is evaluated the same way. 1 trains on the calling thread with
     /// the BLAS threads instead. A run is reproducible for a given thread count; another count
     /// gives a statistically equivalent network, not a bit-identical one (batch-norm statistics
