@@ -296,8 +296,7 @@ public final class ConditionalFlow {
         }
         try Self.checkFinite(x, name: "x")
         guard x.rows > 0 else { return Tensor(shape: [0, parameterFeatures], scalars: []) }
-        let tape = Tape()
-        let context = try embeddedContext(x, on: tape).map { tape.value($0) }
+        let context = try embeddedContextValues(x)
         let z = Tensor(randomNormal: [x.rows, parameterFeatures], using: &rng)
         return inverse(z, context: context)
     }
@@ -370,8 +369,25 @@ public final class ConditionalFlow {
     public func inverse(_ z: Tensor, given x: Tensor) throws -> Tensor {
         try checkBatch(z, x, name: "z")
         guard z.rows > 0 else { return z }
-        let tape = Tape()
-        return inverse(z, context: try embeddedContext(x, on: tape).map { tape.value($0) })
+        return inverse(z, context: try embeddedContextValues(x))
+    }
+
+    /// The embedded context of observations (evaluation mode, no gradients): a built-in
+    /// embedding's rows in parts of ``parallelRows`` on all cores (its rows do not interact); a
+    /// custom embedding, whose code the library does not know to be safe on several threads at
+    /// once, in one piece on the calling thread.
+    private func embeddedContextValues(_ x: Tensor) throws -> Tensor? {
+        guard observationFeatures > 0 else { return nil }
+        let flat = x.rank == 1 ? x.reshaped(to: [1, x.count]) : x.reshaped(to: [x.rows, x.columns])
+        guard embedding.architecture != nil, flat.rows > Self.parallelRows, flat.columns == observationFeatures else {
+            let tape = Tape()
+            return try embeddedContext(x, on: tape).map { tape.value($0) }
+        }
+        let standardized = observationStandardization.apply(flat)
+        return Self.onAllCores(rows: flat.rows, columns: embedding.outputCount) { range in
+            let tape = Tape()
+            return tape.value(embedding.embed(tape.constant(standardized.slicingRows(range)), on: tape))
+        }
     }
 
     private func embeddedContext(_ x: Tensor, on tape: Tape) throws -> Variable? {
