@@ -88,7 +88,8 @@ extension GNPEEstimator {
         try archive.store(Configuration(
             observationLength: observationLength, architecture: architecture,
             initialNetworkArchitecture: initialNetworkArchitecture, settings: settings,
-            initialNetworkSettings: initialNetworkSettings, iterations: iterations, equivariance: StoredEquivariance(equivariance, prior: model.prior)), as: "configuration")
+            initialNetworkSettings: initialNetworkSettings, iterations: iterations,
+            equivariance: StoredEquivariance(equivariance, prior: model.prior)), as: "configuration")
         if let history { try archive.store(history, as: "history") }
         try archive.store(flow, as: "flow")
         if let initialNetwork { try archive.store(initialNetwork, as: "initialNetwork") }
