@@ -1,5 +1,5 @@
 import Foundation
-import KernelRuntime
+@testable import KernelRuntime
 import Testing
 
 /// End-to-end tests: real cells compiled against the real libGNPE.so and run in gnpe-worker.
@@ -24,6 +24,19 @@ struct SwiftCellEngineTests {
         -> (ExecutionOutcome, RecordingSink)
     {
         (engine.execute(code: code, executionCount: 0, sink: sink), sink)
+    }
+
+    /// The worker runs cells with one BLAS thread and glibc malloc keeping its arenas (unless the
+    /// kernel's own environment sets them; the test environment sets only OPENBLAS_NUM_THREADS).
+    @Test func workerEnvironmentTunesBLASAndTheAllocator() throws {
+        let engine = try Self.makeEngine()
+        defer { engine.shutdown() }
+        let names = ["OPENBLAS_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"]
+        let (outcome, sink) = Self.run(engine, "import Foundation\nfor name in \(names) { print(name, ProcessInfo.processInfo.environment[name] ?? \"unset\") }")
+        #expect(outcome == .ok, "\(outcome)")
+        let own = ProcessInfo.processInfo.environment
+        let expected = ["OPENBLAS_NUM_THREADS": "1"].merging(WorkerProcess.allocatorSettings) { $1 }
+        #expect(sink.stdout == names.map { "\($0) \(own[$0] ?? expected[$0]!)\n" }.joined())
     }
 
     @Test func stateRedefinitionResultsAndErrors() throws {
