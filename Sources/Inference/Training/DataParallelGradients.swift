@@ -87,26 +87,32 @@ final class DataParallelGradients {
         synchronize(parts - 1)
         let flows = [flow] + replicas.prefix(parts - 1)
         for replica in flows.dropFirst() { replica.parameters.zeroGradients() }
-        var losses = [Float](repeating: 0, count: parts)
-        let errors = ErrorSlots(count: parts)
-        losses.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let range = bounds[k]..<bounds[k + 1]
-                do {
-                    out[k] = try flows[k].lossAndGradients(
-                        of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context,
-                        random: k == 0 ? random : random.stream(k))
-                } catch {
-                    errors.record(error, at: k)
-                }
-            }
+        let losses = try Self.valuesOfParts(bounds) { k, range in
+            try flows[k].lossAndGradients(
+                of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context,
+                random: k == 0 ? random : random.stream(k))
         }
-        if let error = errors.first { throw error }
         let weights = (0..<parts).map { Float(bounds[$0 + 1] - bounds[$0]) / Float(rows) }
         reduceGradients(of: flows, weights: weights)
         averageBuffers(of: flows)
         return zip(losses, weights).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// `body(k, range)` for every part k (rows `bounds[k]..<bounds[k + 1]`) at once, its values
+    /// in part order.
+    /// - Throws: The error of the lowest part that failed.
+    private static func valuesOfParts(_ bounds: [Int], _ body: (Int, Range<Int>) throws -> Float) throws -> [Float] {
+        let parts = bounds.count - 1
+        var values = [Float](repeating: 0, count: parts)
+        let errors = ErrorSlots(count: parts)
+        values.withUnsafeMutableBufferPointer { out in
+            let out = out
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                do { out[k] = try body(k, bounds[k]..<bounds[k + 1]) } catch { errors.record(error, at: k) }
+            }
+        }
+        if let error = errors.first { throw error }
+        return values
     }
 
     /// Sets the flow's gradients to Σₖ wₖ gₖ over the parts' gradients, in part order.
@@ -164,24 +170,10 @@ final class DataParallelGradients {
         for chunkStart in stride(from: 0, to: rows, by: Self.chunkRows) {
             let chunk = chunkStart..<min(rows, chunkStart + Self.chunkRows)
             let bounds = boundaries(rows: chunk.count).map { chunkStart + $0 }
-            let parts = bounds.count - 1
-            var losses = [Double](repeating: 0, count: parts)
-            let errors = ErrorSlots(count: parts)
-            losses.withUnsafeMutableBufferPointer { out in
-                let out = out
-                DispatchQueue.concurrentPerform(iterations: parts) { k in
-                    let range = bounds[k]..<bounds[k + 1]
-                    do {
-                        let loss = try flows[k].loss(
-                            of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context)
-                        out[k] = Double(loss) * Double(range.count)
-                    } catch {
-                        errors.record(error, at: k)
-                    }
-                }
+            let losses = try Self.valuesOfParts(bounds) { k, range in
+                try flows[k].loss(of: theta.slicingRows(range), given: perRow ? context.slicingRows(range) : context)
             }
-            if let error = errors.first { throw error }
-            sum += losses.reduce(0, +)
+            for k in losses.indices { sum += Double(losses[k]) * Double(bounds[k + 1] - bounds[k]) }
             try Interruption.checkpoint("validation loss, row \(chunk.upperBound) of \(rows)")
         }
         return Float(sum / Double(rows))
