@@ -12,10 +12,19 @@ import Foundation
 /// (answers to `readLine()`, `GNPE_INPUT_FD`). It runs in its own process group, so a Ctrl-C
 /// in the kernel's terminal does not reach it; the kernel interrupts it with SIGINT.
 final class WorkerProcess: @unchecked Sendable {
-    /// glibc malloc tuning the worker starts with unless the environment sets it (see `init`):
-    /// allocations up to 32 MB from the arenas, up to 64 MB of free memory kept per arena, 16 MB
-    /// of padding when an arena grows.
-    static let allocatorSettings = [
+    /// Environment defaults the worker starts with unless the kernel's environment sets them
+    /// (measured on the 2-core machine; a user's own settings win):
+    /// - one BLAS thread: the library spreads work over the cores above BLAS (training parts,
+    ///   sampling parts, simulations), and BLAS's own threads competed with them (10⁴ GW draws
+    ///   0.52–0.56 s with one BLAS thread, 0.73–0.79 s with two; an SVD gains 5 % from two);
+    /// - glibc malloc keeping its arenas (allocations up to 32 MB from the arenas, up to 64 MB
+    ///   free kept per arena, 16 MB padding when one grows): by default it gives memory back as
+    ///   soon as an arena's free top passes 128 KB, so the threads of every parallel loop faulted
+    ///   fresh zeroed pages in for each step (10⁴ GW draws 0.50–0.52 s against 0.39–0.41 s with
+    ///   the settings; IMRPhenomD batches on 2 cores 1.0× one core against 1.7×). The cost is at
+    ///   most that much memory kept per arena (`mallopt(3)`).
+    static let environmentDefaults = [
+        "OPENBLAS_NUM_THREADS": "1",
         "MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864", "MALLOC_TOP_PAD_": "16777216",
     ]
 
@@ -89,19 +98,7 @@ final class WorkerProcess: @unchecked Sendable {
         // A crash reports the runtime's one-line message; the full backtrace would push it out
         // of the stderr tail the kernel shows (and takes a while to print).
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        // The library spreads work over the cores above BLAS (training parts, sampling parts,
-        // simulations): BLAS's own threads would compete with them for the same cores (measured:
-        // sampling 10⁴ GW rows 0.52–0.56 s with one BLAS thread, 0.73–0.79 s with two; an SVD
-        // gains 5 % from two). A user's own setting wins.
-        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = "1" }
-        // glibc's malloc gives memory back to the system as soon as an arena's free top passes
-        // 128 KB, so the worker threads of every parallel loop (training parts, sampling parts,
-        // waveform batches) fault fresh zeroed pages in for each step's arrays. Keeping up to
-        // 64 MB per arena (and serving allocations up to 32 MB from the arenas) measured here:
-        // 10⁴ GW draws 0.39–0.41 s instead of 0.50–0.52, the MLP-embedding training step 35 %
-        // faster, IMRPhenomD batches on 2 cores 1.7× a single core instead of 1.0× (`mallopt(3)`;
-        // the cost is at most that much memory kept per arena). A user's own settings win.
-        for (name, value) in Self.allocatorSettings where environment[name] == nil { environment[name] = value }
+        for (name, value) in Self.environmentDefaults where environment[name] == nil { environment[name] = value }
         environment["GNPE_DISPLAY_FD"] = "3"
         environment["GNPE_STATUS_FD"] = "4"
         environment["GNPE_COMMAND_FD"] = "5"

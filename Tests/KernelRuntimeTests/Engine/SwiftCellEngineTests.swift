@@ -35,7 +35,7 @@ struct SwiftCellEngineTests {
         let (outcome, sink) = Self.run(engine, "import Foundation\nfor name in \(names) { print(name, ProcessInfo.processInfo.environment[name] ?? \"unset\") }")
         #expect(outcome == .ok, "\(outcome)")
         let own = ProcessInfo.processInfo.environment
-        let expected = ["OPENBLAS_NUM_THREADS": "1"].merging(WorkerProcess.allocatorSettings) { $1 }
+        let expected = WorkerProcess.environmentDefaults
         #expect(sink.stdout == names.map { "\($0) \(own[$0] ?? expected[$0]!)\n" }.joined())
     }
 
