@@ -9,7 +9,8 @@
 // Usage: gw-benchmark [--simulations N] [--minutes M] [--init-minutes I] [--epochs E]
 //                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
-//                     [--phase marginalized|inferred]
+//                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H]
+//                     [--save DIR] [--load DIR] [--temperature T]
 //   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
 //              gets --init-minutes of it, default a fifth, the flow the rest)
 //   --threads: training threads per network (default one per core; benchmarks/gw runs NPE and
@@ -20,6 +21,13 @@
 //            (bilby's phase marginalisation, DINGO-IS's phase reconstruction); inferred: the
 //            networks learn all 11
 //   --kernel: GNPE's κ per detector, seconds (default gaussian:0.001; uniform:0.002 is DINGO's ±1 ms)
+//   --iterations: GNPE's Gibbs iterations per inference (default the estimator's, 30)
+//   --transforms, --hidden: the flow's transforms (default 5) and hidden features (default 128)
+//   --temperature T: the proposals' temperature τ (the flows' base distribution 𝒩(0, τ²I);
+//                    default 1, the flows as trained)
+//   --save DIR: writes the trained networks to DIR/npe.npe and DIR/gnpe.gnpe
+//   --load DIR: reads them from there instead of simulating and training (inference-side studies
+//               on the same networks; the configuration options must match the saved ones)
 //   --schedule: the learning rate over the run (default cosine to 1 % of 1e-3, over the time
 //               limit when it comes before the epoch limit, as DINGO anneals over its run)
 // Output: figures, then one JSON object on the last line.
@@ -44,6 +52,12 @@ struct Options {
     var kernel = BlurKernel.gaussian(sigma: 0.001)
     var schedule = TrainingSchedule.cosine(minimumFraction: 0.01)
     var marginalizePhase = true
+    var iterations: Int? = nil
+    var transforms = 5
+    var hidden = 128
+    var saveDirectory: String? = nil
+    var loadDirectory: String? = nil
+    var temperature = 1.0
 
     init(arguments: [String]) throws {
         var i = 1
@@ -63,6 +77,12 @@ struct Options {
             case "--proposals": proposals = try Self.number(value())
             case "--seed": seed = try Self.number(value())
             case "--only": only = try value()
+            case "--iterations": iterations = try Self.number(value())
+            case "--transforms": transforms = try Self.number(value())
+            case "--hidden": hidden = try Self.number(value())
+            case "--save": saveDirectory = try value()
+            case "--load": loadDirectory = try value()
+            case "--temperature": temperature = try Self.number(value())
             case "--kernel":
                 let parts = try value().split(separator: ":").map(String.init)
                 guard parts.count == 2, let number = Double(parts[1]), number > 0 else {
@@ -93,6 +113,10 @@ struct Options {
             throw BenchmarkError("--init-minutes must lie strictly between 0 and --minutes (\(minutes))")
         }
         guard (threads ?? 1) >= 1 else { throw BenchmarkError("--threads must be at least 1") }
+        guard (iterations ?? 1) >= 1, transforms >= 1, hidden >= 1 else {
+            throw BenchmarkError("--iterations, --transforms and --hidden must be at least 1")
+        }
+        guard saveDirectory == nil || loadDirectory == nil else { throw BenchmarkError("--save and --load exclude each other") }
     }
 
     /// GNPE's initialisation network's share of its training time.
@@ -164,8 +188,8 @@ settings.threadCount = options.threads
 func architecture(passthrough: Int) -> FlowArchitecture {
     var a = FlowArchitecture.npeDefault(parameterCount: networkPrior.dimension, observationLength: network.outputLength + passthrough)
     a.kind = .neuralSpline
-    a.transformCount = 5
-    a.hiddenFeatures = 128
+    a.transformCount = options.transforms
+    a.hiddenFeatures = options.hidden
     a.embedding = network.reducedBasisEmbedding(basisSize: 64, residualWidths: [256, 256, 128], outputFeatures: 64,
                                                 passthroughFeatures: passthrough)
     return a
@@ -207,31 +231,40 @@ var inferenceSeconds: [String: Double] = [:]
 
 if options.only == nil || options.only == "npe" {
     let npeModel = options.marginalizePhase ? try marginalized.simulationModel() : try network.simulationModel()
-    let npe = NPE(model: npeModel)
-    npe.settings = settings
-    npe.architecture = architecture(passthrough: 0)
-    let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
-    print(String(format: "NPE: %d simulations in %.1f s", npe.simulationCount, simulateSeconds))
-    let (history, seconds) = try timed { try npe.train(force: true, progress: report("NPE")) }
-    trainSeconds["npe"] = seconds
-    print(String(format: "NPE: trained %d epochs in %.0f s (best validation loss %.3f at epoch %d)%@",
-                 history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
-                 history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+    let npe: NPE
+    if let directory = options.loadDirectory {
+        npe = try NPE.load(from: URL(fileURLWithPath: directory).appendingPathComponent("npe.npe"), prior: networkPrior)
+        print("NPE: loaded from \(directory)")
+    } else {
+        npe = NPE(model: npeModel)
+        npe.settings = settings
+        npe.architecture = architecture(passthrough: 0)
+        let (_, simulateSeconds) = try timed { try npe.appendSimulations(count: options.simulations, seed: options.seed) }
+        print(String(format: "NPE: %d simulations in %.1f s", npe.simulationCount, simulateSeconds))
+        let (history, seconds) = try timed { try npe.train(force: true, progress: report("NPE")) }
+        trainSeconds["npe"] = seconds
+        print(String(format: "NPE: trained %d epochs in %.0f s (best validation loss %.3f at epoch %d)%@",
+                     history.epochCount, seconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
+                     history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+        if let directory = options.saveDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try npe.save(to: URL(fileURLWithPath: directory).appendingPathComponent("npe.npe"))
+        }
+    }
     let posterior = try npe.posterior
     var results: [InjectionResult] = []
     for (k, injection) in injections.enumerated() {
-        let ((samples, logQ), sampleSeconds) = try timed { () throws -> (SampleMatrix, [Double]) in
-            let s = try posterior.sample(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
-            return (s, try posterior.logProbability(of: s, given: injection.x))
+        // DINGO-IS: draws outside the prior kept with weight 0, the model's (phase-marginal) likelihood.
+        let (result, sampleSeconds) = try timed {
+            try posterior.importanceSampled(count: options.proposals, given: injection.x,
+                                            logLikelihood: try npeModel.exactLogLikelihood(given: injection.x),
+                                            temperature: options.temperature, seed: options.seed &+ UInt64(k))
         }
-        let weighting = try ImportanceSampling(
-            samples: samples, proposalLogDensities: logQ, logPrior: { try networkPrior.logDensity(of: $0) },
-            logLikelihood: try npeModel.exactLogLikelihood(given: injection.x))
-        let (efficiency, js, worst) = try assess(samples: try fullSamples(samples, injection.x, seed: options.seed &+ 77),
-                                                 weighting: weighting)
+        let (efficiency, js, worst) = try assess(samples: try fullSamples(result.samples, injection.x, seed: options.seed &+ 77),
+                                                 weighting: result.importanceSampling)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: sampleSeconds))
-        print(String(format: "NPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), sampling %.2f s",
-                     k, injection.snr, 100 * efficiency, js, worst, sampleSeconds))
+        print(String(format: "NPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %.1f %% of draws inside the prior, sampling + weights %.2f s",
+                     k, injection.snr, 100 * efficiency, js, worst, 100 * result.fractionInsidePrior, sampleSeconds))
     }
     inferenceSeconds["npe"] = median(results.map(\.seconds))
     report["efficiency_npe"] = median(results.map(\.efficiency))
@@ -241,23 +274,35 @@ if options.only == nil || options.only == "npe" {
 // MARK: GNPE
 
 if options.only == nil || options.only == "gnpe" {
-    let gnpe = try GNPEEstimator(model: options.marginalizePhase ? try marginalized.equivariantModel(kernel: options.kernel)
-                                                                 : try network.equivariantModel(kernel: options.kernel))
-    // The same training time as NPE in all: the initialisation network gets its share, the flow the rest.
-    gnpe.settings = settings
-    gnpe.settings.maximumTrainingSeconds = (options.minutes - options.initialNetworkMinutes) * 60
-    gnpe.initialNetworkSettings = settings
-    gnpe.initialNetworkSettings?.maximumTrainingSeconds = options.initialNetworkMinutes * 60
-    gnpe.architecture = architecture(passthrough: gnpe.equivariance.contextProxyCount)
-    let (_, simulateSeconds) = try timed { try gnpe.appendSimulations(count: options.simulations, seed: options.seed) }
-    print(String(format: "GNPE: %d simulations in %.1f s", gnpe.simulationCount, simulateSeconds))
-    let (history, seconds) = try timed {
-        try gnpe.train(force: true, progress: report("GNPE"), initialNetworkProgress: report("GNPE initialisation network"))
+    let gnpeModel = options.marginalizePhase ? try marginalized.equivariantModel(kernel: options.kernel)
+                                             : try network.equivariantModel(kernel: options.kernel)
+    let gnpe: GNPEEstimator
+    if let directory = options.loadDirectory {
+        gnpe = try GNPEEstimator.load(from: URL(fileURLWithPath: directory).appendingPathComponent("gnpe.gnpe"), model: gnpeModel)
+        print("GNPE: loaded from \(directory)")
+    } else {
+        gnpe = try GNPEEstimator(model: gnpeModel)
+        // The same training time as NPE in all: the initialisation network gets its share, the flow the rest.
+        gnpe.settings = settings
+        gnpe.settings.maximumTrainingSeconds = (options.minutes - options.initialNetworkMinutes) * 60
+        gnpe.initialNetworkSettings = settings
+        gnpe.initialNetworkSettings?.maximumTrainingSeconds = options.initialNetworkMinutes * 60
+        gnpe.architecture = architecture(passthrough: gnpe.equivariance.contextProxyCount)
+        let (_, simulateSeconds) = try timed { try gnpe.appendSimulations(count: options.simulations, seed: options.seed) }
+        print(String(format: "GNPE: %d simulations in %.1f s", gnpe.simulationCount, simulateSeconds))
+        let (history, seconds) = try timed {
+            try gnpe.train(force: true, progress: report("GNPE"), initialNetworkProgress: report("GNPE initialisation network"))
+        }
+        trainSeconds["gnpe"] = seconds
+        print(String(format: "GNPE: trained %d epochs in %.0f s, initialisation network (%d epochs) included (best validation loss %.3f at epoch %d)%@",
+                     history.epochCount, seconds, gnpe.initialNetworkHistory?.epochCount ?? 0, history.bestValidationLoss ?? .nan, history.bestEpoch,
+                     history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+        if let directory = options.saveDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try gnpe.save(to: URL(fileURLWithPath: directory).appendingPathComponent("gnpe.gnpe"))
+        }
     }
-    trainSeconds["gnpe"] = seconds
-    print(String(format: "GNPE: trained %d epochs in %.0f s, initialisation network (%d epochs) included (best validation loss %.3f at epoch %d)%@",
-                 history.epochCount, seconds, gnpe.initialNetworkHistory?.epochCount ?? 0, history.bestValidationLoss ?? .nan, history.bestEpoch,
-                 history.warnings.isEmpty ? "" : "; " + history.warnings.joined(separator: "; ")))
+    if let iterations = options.iterations { gnpe.iterations = iterations }
     let posterior = try gnpe.posterior
     var results: [InjectionResult] = []
     for (k, injection) in injections.enumerated() {
@@ -265,7 +310,8 @@ if options.only == nil || options.only == "gnpe" {
         let result: GNPEImportanceSampling
         do {
             // The model's likelihood: the phase-marginal one it declares, or the network's Gaussian one.
-            result = try posterior.importanceSampled(count: options.proposals, given: injection.x, seed: options.seed &+ UInt64(k))
+            result = try posterior.importanceSampled(count: options.proposals, given: injection.x, temperature: options.temperature,
+                                                     seed: options.seed &+ UInt64(k))
         } catch SamplingError.zeroLikelihood {
             // No proposal has t_I(θ) within the kernel of its proxies: the flow has not learnt the
             // arrival times to ±1 ms yet (an under-trained network); efficiency 0.
@@ -300,6 +346,10 @@ report["minutes"] = options.minutes
 report["init_minutes"] = options.initialNetworkMinutes
 report["schedule"] = "\(options.schedule)"
 report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
+report["temperature"] = options.temperature
+report["iterations"] = options.iterations ?? 30
+report["transforms"] = options.transforms
+if let directory = options.loadDirectory { report["loaded"] = directory }
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
     print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))
 }

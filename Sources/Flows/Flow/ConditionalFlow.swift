@@ -1,4 +1,5 @@
 import Dispatch
+import RealModule
 import TensorCore
 
 /// A conditional normalizing flow q(θ | x): z-scoring, an embedding network for x, a stack of
@@ -134,6 +135,12 @@ public final class ConditionalFlow {
     /// - Returns: A `[batch]` node.
     /// - Throws: ``FlowError/shapeMismatch(_:)``.
     public func logProbability(of theta: Tensor, given x: Tensor, on tape: Tape) throws -> Variable {
+        try logProbability(of: theta, given: x, temperature: 1, on: tape)
+    }
+
+    /// Records log q_τ(θ | x), the density of the flow with its base distribution widened to
+    /// 𝒩(0, τ²I) (see ``sample(given:temperature:using:)``), on a tape.
+    func logProbability(of theta: Tensor, given x: Tensor, temperature: Float, on tape: Tape) throws -> Variable {
         let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
         let xRows = observationFeatures == 0 ? theta.rows : (x.rank == 1 ? 1 : x.rows)
         guard theta.columns == parameterFeatures, theta.count > 0 else {
@@ -154,7 +161,14 @@ public final class ConditionalFlow {
             h = out
             if let ld { logDets.append(ld) }
         }
-        var lp = tape.standardNormalLogDensity(h)
+        var lp: Variable
+        if temperature == 1 {
+            lp = tape.standardNormalLogDensity(h)
+        } else {
+            // log 𝒩(z; 0, τ²I) = log 𝒩(z/τ; 0, I) − d log τ.
+            lp = tape.add(tape.standardNormalLogDensity(tape.scaled(h, by: 1 / temperature)),
+                          tape.constant(Tensor(repeating: -Float(parameterFeatures) * Float.log(temperature), shape: [theta.rows])))
+        }
         for ld in logDets { lp = tape.add(lp, ld) }
         if let supportLogJacobian { lp = tape.add(lp, tape.constant(Tensor(shape: [theta.rows], scalars: supportLogJacobian))) }
         return lp
@@ -194,6 +208,20 @@ public final class ConditionalFlow {
     /// - Throws: ``FlowError/shapeMismatch(_:)`` for θ or x of the wrong width (or row count);
     ///   ``FlowError/nonFiniteData(_:)`` naming the first NaN or ±∞ in θ or x.
     public func logProbability(of theta: Tensor, given x: Tensor) throws -> Tensor {
+        try logProbability(of: theta, given: x, temperature: 1)
+    }
+
+    /// log q_τ(θ | x): the density of the flow whose base distribution is widened to 𝒩(0, τ²I),
+    /// the proposal ``sample(given:temperature:using:)`` draws from (τ = 1 is ``logProbability(of:given:)``).
+    /// - Parameters:
+    ///   - theta: `[batch, parameterFeatures]` (or one vector `[parameterFeatures]`).
+    ///   - x: As ``logProbability(of:given:)``.
+    ///   - temperature: τ > 0, finite.
+    /// - Returns: `[batch]` log densities in θ's coordinates.
+    /// - Throws: As ``logProbability(of:given:)``; ``FlowError/invalidArgument(_:)`` for a τ that
+    ///   is not positive and finite.
+    public func logProbability(of theta: Tensor, given x: Tensor, temperature: Float) throws -> Tensor {
+        try Self.checkTemperature(temperature)
         let theta = theta.rank == 1 && theta.count == parameterFeatures ? theta.reshaped(to: [1, parameterFeatures]) : theta
         try Self.checkFinite(theta, name: "θ")
         if observationFeatures > 0 { try Self.checkFinite(x, name: "x") }
@@ -207,7 +235,8 @@ public final class ConditionalFlow {
             let range = start..<min(start + Self.chunkSize, n)
             let tape = Tape()
             let lp = try logProbability(of: n <= Self.chunkSize ? theta : theta.slicingRows(range),
-                                        given: shared || n <= Self.chunkSize ? x : x.slicingRows(range), on: tape)
+                                        given: shared || n <= Self.chunkSize ? x : x.slicingRows(range),
+                                        temperature: temperature, on: tape)
             out.append(contentsOf: tape.value(lp).scalars)
             if n > Self.chunkSize { try Interruption.checkpoint("density evaluation, row \(range.upperBound) of \(n)") }
         }
@@ -259,6 +288,22 @@ public final class ConditionalFlow {
     /// - Complexity: One embedding evaluation, then `parameterFeatures` MADE passes per
     ///   transform over the batch.
     public func sample(count: Int, given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
+        try sample(count: count, given: x, temperature: 1, using: &rng)
+    }
+
+    /// Draws `count` samples for one observation from the flow with its base distribution widened
+    /// to 𝒩(0, τ²I) (see ``sample(given:temperature:using:)``; τ = 1 is
+    /// ``sample(count:given:using:)``, draw for draw).
+    /// - Parameters:
+    ///   - count: How many samples.
+    ///   - x: One observation, `[observationFeatures...]` or `[1, observationFeatures...]`.
+    ///   - temperature: τ > 0, finite.
+    ///   - rng: The random source.
+    /// - Returns: `[count, parameterFeatures]`.
+    /// - Throws: As ``sample(count:given:using:)``; ``FlowError/invalidArgument(_:)`` for a τ that
+    ///   is not positive and finite.
+    public func sample(count: Int, given x: Tensor, temperature: Float, using rng: inout RandomSource) throws -> Tensor {
+        try Self.checkTemperature(temperature)
         guard count >= 0 else { throw FlowError.shapeMismatch("sample count must be ≥ 0, got \(count)") }
         guard observationFeatures == 0 || x.count == observationFeatures else {
             throw FlowError.shapeMismatch("expected one observation of \(observationFeatures) features, got \(x.shape)")
@@ -272,7 +317,8 @@ public final class ConditionalFlow {
         let one = observationFeatures == 0 ? x : x.reshaped(to: [1] + (x.rank > 1 && x.shape[0] == 1 ? Array(x.shape.dropFirst()) : x.shape))
         let tape = Tape()
         let context = try embeddedContext(one, on: tape).map { tape.value($0) }
-        let z = Tensor(randomNormal: [count, parameterFeatures], using: &rng)
+        let base = Tensor(randomNormal: [count, parameterFeatures], using: &rng)
+        let z = temperature == 1 ? base : base * temperature
         if count <= Self.chunkSize { return inverse(z, context: context) }
         var out = [Float]()
         out.reserveCapacity(count * parameterFeatures)
@@ -291,6 +337,23 @@ public final class ConditionalFlow {
     /// - Throws: ``FlowError/shapeMismatch(_:)``; ``FlowError/nonFiniteData(_:)`` naming the first
     ///   NaN or ±∞ in x.
     public func sample(given x: Tensor, using rng: inout RandomSource) throws -> Tensor {
+        try sample(given: x, temperature: 1, using: &rng)
+    }
+
+    /// Draws one sample for each row of a batch of observations from the flow with its base
+    /// distribution widened to 𝒩(0, τ²I): z = τ·ε, ε ~ 𝒩(0, I), mapped through the inverse.
+    /// τ > 1 gives a broader proposal with heavier tails — a defensive choice for importance
+    /// sampling when the flow is over-confident somewhere (its density is
+    /// ``logProbability(of:given:temperature:)``); τ = 1 is ``sample(given:using:)``, draw for draw.
+    /// - Parameters:
+    ///   - x: `[batch, observationFeatures...]`.
+    ///   - temperature: τ > 0, finite.
+    ///   - rng: The random source.
+    /// - Returns: `[batch, parameterFeatures]`.
+    /// - Throws: As ``sample(given:using:)``; ``FlowError/invalidArgument(_:)`` for a τ that is not
+    ///   positive and finite.
+    public func sample(given x: Tensor, temperature: Float, using rng: inout RandomSource) throws -> Tensor {
+        try Self.checkTemperature(temperature)
         guard x.columns == observationFeatures else {
             throw FlowError.shapeMismatch("observations must be [batch, \(observationFeatures)], got \(x.shape)")
         }
@@ -298,7 +361,14 @@ public final class ConditionalFlow {
         guard x.rows > 0 else { return Tensor(shape: [0, parameterFeatures], scalars: []) }
         let context = try embeddedContextValues(x)
         let z = Tensor(randomNormal: [x.rows, parameterFeatures], using: &rng)
-        return inverse(z, context: context)
+        return inverse(temperature == 1 ? z : z * temperature, context: context)
+    }
+
+    /// Throws unless τ is positive and finite.
+    static func checkTemperature(_ temperature: Float) throws {
+        guard temperature > 0, temperature.isFinite else {
+            throw FlowError.invalidArgument("the temperature (the base distribution's scale) must be positive and finite, got \(temperature)")
+        }
     }
 
     /// Maps base-distribution points to θ (the sampling direction) given an embedded context

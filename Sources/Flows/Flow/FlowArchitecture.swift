@@ -159,6 +159,9 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonFiniteData(String)
     /// A parameter value lies outside ``FlowArchitecture/parameterSupport``.
     case outsideSupport(String)
+    /// An argument other than data is out of range (e.g. a sampling temperature that is not
+    /// positive and finite).
+    case invalidArgument(String)
 
     /// A one-line description for the user.
     public var description: String {
@@ -169,6 +172,7 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Sendable {
         case .notSerializable(let m): return "Not serialisable: \(m)"
         case .nonFiniteData(let m): return "Non-finite data: \(m)"
         case .outsideSupport(let m): return "Outside the parameter support: \(m)"
+        case .invalidArgument(let m): return "Invalid argument: \(m)"
         }
     }
 }

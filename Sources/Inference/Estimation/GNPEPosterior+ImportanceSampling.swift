@@ -70,9 +70,15 @@ extension GNPEPosterior {
     ///     once; NaN counts as −∞; its errors are rethrown); `nil` (default) uses the model's exact
     ///     Gaussian likelihood (``SimulationModel/exactLogLikelihood(given:)``).
     ///   - proxyCount: The number of Gibbs chains whose converged proxies are fitted (default `count`), ≥ 2.
+    ///   - temperature: τ > 0 (default 1): the proposal's θ are drawn from the flow with its base
+    ///     distribution widened to 𝒩(0, τ²I) and weighed with that density
+    ///     (``ConditionalFlow/logProbability(of:given:temperature:)``), so the weights stay exact. τ
+    ///     slightly above 1 covers a posterior the flow places a little off or too narrowly —
+    ///     defensive importance sampling; τ = 1 is the flow as trained.
     ///   - seed: The seed (same seed, same result).
     /// - Returns: The proposal draws, their log densities, the weights and their summary.
-    /// - Throws: ``GNPEError/invalidCount(_:)`` for count < 1 or proxyCount < 2; the errors of
+    /// - Throws: ``GNPEError/invalidCount(_:)`` for count < 1 or proxyCount < 2;
+    ///   ``SamplingError/invalidInput(_:)`` for a temperature that is not positive and finite; the errors of
     ///   ``sampleWithDiagnostics(count:given:seed:progress:)`` (wrong length or NaN in the
     ///   observation, memory, low acceptance); ``SamplingError/noLikelihood(_:)`` when no likelihood
     ///   is given and the model has no exact one; ``SamplingError/invalidInput(_:)`` for a group with
@@ -85,9 +91,10 @@ extension GNPEPosterior {
     ///   weighing with a partial ``GNPEImportanceSampling`` of the rows weighed so far (or `nil`).
     public func importanceSampled(
         count: Int, given observation: [Double], logLikelihood: (([Double]) throws -> Double)? = nil,
-        proxyCount: Int? = nil, seed: UInt64
+        proxyCount: Int? = nil, temperature: Double = 1, seed: UInt64
     ) throws -> GNPEImportanceSampling {
         guard count >= 1 else { throw GNPEError.invalidCount(count) }
+        try Self.checkTemperature(temperature)
         guard observation.count == outputLength else {
             throw GNPEError.invalidObservation("expected \(outputLength) values, got \(observation.count)")
         }
@@ -118,7 +125,7 @@ extension GNPEPosterior {
         let proposal: (samples: SampleMatrix, proxies: SampleMatrix, logDensities: [Double])
         do {
             proxyDensity = try GaussianMixture(fittingTo: gibbs.proxies, maximumComponents: maximumProxyComponents, seed: rng.next())
-            proposal = try proposalDraws(count: count, given: observation, proxyDensity: proxyDensity, using: &rng)
+            proposal = try proposalDraws(count: count, given: observation, proxyDensity: proxyDensity, temperature: temperature, using: &rng)
         } catch let error as InterruptedError {
             throw error.keeping(gibbs)  // the converged chains are the costly part: keep them
         }
@@ -160,6 +167,7 @@ extension GNPEPosterior {
     ///   - count: The number of draws ≥ 0.
     ///   - observation: x, `[outputLength]`, finite.
     ///   - proxyDensity: q(ĝ | x), of the pose dimension.
+    ///   - temperature: τ > 0, the scale of the flow's base distribution (default 1).
     ///   - rng: The random source.
     /// - Returns: θ `[count, parameterCount]`, ĝ `[count, poseDimension]` and log q(θ, ĝ | x) `[count]`.
     /// - Throws: ``GNPEError/invalidCount(_:)``, ``GNPEError/invalidObservation(_:)``,
@@ -167,10 +175,11 @@ extension GNPEPosterior {
     ///   `InterruptedError` (polled every 4,096 draws; nothing partial is kept, as no draw has
     ///   been weighed yet).
     public func proposalDraws(count: Int, given observation: [Double], proxyDensity: GaussianMixture,
-                              using rng: inout RandomSource) throws
+                              temperature: Double = 1, using rng: inout RandomSource) throws
         -> (samples: SampleMatrix, proxies: SampleMatrix, logDensities: [Double])
     {
         guard count >= 0 else { throw GNPEError.invalidCount(count) }
+        try Self.checkTemperature(temperature)
         guard observation.count == outputLength else {
             throw GNPEError.invalidObservation("expected \(outputLength) values, got \(observation.count)")
         }
@@ -193,10 +202,11 @@ extension GNPEPosterior {
                 equivariance.standardising(observation, proxy: g.row(i))
             }
             let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: g, equivariance: equivariance)
-            let relative = try flow.sample(given: context, using: &rng)
+            let relative = try flow.sample(given: context, temperature: Float(temperature), using: &rng)
             let relativeMatrix = try SampleMatrix(rows: m, columns: flow.parameterFeatures, storage: relative.scalars.map(Double.init))
             let theta = equivariance.absoluteParameters(relativeMatrix, proxies: g)
-            let logConditional = try conditionalLogDensities(relative: relative, context: context, theta: theta, proxies: g)
+            let logConditional = try conditionalLogDensities(relative: relative, context: context, theta: theta, proxies: g,
+                                                             temperature: temperature)
             let logProxy = proxyDensity.logDensities(of: g)
             for i in 0 ..< m {
                 samples.setRow(start + i, to: theta.row(i))
@@ -214,10 +224,13 @@ extension GNPEPosterior {
     ///   - theta: θ, `[n, parameterCount]`, finite.
     ///   - proxies: ĝ, `[n, poseDimension]`, finite.
     ///   - observation: x, `[outputLength]`, finite.
+    ///   - temperature: τ > 0: the density of the flow with base 𝒩(0, τ²I) (default 1, the flow's own).
     /// - Returns: `[n]`.
     /// - Throws: ``GNPEError/invalidObservation(_:)``, ``SamplingError/invalidInput(_:)`` for
     ///   shapes that do not fit or values that are not finite (naming row and column), the flow's errors.
-    public func conditionalLogDensities(of theta: SampleMatrix, proxies: SampleMatrix, given observation: [Double]) throws -> [Double] {
+    public func conditionalLogDensities(of theta: SampleMatrix, proxies: SampleMatrix, given observation: [Double],
+                                        temperature: Double = 1) throws -> [Double] {
+        try Self.checkTemperature(temperature)
         guard observation.count == outputLength else {
             throw GNPEError.invalidObservation("expected \(outputLength) values, got \(observation.count)")
         }
@@ -241,14 +254,22 @@ extension GNPEPosterior {
         let context = FlowGibbsConditional.context(standardizedData: standardized, proxies: proxies, equivariance: equivariance)
         let relative = equivariance.relativeParameters(theta, proxies: proxies)
         let tensor = Tensor(shape: [relative.rows, relative.columns], scalars: relative.floatStorage)
-        return try conditionalLogDensities(relative: tensor, context: context, theta: theta, proxies: proxies)
+        return try conditionalLogDensities(relative: tensor, context: context, theta: theta, proxies: proxies, temperature: temperature)
     }
 
     /// log q_φ(u | context) + log |det ∂u/∂θ| per row, u the flow's relative coordinates.
-    func conditionalLogDensities(relative: Tensor, context: Tensor, theta: SampleMatrix, proxies: SampleMatrix) throws -> [Double] {
-        let logFlow = try flow.logProbability(of: relative, given: context).scalars
+    func conditionalLogDensities(relative: Tensor, context: Tensor, theta: SampleMatrix, proxies: SampleMatrix,
+                                 temperature: Double = 1) throws -> [Double] {
+        let logFlow = try flow.logProbability(of: relative, given: context, temperature: Float(temperature)).scalars
         return (0 ..< theta.rows).map { i in
             Double(logFlow[i]) + equivariance.relativeParametersLogJacobian(theta.row(i), proxy: proxies.row(i))
+        }
+    }
+
+    /// Throws unless a proposal temperature is positive and finite.
+    static func checkTemperature(_ temperature: Double) throws {
+        guard temperature > 0, temperature.isFinite else {
+            throw SamplingError.invalidInput("the proposal temperature τ must be positive and finite, got \(temperature)")
         }
     }
 }

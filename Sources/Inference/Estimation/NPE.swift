@@ -245,7 +245,7 @@ public final class NPE: PosteriorEstimator {
     public var posterior: NPEPosterior {
         get throws {
             guard let flow else { throw EstimatorError.notTrained }
-            return NPEPosterior(flow: flow, prior: prior)
+            return NPEPosterior(flow: flow, prior: prior, model: model)
         }
     }
 }

@@ -29,13 +29,21 @@ public final class NPEPosterior {
     /// rejected), `nil` before any sampling.
     public private(set) var lastAcceptanceRate: Double?
 
+    /// The simulation model the flow was trained for, when known (``NPE/posterior`` passes its
+    /// model): its exact likelihood is the default of
+    /// ``importanceSampled(count:given:logLikelihood:temperature:seed:)``.
+    public let model: SimulationModel?
+
     /// Wraps a trained flow.
     /// - Parameters:
     ///   - flow: The flow q(θ | x); its parameter count must equal the prior's dimension.
     ///   - prior: The prior.
-    public init(flow: ConditionalFlow, prior: JointPrior) {
+    ///   - model: The model it was trained for (default none: importance sampling then needs a
+    ///     likelihood).
+    public init(flow: ConditionalFlow, prior: JointPrior, model: SimulationModel? = nil) {
         self.flow = flow
         self.prior = prior
+        self.model = model
     }
 
     /// The parameter names, in column order of the samples.
@@ -125,7 +133,7 @@ public final class NPEPosterior {
         }
     }
 
-    private func observationTensor(_ observation: [Double]) throws -> Tensor {
+    func observationTensor(_ observation: [Double]) throws -> Tensor {
         try InputValidation.checkObservation(observation, length: flow.observationFeatures)
         return Tensor(shape: [1, observation.count], scalars: observation.map { Float($0) })
     }
