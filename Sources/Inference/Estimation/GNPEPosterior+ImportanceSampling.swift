@@ -107,15 +107,7 @@ extension GNPEPosterior {
             throw SamplingError.invalidInput(
                 "the group rounds proxies to a lattice (e.g. TimeTranslation(interpolation: .wholeSamples)), so ĝ has no density; use a continuous interpolation to importance-sample")
         }
-        let likelihood: ([Double]) throws -> Double
-        if let logLikelihood {
-            likelihood = logLikelihood
-        } else {
-            guard let model else {
-                throw SamplingError.noLikelihood("this posterior does not know its model (make it with GNPEEstimator.posterior)")
-            }
-            likelihood = try model.exactLogLikelihood(given: observation)
-        }
+        let likelihood = try model.importanceLogLikelihood(passed: logLikelihood, given: observation, origin: "GNPEEstimator.posterior")
         let parameterCount = prior.dimension, d = equivariance.group.dimension
         try InputValidation.checkCount(count, columns: 2 * (parameterCount + d) + outputLength + 4, bytesPerValue: 12,
                                        purpose: "GNPE importanceSampled(count: \(count))")

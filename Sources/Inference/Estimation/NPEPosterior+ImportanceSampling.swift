@@ -49,15 +49,7 @@ extension NPEPosterior {
             throw EstimatorError.invalidArgument("the proposal temperature τ must be positive and finite, got \(temperature)")
         }
         let x = try observationTensor(observation)
-        let likelihood: ([Double]) throws -> Double
-        if let logLikelihood {
-            likelihood = logLikelihood
-        } else {
-            guard let model else {
-                throw SamplingError.noLikelihood("this posterior does not know its model (make it with NPE.posterior, or pass logLikelihood)")
-            }
-            likelihood = try model.exactLogLikelihood(given: observation)
-        }
+        let likelihood = try model.importanceLogLikelihood(passed: logLikelihood, given: observation, origin: "NPE.posterior")
         let d = prior.dimension
         try InputValidation.checkCount(count, columns: 2 * d + 2, bytesPerValue: 8, purpose: "NPE importanceSampled(count: \(count))")
         var rng = RandomSource(seed: seed)

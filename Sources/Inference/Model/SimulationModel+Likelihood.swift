@@ -72,3 +72,22 @@ extension SimulationModel {
         }
     }
 }
+
+extension Optional where Wrapped == SimulationModel {
+    /// The likelihood a posterior's importance sampling weighs with: the one passed, else the
+    /// model's ``SimulationModel/exactLogLikelihood(given:)``.
+    /// - Parameters:
+    ///   - passed: The user's log p(x | θ), if given.
+    ///   - observation: x.
+    ///   - origin: How such a posterior gets its model, for the error (e.g. "NPE.posterior").
+    /// - Throws: ``SamplingError/noLikelihood(_:)`` without either; the model's errors.
+    func importanceLogLikelihood(passed: (([Double]) throws -> Double)?, given observation: [Double], origin: String) throws
+        -> ([Double]) throws -> Double
+    {
+        if let passed { return passed }
+        guard let model = self else {
+            throw SamplingError.noLikelihood("this posterior does not know its model (make it with \(origin), or pass logLikelihood)")
+        }
+        return try model.exactLogLikelihood(given: observation)
+    }
+}
