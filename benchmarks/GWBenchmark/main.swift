@@ -10,7 +10,7 @@
 //                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
 //                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H]
-//                     [--save DIR] [--load DIR] [--temperature T]
+//                     [--save DIR] [--load DIR] [--temperature T] [--diagnose]
 //   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
 //              gets --init-minutes of it, default a fifth, the flow the rest)
 //   --threads: training threads per network (default one per core; benchmarks/gw runs NPE and
@@ -25,6 +25,9 @@
 //   --transforms, --hidden: the flow's transforms (default 5) and hidden features (default 128)
 //   --temperature T: the proposals' temperature τ (the flows' base distribution 𝒩(0, τ²I);
 //                    default 1, the flows as trained)
+//   --diagnose: also prints GNPE's conditional efficiency at a fixed proxy (θ ~ q(θ | x, ĝ₀) at the
+//               mean ĝ₀ of the converged proxies, weighed by p(x | θ)p(θ)κ(ĝ₀ | g(θ))/q(θ | x, ĝ₀)):
+//               the flow's accuracy without the proxy density q(ĝ | x)
 //   --save DIR: writes the trained networks to DIR/npe.npe and DIR/gnpe.gnpe
 //   --load DIR: reads them from there instead of simulating and training (inference-side studies
 //               on the same networks; the configuration options must match the saved ones)
@@ -58,6 +61,7 @@ struct Options {
     var saveDirectory: String? = nil
     var loadDirectory: String? = nil
     var temperature = 1.0
+    var diagnose = false
 
     init(arguments: [String]) throws {
         var i = 1
@@ -83,6 +87,7 @@ struct Options {
             case "--save": saveDirectory = try value()
             case "--load": loadDirectory = try value()
             case "--temperature": temperature = try Self.number(value())
+            case "--diagnose": diagnose = true
             case "--kernel":
                 let parts = try value().split(separator: ":").map(String.init)
                 guard parts.count == 2, let number = Double(parts[1]), number > 0 else {
@@ -329,6 +334,47 @@ if options.only == nil || options.only == "gnpe" {
         print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %d of %d proposals inside the kernel, Gibbs + proposal + weights %.2f s%@",
                      k, injection.snr, 100 * efficiency, js, worst, inside, options.proposals, seconds,
                      result.gibbsDiagnostics.warning.map { "; " + $0 } ?? ""))
+        if options.diagnose {
+            // The flow's conditional alone: θ ~ q(θ | x, ĝ₀) at the converged proxies' mean, weighed
+            // against the extended target p(x | θ)p(θ)κ(ĝ₀ | g(θ)) at that ĝ₀.
+            let g0 = result.fittedProxies.columnMeans
+            let point = try GaussianMixture(weights: [1], means: [g0],
+                                            covariances: [(0 ..< g0.count).map { i in (0 ..< g0.count).map { $0 == i ? 1e-16 : 0 } }])
+            var rng = RandomSource(seed: options.seed &+ 500 &+ UInt64(k))
+            let draws = try posterior.proposalDraws(count: options.proposals, given: injection.x, proxyDensity: point, using: &rng)
+            var fixed = SampleMatrix(rows: draws.samples.rows, columns: g0.count, repeating: 0)
+            for i in 0 ..< fixed.rows { fixed.setRow(i, to: g0) }
+            let logConditional = try posterior.conditionalLogDensities(of: draws.samples, proxies: fixed, given: injection.x)
+            let equivariance = posterior.equivariance
+            let conditional = try ImportanceSampling(
+                samples: draws.samples, proposalLogDensities: logConditional,
+                logPrior: { theta in
+                    let lp = try networkPrior.logDensity(of: theta)
+                    guard lp > -.infinity else { return -.infinity }
+                    return lp + equivariance.proxyLogDensity(g0, givenPose: try equivariance.checkedPose(of: theta))
+                },
+                logLikelihood: try gnpeModel.exactLogLikelihood(given: injection.x))
+            let lw = result.importanceSampling.logWeights.filter { $0 > -.infinity }
+            let mean = lw.reduce(0, +) / Double(max(1, lw.count))
+            let sd = (lw.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, lw.count - 1))).squareRoot()
+            // How much wider the proposal is than the reweighted posterior, per parameter (circular
+            // standard deviations for the periodic ones).
+            let weighted = result.normalizedWeights, uniform = [Double](repeating: 1 / Double(result.samples.rows), count: result.samples.rows)
+            func spread(_ j: Int, _ w: [Double]) -> Double {
+                let column = result.samples.column(j)
+                if let period = networkPrior.period(ofParameterAt: j) {
+                    let c = zip(column, w).reduce(0) { $0 + $1.1 * cos(2 * .pi * $1.0 / period) }
+                    let s = zip(column, w).reduce(0) { $0 + $1.1 * sin(2 * .pi * $1.0 / period) }
+                    return (-2 * log(max(1e-300, (c * c + s * s).squareRoot()))).squareRoot() * period / (2 * .pi)
+                }
+                let m = zip(column, w).reduce(0) { $0 + $1.0 * $1.1 }
+                return zip(column, w).reduce(0) { $0 + $1.1 * ($1.0 - m) * ($1.0 - m) }.squareRoot()
+            }
+            let ratios = (0 ..< result.samples.columns).map { j in (name: result.parameterNames[j], ratio: spread(j, uniform) / spread(j, weighted)) }
+            let widest = ratios.sorted { $0.ratio > $1.ratio }.prefix(4).map { String(format: "%@ %.1f", $0.name, $0.ratio) }.joined(separator: ", ")
+            print(String(format: "  diagnosis: conditional efficiency at the proxies' mean %.2f %% (joint %.2f %%); sd of the joint log weights %.1f; proxy mixture components %d; proposal sd ÷ reweighted sd, widest: %@",
+                         100 * conditional.sampleEfficiency, 100 * result.sampleEfficiency, sd, result.proxyDensity.componentCount, widest))
+        }
     }
     inferenceSeconds["gnpe"] = median(results.map(\.seconds))
     report["efficiency_gnpe"] = median(results.map(\.efficiency))
