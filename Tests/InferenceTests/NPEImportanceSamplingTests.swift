@@ -42,7 +42,7 @@ import TensorCore
                 let result = try posterior.importanceSampled(count: 4000, given: x, temperature: tau, seed: UInt64(k))
                 print(String(format: "NPE-IS location obs %d, τ = %.1f: log Z %.4f ± %.4f vs analytic %.4f; efficiency %.3f; inside prior %.3f",
                              k, tau, result.logEvidence, result.logEvidenceStandardError, analytic, result.sampleEfficiency,
-                             result.fractionInsidePrior))
+                             result.fractionWithPositiveWeight))
                 #expect(abs(result.logEvidence - analytic) < 4 * result.logEvidenceStandardError + 0.005, "observation \(k), τ = \(tau)")
                 let m = result.weightedMean, s = result.weightedStandardDeviations
                 for j in 0 ..< 2 {

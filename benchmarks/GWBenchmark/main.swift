@@ -269,7 +269,7 @@ if options.only == nil || options.only == "npe" {
                                                  weighting: result.importanceSampling)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: sampleSeconds))
         print(String(format: "NPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %.1f %% of draws inside the prior, sampling + weights %.2f s",
-                     k, injection.snr, 100 * efficiency, js, worst, 100 * result.fractionInsidePrior, sampleSeconds))
+                     k, injection.snr, 100 * efficiency, js, worst, 100 * result.fractionWithPositiveWeight, sampleSeconds))
     }
     inferenceSeconds["npe"] = median(results.map(\.seconds))
     report["efficiency_npe"] = median(results.map(\.efficiency))
@@ -327,12 +327,11 @@ if options.only == nil || options.only == "gnpe" {
             continue
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let inside = result.importanceSampling.logWeights.filter { $0 > -.infinity }.count
         let (efficiency, js, worst) = try assess(samples: try fullSamples(result.samples, injection.x, seed: options.seed &+ 77),
                                                  weighting: result.importanceSampling)
         results.append(InjectionResult(efficiency: efficiency, jsMax: js, jsWorstParameter: worst, seconds: seconds))
-        print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %d of %d proposals inside the kernel, Gibbs + proposal + weights %.2f s%@",
-                     k, injection.snr, 100 * efficiency, js, worst, inside, options.proposals, seconds,
+        print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %.1f %% of proposals with a non-zero weight, Gibbs + proposal + weights %.2f s%@",
+                     k, injection.snr, 100 * efficiency, js, worst, 100 * result.fractionWithPositiveWeight, seconds,
                      result.gibbsDiagnostics.warning.map { "; " + $0 } ?? ""))
         if options.diagnose {
             // The flow's conditional alone: θ ~ q(θ | x, ĝ₀) at the converged proxies' mean, weighed
@@ -342,9 +341,9 @@ if options.only == nil || options.only == "gnpe" {
                                             covariances: [(0 ..< g0.count).map { i in (0 ..< g0.count).map { $0 == i ? 1e-16 : 0 } }])
             var rng = RandomSource(seed: options.seed &+ 500 &+ UInt64(k))
             let draws = try posterior.proposalDraws(count: options.proposals, given: injection.x, proxyDensity: point, using: &rng)
-            var fixed = SampleMatrix(rows: draws.samples.rows, columns: g0.count, repeating: 0)
-            for i in 0 ..< fixed.rows { fixed.setRow(i, to: g0) }
-            let logConditional = try posterior.conditionalLogDensities(of: draws.samples, proxies: fixed, given: injection.x)
+            // log q(θ | x, ĝ) = log q(θ, ĝ | x) − log q(ĝ | x), ĝ within 10⁻⁸ s of ĝ₀.
+            let logPoint = point.logDensities(of: draws.proxies)
+            let logConditional = zip(draws.logDensities, logPoint).map { $0 - $1 }
             let equivariance = posterior.equivariance
             let conditional = try ImportanceSampling(
                 samples: draws.samples, proposalLogDensities: logConditional,
@@ -361,14 +360,8 @@ if options.only == nil || options.only == "gnpe" {
             // standard deviations for the periodic ones).
             let weighted = result.normalizedWeights, uniform = [Double](repeating: 1 / Double(result.samples.rows), count: result.samples.rows)
             func spread(_ j: Int, _ w: [Double]) -> Double {
-                let column = result.samples.column(j)
-                if let period = networkPrior.period(ofParameterAt: j) {
-                    let c = zip(column, w).reduce(0) { $0 + $1.1 * cos(2 * .pi * $1.0 / period) }
-                    let s = zip(column, w).reduce(0) { $0 + $1.1 * sin(2 * .pi * $1.0 / period) }
-                    return (-2 * log(max(1e-300, (c * c + s * s).squareRoot()))).squareRoot() * period / (2 * .pi)
-                }
-                let m = zip(column, w).reduce(0) { $0 + $1.0 * $1.1 }
-                return zip(column, w).reduce(0) { $0 + $1.1 * ($1.0 - m) * ($1.0 - m) }.squareRoot()
+                MarginalJensenShannon.weightedStandardDeviation(of: result.samples.column(j), weights: w,
+                                                                period: networkPrior.period(ofParameterAt: j))
             }
             let ratios = (0 ..< result.samples.columns).map { j in (name: result.parameterNames[j], ratio: spread(j, uniform) / spread(j, weighted)) }
             let widest = ratios.sorted { $0.ratio > $1.ratio }.prefix(4).map { String(format: "%@ %.1f", $0.name, $0.ratio) }.joined(separator: ", ")

@@ -317,8 +317,7 @@ public final class ConditionalFlow {
         let one = observationFeatures == 0 ? x : x.reshaped(to: [1] + (x.rank > 1 && x.shape[0] == 1 ? Array(x.shape.dropFirst()) : x.shape))
         let tape = Tape()
         let context = try embeddedContext(one, on: tape).map { tape.value($0) }
-        let base = Tensor(randomNormal: [count, parameterFeatures], using: &rng)
-        let z = temperature == 1 ? base : base * temperature
+        let z = Self.baseDraws(rows: count, columns: parameterFeatures, temperature: temperature, using: &rng)
         if count <= Self.chunkSize { return inverse(z, context: context) }
         var out = [Float]()
         out.reserveCapacity(count * parameterFeatures)
@@ -360,8 +359,14 @@ public final class ConditionalFlow {
         try Self.checkFinite(x, name: "x")
         guard x.rows > 0 else { return Tensor(shape: [0, parameterFeatures], scalars: []) }
         let context = try embeddedContextValues(x)
-        let z = Tensor(randomNormal: [x.rows, parameterFeatures], using: &rng)
-        return inverse(temperature == 1 ? z : z * temperature, context: context)
+        return inverse(Self.baseDraws(rows: x.rows, columns: parameterFeatures, temperature: temperature, using: &rng), context: context)
+    }
+
+    /// Draws from the base distribution 𝒩(0, τ²I): `[rows, columns]` (τ = 1 leaves the standard
+    /// normal draws untouched, so the old draws are reproduced exactly).
+    static func baseDraws(rows: Int, columns: Int, temperature: Float, using rng: inout RandomSource) -> Tensor {
+        let z = Tensor(randomNormal: [rows, columns], using: &rng)
+        return temperature == 1 ? z : z * temperature
     }
 
     /// Throws unless τ is positive and finite.

@@ -23,10 +23,4 @@ public struct NPEImportanceSampling: ImportanceSampledPosterior {
     public let importanceSampling: ImportanceSampling
     /// The parameter names, in θ order.
     public let parameterNames: [String]
-
-    /// The fraction of draws inside the prior's support (those with a weight that can be
-    /// positive): the flow's leakage shows as a value below 1.
-    public var fractionInsidePrior: Double {
-        Double(importanceSampling.logWeights.filter { $0 > -.infinity }.count) / Double(max(1, samples.rows))
-    }
 }

@@ -127,11 +127,14 @@ public struct MarginalJensenShannon: Sendable {
         return total > 0 ? out.map { $0 / total } : out
     }
 
-    /// Scott's bandwidth n_eff^(−1/5)·σ_w (σ on the circle for a periodic parameter: the circular
-    /// standard deviation √(−2 log R)·period/2π); a small floor keeps a point mass finite.
-    static func bandwidth(_ x: [Double], _ w: [Double], period: Double?) -> Double {
-        let effective = 1 / w.reduce(0) { $0 + $1 * $1 }
-        var sd: Double
+    /// The weighted standard deviation of a sample; for a periodic parameter the circular one,
+    /// √(−2 log R)·period/2π with R the weighted mean resultant length.
+    /// - Parameters:
+    ///   - x: The values, `[n]`.
+    ///   - w: Their weights, `[n]`, summing to 1.
+    ///   - period: The period, or `nil` for a parameter on the line.
+    /// - Returns: σ_w (0 for a point mass on the line; R is floored at 10⁻¹² on the circle).
+    public static func weightedStandardDeviation(of x: [Double], weights w: [Double], period: Double?) -> Double {
         if let p = period, p > 0 {
             var c = 0.0, s = 0.0
             for (v, weight) in zip(x, w) {
@@ -139,11 +142,17 @@ public struct MarginalJensenShannon: Sendable {
                 s += weight * Double.sin(2 * .pi * v / p)
             }
             let r = min(max((c * c + s * s).squareRoot(), 1e-12), 1)
-            sd = (-2 * Double.log(r)).squareRoot() * p / (2 * .pi)
-        } else {
-            let mean = zip(x, w).reduce(0) { $0 + $1.0 * $1.1 }
-            sd = zip(x, w).reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) }.squareRoot()
+            return (-2 * Double.log(r)).squareRoot() * p / (2 * .pi)
         }
+        let mean = zip(x, w).reduce(0) { $0 + $1.0 * $1.1 }
+        return zip(x, w).reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) }.squareRoot()
+    }
+
+    /// Scott's bandwidth n_eff^(−1/5)·σ_w (``weightedStandardDeviation(of:weights:period:)``, on
+    /// the circle for a periodic parameter); a small floor keeps a point mass finite.
+    static func bandwidth(_ x: [Double], _ w: [Double], period: Double?) -> Double {
+        let effective = 1 / w.reduce(0) { $0 + $1 * $1 }
+        let sd = weightedStandardDeviation(of: x, weights: w, period: period)
         let scale = max(abs(x.max() ?? 0), abs(x.min() ?? 0), 1)
         return max(sd * Double.pow(effective, -0.2), 1e-9 * scale)
     }

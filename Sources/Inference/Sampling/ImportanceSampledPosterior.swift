@@ -23,6 +23,11 @@ extension ImportanceSampledPosterior {
     public var logEvidence: Double { importanceSampling.logEvidence }
     /// The standard error of ``logEvidence``.
     public var logEvidenceStandardError: Double { importanceSampling.logEvidenceStandardError }
+    /// The fraction of draws whose weight is not zero: for NPE those inside the prior's support
+    /// (the flow's leakage shows as a value below 1); for GNPE also with κ(ĝ | g(θ)) > 0.
+    public var fractionWithPositiveWeight: Double {
+        Double(importanceSampling.logWeights.filter { $0 > -.infinity }.count) / Double(max(1, importanceSampling.logWeights.count))
+    }
     /// The normalised weights, summing to 1: `[n]`.
     public var normalizedWeights: [Double] { importanceSampling.normalizedWeights }
     /// The weighted posterior mean of θ: `[parameterCount]`.
