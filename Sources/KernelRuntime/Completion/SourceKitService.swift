@@ -200,7 +200,7 @@ public final class SourceKitService: @unchecked Sendable {
                 let result = try connection.request(
                     "textDocument/hover",
                     ["textDocument": ["uri": documentURI], "position": position.json],
-                    timeout: remaining(until: deadline))
+                    timeout: remaining(until: deadline, for: "textDocument/hover"))
                 if let hover = result as? [String: Any],
                    let text = HoverText.plainText(fromContents: hover["contents"]) {
                     return text
@@ -256,7 +256,7 @@ public final class SourceKitService: @unchecked Sendable {
             let result = try connection.request(
                 "textDocument/completion",
                 ["textDocument": ["uri": documentURI], "position": cursorPosition.json],
-                timeout: remaining(until: deadline))
+                timeout: remaining(until: deadline, for: "textDocument/completion"))
             if let list = result as? [String: Any] { return list }
             if let items = result as? [Any] { return ["items": items] }
             return nil
@@ -419,7 +419,7 @@ public final class SourceKitService: @unchecked Sendable {
                 ],
                 "workspace": ["didChangeWatchedFiles": ["dynamicRegistration": true]],
             ] as [String: Any],
-        ] as [String: Any], timeout: remaining(until: deadline, atLeast: 5))
+        ] as [String: Any], timeout: max(5, deadline.timeIntervalSinceNow))
         try started.notify("initialized", [String: Any]())
         connection = started
         return started
@@ -438,7 +438,8 @@ public final class SourceKitService: @unchecked Sendable {
             "changes": [["uri": workspace.appendingPathComponent("compile_commands.json").absoluteString, "type": 2]],
         ])
         _ = try? connection.request(
-            "workspace/synchronize", ["buildServerUpdates": true], timeout: remaining(until: deadline))
+            "workspace/synchronize", ["buildServerUpdates": true],
+            timeout: remaining(until: deadline, for: "workspace/synchronize"))
         writtenArguments = flags
     }
 
@@ -478,7 +479,15 @@ public final class SourceKitService: @unchecked Sendable {
         "-emit-objc-header-path", "-resource-dir", "-j", "-num-threads", "-vfsoverlay",
     ]
 
-    private func remaining(until deadline: Date, atLeast minimum: Double = 0.05) -> Double {
-        max(minimum, deadline.timeIntervalSinceNow)
+    /// The seconds a request to the server may wait so that its query ends by `deadline`.
+    ///
+    /// A query whose time is up sends nothing more: without a floor here a 1 ms timeout means
+    /// 1 ms, not "1 ms, then one more request that a warm server may still answer".
+    ///
+    /// - Throws: ``LanguageServerError/timedOut(method:seconds:)`` when the deadline has passed.
+    private func remaining(until deadline: Date, for method: String) throws -> Double {
+        let seconds = deadline.timeIntervalSinceNow
+        guard seconds > 0 else { throw LanguageServerError.timedOut(method: method, seconds: 0) }
+        return seconds
     }
 }
