@@ -21,7 +21,7 @@ import Testing
         #expect(network.detectors.map(\.name) == ["H1", "L1", "V1"])
         #expect(network.dataIndex(detector: 1, bin: 3) == (217 + 3) * 2)
         let model = try network.simulationModel()
-        #expect(model.outputLength == 1302 && model.parameterNames == BinaryBlackHoleNetwork.parameterNames)
+        #expect(model.outputLength == 1302 && model.parameterNames == network.parameterNames)
         #expect(model.noiseModels.count == 1 && model.noiseModels[0].gaussianSigma == 1)
     }
 
@@ -29,7 +29,7 @@ import Testing
     @Test func priorNamesAndRanges() throws {
         let network = try Self.network()
         let prior = try network.prior()
-        #expect(prior.names == BinaryBlackHoleNetwork.parameterNames)
+        #expect(prior.names == network.parameterNames && network.parameterNames[8...9] == ["ra", "dec"])
         #expect(prior.names.count == 11)
         #expect(prior.periodic == [false, false, false, false, false, true, false, true, true, false, false])
         let supports = prior.distributions.map { [$0.support.lowerBound, $0.support.upperBound] }

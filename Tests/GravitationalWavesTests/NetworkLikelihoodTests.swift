@@ -23,7 +23,7 @@ import Testing
                 perturbed[i] += sign * step
                 let value = try network.logLikelihood(of: perturbed, given: x)
                 #expect(
-                    value < atTruth, "\(BinaryBlackHoleNetwork.parameterNames[i]) \(sign * step): \(value) ≥ \(atTruth)"
+                    value < atTruth, "\(network.parameterNames[i]) \(sign * step): \(value) ≥ \(atTruth)"
                 )
             }
         }

@@ -104,7 +104,7 @@ import Testing
         let network = try BinaryBlackHoleNetwork(.reduced)
         let marginalized = try PhaseMarginalizedNetwork(network)
         let model = try marginalized.simulationModel()
-        #expect(model.prior.names == PhaseMarginalizedNetwork.parameterNames)
+        #expect(model.prior.names == marginalized.parameterNames && marginalized.parameterNames.count == 10)
         #expect(!model.prior.names.contains("phase"))
         let x = try Self.observation(network)
         #expect(model.likelihood != nil)

@@ -10,7 +10,7 @@
 //                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
 //                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H]
-//                     [--save DIR] [--load DIR] [--temperature T] [--diagnose]
+//                     [--save DIR] [--load DIR] [--temperature T] [--diagnose] [--sky equatorial|detectorBaseline]
 //   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
 //              gets --init-minutes of it, default a fifth, the flow the rest)
 //   --threads: training threads per network (default one per core; benchmarks/gw runs NPE and
@@ -28,6 +28,9 @@
 //   --diagnose: also prints GNPE's conditional efficiency at a fixed proxy (θ ~ q(θ | x, ĝ₀) at the
 //               mean ĝ₀ of the converged proxies, weighed by p(x | θ)p(θ)κ(ĝ₀ | g(θ))/q(θ | x, ĝ₀)):
 //               the flow's accuracy without the proxy density q(ĝ | x)
+//   --sky: the networks' sky coordinates (default equatorial: ra, dec; detectorBaseline: zenith and
+//          azimuth about the H1–L1 baseline, SkyFrame.detectorBaseline; the injections are the same
+//          sources either way, converted)
 //   --save DIR: writes the trained networks to DIR/npe.npe and DIR/gnpe.gnpe
 //   --load DIR: reads them from there instead of simulating and training (inference-side studies
 //               on the same networks; the configuration options must match the saved ones)
@@ -62,6 +65,7 @@ struct Options {
     var loadDirectory: String? = nil
     var temperature = 1.0
     var diagnose = false
+    var skyFrame = SkyFrame.equatorial
 
     init(arguments: [String]) throws {
         var i = 1
@@ -88,6 +92,12 @@ struct Options {
             case "--load": loadDirectory = try value()
             case "--temperature": temperature = try Self.number(value())
             case "--diagnose": diagnose = true
+            case "--sky":
+                let text = try value()
+                guard let frame = SkyFrame(rawValue: text) else {
+                    throw BenchmarkError("--sky takes \(SkyFrame.allCases.map(\.rawValue).joined(separator: " or ")), not \(text)")
+                }
+                skyFrame = frame
             case "--kernel":
                 let parts = try value().split(separator: ":").map(String.init)
                 guard parts.count == 2, let number = Double(parts[1]), number > 0 else {
@@ -161,7 +171,9 @@ struct InjectionResult {
 
 setvbuf(stdout, nil, _IOLBF, 0)  // figures appear as they are made, also through a pipe
 let options = try Options(arguments: CommandLine.arguments)
-let network = try BinaryBlackHoleNetwork(.reduced)
+var configuration = BinaryBlackHoleNetwork.Configuration.reduced
+configuration.skyFrame = options.skyFrame
+let network = try BinaryBlackHoleNetwork(configuration)
 let marginalized = try PhaseMarginalizedNetwork(network)
 let prior = try network.prior()
 /// The networks' prior: without the phase when it is marginalised.
@@ -171,7 +183,7 @@ func fullSamples(_ samples: SampleMatrix, _ x: [Double], seed: UInt64) throws ->
     options.marginalizePhase ? try marginalized.reconstructingPhase(of: samples, given: x, seed: seed) : samples
 }
 let periods = (0 ..< prior.dimension).map { prior.period(ofParameterAt: $0) }
-let names = BinaryBlackHoleNetwork.parameterNames
+let names = network.parameterNames
 print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
     + "(\(network.frequencies.first!)–\(network.frequencies.last!) Hz, Δf = \(network.grid.spacing) Hz), "
     + "\(network.outputLength) values per simulation (\(4 * network.outputLength + 8 * prior.dimension) bytes stored)")
@@ -180,7 +192,8 @@ print("budget: \(options.simulations) simulations, at most \(options.epochs) epo
     + "\(options.threads.map { "\($0)" } ?? "all") training thread(s), "
     + "\(options.injections) injections × \(options.proposals) importance-sampling proposals; "
     + "\(ProcessInfo.processInfo.activeProcessorCount) cores; learning rate \(options.schedule); GNPE kernel \(options.kernel); "
-    + (options.marginalizePhase ? "phase marginalised (networks on 10 parameters, φ reconstructed)" : "phase inferred by the networks"))
+    + (options.marginalizePhase ? "phase marginalised (networks on 10 parameters, φ reconstructed)" : "phase inferred by the networks")
+    + "; sky frame \(options.skyFrame) (\(network.skyFrame.parameterNames.0), \(network.skyFrame.parameterNames.1))")
 
 var settings = TrainingSettings(batchSize: 256, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 15,
                                 maximumEpochs: options.epochs, seed: options.seed)
@@ -200,11 +213,13 @@ func architecture(passthrough: Int) -> FlowArchitecture {
     return a
 }
 
-// The injections: prior draws, unit white noise in the whitened domain.
+// The injections: prior draws, unit white noise in the whitened domain. Drawn in (ra, dec) and
+// converted, so that every sky frame sees the same sources.
+let equatorialPrior = try BinaryBlackHoleNetwork(.reduced).prior()
 var injectionRNG = RandomSource(seed: options.seed &+ 1_000)
 var injections: [(theta: [Double], x: [Double], snr: Double)] = []
 for _ in 0 ..< options.injections {
-    let theta = prior.sample(using: &injectionRNG)
+    let theta = try network.parameters(fromEquatorial: equatorialPrior.sample(using: &injectionRNG))
     let s = try network.signal(theta)
     let x = s.map { $0 + injectionRNG.nextNormal() }
     injections.append((theta, x, s.reduce(0) { $0 + $1 * $1 }.squareRoot()))
@@ -388,6 +403,7 @@ report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
 report["temperature"] = options.temperature
 report["iterations"] = options.iterations ?? 30
 report["transforms"] = options.transforms
+report["sky"] = options.skyFrame.rawValue
 if let directory = options.loadDirectory { report["loaded"] = directory }
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
     print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))

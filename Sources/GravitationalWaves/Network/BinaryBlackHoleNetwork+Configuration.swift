@@ -32,6 +32,10 @@ extension BinaryBlackHoleNetwork {
         public var waveform: any FrequencyDomainWaveform
         /// The ranges of the priors (see ``BinaryBlackHoleNetwork/PriorRanges``).
         public var priorRanges: PriorRanges
+        /// The sky coordinates of θ (default ``SkyFrame/equatorial``: ra, dec;
+        /// ``SkyFrame/detectorBaseline``: zenith and azimuth about the first two detectors'
+        /// baseline, which networks learn more easily).
+        public var skyFrame: SkyFrame
 
         /// Creates a configuration.
         /// - Parameters:
@@ -43,11 +47,13 @@ extension BinaryBlackHoleNetwork {
         ///   - referenceTime: t_ref (default GW150914's GPS second, 1126259462.4).
         ///   - waveform: The waveform model (default ``IMRPhenomD``).
         ///   - priorRanges: The prior ranges (default ``BinaryBlackHoleNetwork/PriorRanges/reduced``).
+        ///   - skyFrame: The sky coordinates of θ (default ``SkyFrame/equatorial``).
         public init(
             detectors: [Detector] = Detector.builtIn, minimumFrequency: Double, maximumFrequency: Double,
             duration: Double, powerSpectralDensities: [PowerSpectralDensity]? = nil,
             referenceTime: GPSTime = GPSTime(seconds: 1_126_259_462, nanoseconds: 400_000_000),
-            waveform: any FrequencyDomainWaveform = IMRPhenomD(), priorRanges: PriorRanges = .reduced
+            waveform: any FrequencyDomainWaveform = IMRPhenomD(), priorRanges: PriorRanges = .reduced,
+            skyFrame: SkyFrame = .equatorial
         ) {
             self.detectors = detectors
             self.minimumFrequency = minimumFrequency
@@ -57,6 +63,7 @@ extension BinaryBlackHoleNetwork {
             self.referenceTime = referenceTime
             self.waveform = waveform
             self.priorRanges = priorRanges
+            self.skyFrame = skyFrame
         }
 
         /// A configuration that this project's 2-core machine can train a network for within an

@@ -68,12 +68,16 @@ extension BinaryBlackHoleNetwork {
 
     /// The 11 parameter names in θ order, DINGO's: chirp_mass (M☉), mass_ratio (m₂/m₁),
     /// chi_1, chi_2 (aligned spins), luminosity_distance (Mpc), phase (rad), theta_jn (the
-    /// inclination, rad), psi (polarisation, rad), ra, dec (rad), geocent_time (s from the
+    /// inclination, rad), psi (polarisation, rad), the sky — ra, dec (rad), or zenith, azimuth
+    /// (rad) in the ``SkyFrame/detectorBaseline`` frame — and geocent_time (s from the
     /// reference time).
-    public static let parameterNames = [
-        "chirp_mass", "mass_ratio", "chi_1", "chi_2", "luminosity_distance", "phase", "theta_jn", "psi", "ra",
-        "dec", "geocent_time",
-    ]
+    public var parameterNames: [String] {
+        let (first, second) = skyFrame.parameterNames
+        return [
+            "chirp_mass", "mass_ratio", "chi_1", "chi_2", "luminosity_distance", "phase", "theta_jn", "psi", first,
+            second, "geocent_time",
+        ]
+    }
 
     /// The parameters with the priors the field uses (bilby's and DINGO's), in θ order:
     ///
@@ -86,8 +90,10 @@ extension BinaryBlackHoleNetwork {
     /// | phase | ``Uniform`` on [0, 2π], periodic |
     /// | theta_jn | ``Sine`` on [0, π] (isotropic orientation) |
     /// | psi | ``Uniform`` on [0, π], periodic (h₊, h× are π-periodic in ψ) |
-    /// | ra | ``Uniform`` on [0, 2π], periodic |
+    /// | ra (``SkyFrame/equatorial``) | ``Uniform`` on [0, 2π], periodic |
     /// | dec | ``Cosine`` on [−π/2, π/2] (isotropic sky) |
+    /// | or zenith | ``Sine`` on [0, π] (isotropic sky, ``SkyFrame/detectorBaseline``) |
+    /// | azimuth | ``Uniform`` on [0, 2π], periodic |
     /// | geocent_time | ``Uniform`` on [−w, w] (s) |
     ///
     /// Use them in a model's or a prior's declaration:
@@ -108,10 +114,19 @@ extension BinaryBlackHoleNetwork {
             Parameter("phase", Uniform(0, 2 * .pi), periodic: true),
             Parameter("theta_jn", Sine(0, .pi)),
             Parameter("psi", Uniform(0, .pi), periodic: true),
-            Parameter("ra", Uniform(0, 2 * .pi), periodic: true),
-            Parameter("dec", Cosine(-.pi / 2, .pi / 2)),
+        ] + skyParameters + [
             Parameter("geocent_time", Uniform(-r.geocentricTimeHalfWidth, r.geocentricTimeHalfWidth)),
         ]
+    }
+
+    /// The isotropic sky prior in ``skyFrame``'s coordinates (one measure in both frames).
+    private var skyParameters: [Parameter] {
+        switch skyFrame {
+        case .equatorial:
+            [Parameter("ra", Uniform(0, 2 * .pi), periodic: true), Parameter("dec", Cosine(-.pi / 2, .pi / 2))]
+        case .detectorBaseline:
+            [Parameter("zenith", Sine(0, .pi)), Parameter("azimuth", Uniform(0, 2 * .pi), periodic: true)]
+        }
     }
 
     /// The joint prior of ``parameters``.

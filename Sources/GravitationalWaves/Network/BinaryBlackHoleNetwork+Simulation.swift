@@ -30,30 +30,33 @@ extension BinaryBlackHoleNetwork {
 
     /// Checks a parameter vector's length and finiteness.
     func checkParameters(_ theta: [Double]) throws {
-        guard theta.count == Self.parameterNames.count else {
+        guard theta.count == parameterCount else {
             throw GravitationalWaveError.shapeMismatch(
-                "θ has \(theta.count) values; the network's parameters are \(Self.parameterNames.count): \(Self.parameterNames.joined(separator: ", "))"
+                "θ has \(theta.count) values; the network's parameters are \(parameterNames.count): \(parameterNames.joined(separator: ", "))"
             )
         }
         if let bad = theta.firstIndex(where: { !$0.isFinite }) {
             throw GravitationalWaveError.invalidParameter(
-                "\(Self.parameterNames[bad]) is \(theta[bad]); θ must be finite")
+                "\(parameterNames[bad]) is \(theta[bad]); θ must be finite")
         }
     }
 
     /// The arrival time of the signal at each detector, t_I = geocent_time + Δ_I(ra, dec), in
     /// seconds from the reference time, with the geocentre delays Δ_I at the reference time's
-    /// sidereal time: the pose of GNPE (one time per detector).
+    /// sidereal time (and (ra, dec) from θ's sky in ``skyFrame``): the pose of GNPE (one time per
+    /// detector).
     /// - Parameter theta: θ, `[11]`.
     /// - Returns: t_I, `[detectors.count]` (s).
     /// - Throws: ``GravitationalWaveError/shapeMismatch(_:)``, ``GravitationalWaveError/invalidParameter(_:)``
     ///   for a θ of another length or with a value that is not finite.
     public func arrivalTimes(of theta: [Double]) throws -> [Double] {
         try checkParameters(theta)
+        let sky = skyPosition(of: theta)
         return detectors.map { detector in
             theta[10]
                 + detector.timeDelayFromGeocenter(
-                    rightAscension: theta[8], declination: theta[9], greenwichMeanSiderealTime: referenceSiderealTime)
+                    rightAscension: sky.rightAscension, declination: sky.declination,
+                    greenwichMeanSiderealTime: referenceSiderealTime)
         }
     }
 
@@ -64,9 +67,10 @@ extension BinaryBlackHoleNetwork {
     /// - Throws: As ``arrivalTimes(of:)``.
     public func antennaPatterns(of theta: [Double]) throws -> [(plus: Double, cross: Double)] {
         try checkParameters(theta)
+        let sky = skyPosition(of: theta)
         return detectors.map {
             $0.antennaPattern(
-                rightAscension: theta[8], declination: theta[9], polarization: theta[7],
+                rightAscension: sky.rightAscension, declination: sky.declination, polarization: theta[7],
                 greenwichMeanSiderealTime: referenceSiderealTime)
         }
     }

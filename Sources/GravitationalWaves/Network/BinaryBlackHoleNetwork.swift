@@ -9,7 +9,9 @@ import Spectral
 ///
 /// **Parameters** θ, in order (``parameterNames``): chirp_mass, mass_ratio, chi_1, chi_2,
 /// luminosity_distance, phase, theta_jn, psi, ra, dec, geocent_time (seconds from the reference
-/// time t_ref).
+/// time t_ref). With ``Configuration/skyFrame`` = ``SkyFrame/detectorBaseline`` the sky is
+/// zenith and azimuth about the first two detectors' baseline instead of ra and dec
+/// (``BaselineFrame``); ``equatorialSamples(_:)`` converts samples back.
 ///
 /// **Simulation.** The waveform model gives h̃₊, h̃× coalescing at t = 0; detector I sees
 ///
@@ -60,6 +62,11 @@ public struct BinaryBlackHoleNetwork: Sendable {
     public let waveform: any FrequencyDomainWaveform
     /// The prior ranges.
     public let priorRanges: PriorRanges
+    /// The sky coordinates of θ's entries 8 and 9.
+    public var skyFrame: SkyFrame { configuration.skyFrame }
+    /// The frame of the first two detectors' baseline when ``skyFrame`` is
+    /// ``SkyFrame/detectorBaseline``; nil otherwise.
+    public let baselineFrame: BaselineFrame?
     /// √(4Δf/S_I(f_k)) per detector and band bin, `[detector][bandBinCount]`.
     let whiteningFactors: [[Double]]
 
@@ -69,8 +76,9 @@ public struct BinaryBlackHoleNetwork: Sendable {
     /// - Throws: ``GravitationalWaveError/invalidConfiguration(_:)`` for no detectors, two with
     ///   the same name, a duration that is not positive and finite, f_min ≤ 0 or f_min ≥ f_max,
     ///   a band without a bin, a PSD count different from the detector count, a PSD that does not
-    ///   cover the band (naming the detector and the frequency), invalid prior ranges, or a
-    ///   reference time before the leap-second table.
+    ///   cover the band (naming the detector and the frequency), invalid prior ranges, a reference
+    ///   time before the leap-second table, or the detector-baseline sky frame with fewer than two
+    ///   detectors or two at one site.
     public init(_ configuration: Configuration) throws {
         func fail(_ message: String) -> GravitationalWaveError { .invalidConfiguration(message) }
         guard !configuration.detectors.isEmpty else { throw fail("the network needs at least one detector") }
@@ -129,7 +137,15 @@ public struct BinaryBlackHoleNetwork: Sendable {
         } catch {
             throw fail("reference time: \(error)")
         }
+        var baselineFrame: BaselineFrame?
+        if configuration.skyFrame == .detectorBaseline {
+            guard configuration.detectors.count >= 2 else {
+                throw fail("the detector-baseline sky frame needs two detectors, the network has \(names.joined(separator: ", "))")
+            }
+            baselineFrame = try BaselineFrame(from: configuration.detectors[0], to: configuration.detectors[1])
+        }
         self.configuration = configuration
+        self.baselineFrame = baselineFrame
         detectors = configuration.detectors
         self.grid = grid
         noiseSpectra = spectra
@@ -150,7 +166,7 @@ public struct BinaryBlackHoleNetwork: Sendable {
     public var outputLength: Int { 2 * bandBinCount * detectors.count }
 
     /// The number of parameters, 11.
-    public var parameterCount: Int { Self.parameterNames.count }
+    public var parameterCount: Int { 11 }
 
     /// The position in a data vector of detector `detector`'s band bin `bin`, real part (the
     /// imaginary part follows it).

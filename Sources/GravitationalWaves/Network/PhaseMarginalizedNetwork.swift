@@ -39,11 +39,11 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     /// The network whose phase is integrated out.
     public let network: BinaryBlackHoleNetwork
 
-    /// The position of `phase` in the network's θ (``BinaryBlackHoleNetwork/parameterNames``).
-    public static let phaseIndex = BinaryBlackHoleNetwork.parameterNames.firstIndex(of: "phase")!
+    /// The position of `phase` in the network's θ (``BinaryBlackHoleNetwork/parameterNames``), 5.
+    public static let phaseIndex = 5
 
     /// The 10 parameter names in θ order: the network's without `phase`.
-    public static let parameterNames = BinaryBlackHoleNetwork.parameterNames.filter { $0 != "phase" }
+    public var parameterNames: [String] { network.parameterNames.filter { $0 != "phase" } }
 
     /// Wraps a network.
     /// - Parameter network: The network; its waveform must be a (2, 2)-mode model.
@@ -78,9 +78,9 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     /// - Returns: θ, `[11]` in ``BinaryBlackHoleNetwork/parameterNames`` order.
     /// - Throws: ``GravitationalWaveError/shapeMismatch(_:)`` for a θ of another length.
     public func fullParameters(_ theta: [Double], phase: Double) throws -> [Double] {
-        guard theta.count == Self.parameterNames.count else {
+        guard theta.count == network.parameterCount - 1 else {
             throw GravitationalWaveError.shapeMismatch(
-                "θ has \(theta.count) values; the phase-marginalised network's parameters are \(Self.parameterNames.count): \(Self.parameterNames.joined(separator: ", "))")
+                "θ has \(theta.count) values; the phase-marginalised network's parameters are \(parameterNames.count): \(parameterNames.joined(separator: ", "))")
         }
         var full = theta
         full.insert(phase, at: Self.phaseIndex)
@@ -149,9 +149,9 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     /// - Returns: `[batch]`.
     /// - Throws: As ``logLikelihood(of:given:)``, naming the lowest invalid row.
     public func logLikelihoods(of thetas: SampleMatrix, given observation: [Double]) throws -> [Double] {
-        guard thetas.columns == Self.parameterNames.count else {
+        guard thetas.columns == parameterNames.count else {
             throw GravitationalWaveError.shapeMismatch(
-                "θ has \(thetas.columns) columns; the phase-marginalised network has \(Self.parameterNames.count) parameters")
+                "θ has \(thetas.columns) columns; the phase-marginalised network has \(parameterNames.count) parameters")
         }
         try network.checkObservation(observation)
         return try network.evaluatingRows(of: thetas) { theta, _ in try marginalLogLikelihood(theta, observation) }
@@ -185,9 +185,9 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
     /// - Returns: `[n, 11]`, in ``BinaryBlackHoleNetwork/parameterNames`` order.
     /// - Throws: As ``logLikelihoods(of:given:)``.
     public func reconstructingPhase(of samples: SampleMatrix, given observation: [Double], seed: UInt64) throws -> SampleMatrix {
-        guard samples.columns == Self.parameterNames.count else {
+        guard samples.columns == parameterNames.count else {
             throw GravitationalWaveError.shapeMismatch(
-                "the samples have \(samples.columns) columns; the phase-marginalised network has \(Self.parameterNames.count) parameters")
+                "the samples have \(samples.columns) columns; the phase-marginalised network has \(parameterNames.count) parameters")
         }
         try network.checkObservation(observation)
         let root = RandomSource(seed: seed)
