@@ -34,7 +34,7 @@ extension BinaryBlackHoleNetwork {
         public var priorRanges: PriorRanges
         /// The sky coordinates of θ (default ``SkyFrame/equatorial``: ra, dec;
         /// ``SkyFrame/detectorBaseline``: zenith and azimuth about the first two detectors'
-        /// baseline, which networks learn more easily).
+        /// baseline, where one arrival-time difference fixes one coordinate).
         public var skyFrame: SkyFrame
 
         /// Creates a configuration.
