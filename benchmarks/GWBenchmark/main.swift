@@ -379,9 +379,21 @@ if options.only == nil || options.only == "gnpe" {
                                                                 period: networkPrior.period(ofParameterAt: j))
             }
             let ratios = (0 ..< result.samples.columns).map { j in (name: result.parameterNames[j], ratio: spread(j, uniform) / spread(j, weighted)) }
+            // How finely the draws time the signal: the spread of their first two detectors'
+            // arrival-time difference (frame-independent), against the kernel's blur of that
+            // difference in the proxies the flow is given (√2 σ_κ).
+            let delays = try (0 ..< result.samples.rows).map { i -> Double in
+                let t = try equivariance.checkedPose(of: result.samples.row(i))
+                return t[0] - t[1]
+            }
+            func delaySpread(_ w: [Double]) -> Double {
+                1000 * MarginalJensenShannon.weightedStandardDeviation(of: delays, weights: w, period: nil)
+            }
             let widest = ratios.sorted { $0.ratio > $1.ratio }.prefix(4).map { String(format: "%@ %.1f", $0.name, $0.ratio) }.joined(separator: ", ")
-            print(String(format: "  diagnosis: conditional efficiency at the proxies' mean %.2f %% (joint %.2f %%); sd of the joint log weights %.1f; proxy mixture components %d; proposal sd ÷ reweighted sd, widest: %@",
-                         100 * conditional.sampleEfficiency, 100 * result.sampleEfficiency, sd, result.proxyDensity.componentCount, widest))
+            print(String(format: "  diagnosis: conditional efficiency at the proxies' mean %.2f %% (joint %.2f %%); sd of the joint log weights %.1f; proxy mixture components %d; proposal sd ÷ reweighted sd, widest: %@; %@ − %@ arrival-time difference sd: proposal %.3f ms, reweighted %.3f ms, κ's blur of the proxies' difference %.3f ms",
+                         100 * conditional.sampleEfficiency, 100 * result.sampleEfficiency, sd, result.proxyDensity.componentCount, widest,
+                         network.detectors[0].name, network.detectors[1].name, delaySpread(uniform), delaySpread(weighted),
+                         1000 * 2.0.squareRoot() * options.kernel.standardDeviation))
         }
     }
     inferenceSeconds["gnpe"] = median(results.map(\.seconds))
