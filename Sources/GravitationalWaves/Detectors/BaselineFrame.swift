@@ -79,7 +79,7 @@ public struct BaselineFrame: Sendable, Equatable {
         let local = [sinZenith * cos(azimuth), sinZenith * sin(azimuth), cos(zenith)]
         let n = (0..<3).map { i in local[0] * axes[0][i] + local[1] * axes[1][i] + local[2] * axes[2][i] }
         let declination = asin(min(1, max(-1, n[2])))
-        // n̂ = (cos δ cos(α − GMST), cos δ sin(α − GMST), sin δ) in Earth-fixed coordinates.
+        // The inverse of Detector.sourceDirection: n̂ = (cos δ cos(α − GMST), cos δ sin(α − GMST), sin δ).
         let rightAscension = Self.wrapped(atan2(n[1], n[0]) + greenwichMeanSiderealTime)
         return (rightAscension, declination)
     }
@@ -94,9 +94,9 @@ public struct BaselineFrame: Sendable, Equatable {
     public func baseline(
         rightAscension: Double, declination: Double, greenwichMeanSiderealTime: Double
     ) -> (zenith: Double, azimuth: Double) {
-        let longitude = rightAscension - greenwichMeanSiderealTime
-        let cosDec = cos(declination)
-        let n = [cosDec * cos(longitude), cosDec * sin(longitude), sin(declination)]
+        let n = Detector.sourceDirection(
+            rightAscension: rightAscension, declination: declination,
+            greenwichMeanSiderealTime: greenwichMeanSiderealTime)
         let local = axes.map { axis in axis[0] * n[0] + axis[1] * n[1] + axis[2] * n[2] }
         let zenith = acos(min(1, max(-1, local[2])))
         return (zenith, Self.wrapped(atan2(local[1], local[0])))

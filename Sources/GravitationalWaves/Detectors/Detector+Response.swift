@@ -82,9 +82,9 @@ extension Detector {
         rightAscension: Double, declination: Double,
         greenwichMeanSiderealTime: Double
     ) -> Double {
-        let hourAngle = greenwichMeanSiderealTime - rightAscension
-        let cosDec = cos(declination)
-        let source = [cosDec * cos(hourAngle), -cosDec * sin(hourAngle), sin(declination)]
+        let source = Self.sourceDirection(
+            rightAscension: rightAscension, declination: declination,
+            greenwichMeanSiderealTime: greenwichMeanSiderealTime)
         let projection = source[0] * location[0] + source[1] * location[1] + source[2] * location[2]
         return -projection / PhysicalConstants.speedOfLight
     }
@@ -101,5 +101,15 @@ extension Detector {
         timeDelayFromGeocenter(
             rightAscension: rightAscension, declination: declination,
             greenwichMeanSiderealTime: try time.greenwichMeanSiderealTime())
+    }
+
+    /// The unit vector towards a source at (α, δ) in Earth-fixed coordinates at sidereal time
+    /// GMST: (cos δ cos(α − GMST), cos δ sin(α − GMST), sin δ).
+    static func sourceDirection(
+        rightAscension: Double, declination: Double, greenwichMeanSiderealTime: Double
+    ) -> [Double] {
+        let longitude = rightAscension - greenwichMeanSiderealTime
+        let cosDec = cos(declination)
+        return [cosDec * cos(longitude), cosDec * sin(longitude), sin(declination)]
     }
 }
