@@ -9,7 +9,7 @@
 // Usage: gw-benchmark [--simulations N] [--minutes M] [--init-minutes I] [--epochs E]
 //                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
-//                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H]
+//                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H] [--batch B]
 //                     [--save DIR] [--load DIR] [--temperature T] [--diagnose] [--sky equatorial|detectorBaseline]
 //   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
 //              gets --init-minutes of it, default a fifth, the flow the rest)
@@ -23,6 +23,7 @@
 //   --kernel: GNPE's κ per detector, seconds (default gaussian:0.001; uniform:0.002 is DINGO's ±1 ms)
 //   --iterations: GNPE's Gibbs iterations per inference (default the estimator's, 30)
 //   --transforms, --hidden: the flow's transforms (default 5) and hidden features (default 128)
+//   --batch: the training batch size of both networks (default 256)
 //   --temperature T: the proposals' temperature τ (the flows' base distribution 𝒩(0, τ²I);
 //                    default 1, the flows as trained)
 //   --diagnose: also prints GNPE's conditional efficiency at a fixed proxy (θ ~ q(θ | x, ĝ₀) at the
@@ -61,6 +62,7 @@ struct Options {
     var iterations: Int? = nil
     var transforms = 5
     var hidden = 128
+    var batchSize = 256
     var saveDirectory: String? = nil
     var loadDirectory: String? = nil
     var temperature = 1.0
@@ -88,6 +90,7 @@ struct Options {
             case "--iterations": iterations = try Self.number(value())
             case "--transforms": transforms = try Self.number(value())
             case "--hidden": hidden = try Self.number(value())
+            case "--batch": batchSize = try Self.number(value())
             case "--save": saveDirectory = try value()
             case "--load": loadDirectory = try value()
             case "--temperature": temperature = try Self.number(value())
@@ -128,8 +131,8 @@ struct Options {
             throw BenchmarkError("--init-minutes must lie strictly between 0 and --minutes (\(minutes))")
         }
         guard (threads ?? 1) >= 1 else { throw BenchmarkError("--threads must be at least 1") }
-        guard (iterations ?? 1) >= 1, transforms >= 1, hidden >= 1 else {
-            throw BenchmarkError("--iterations, --transforms and --hidden must be at least 1")
+        guard (iterations ?? 1) >= 1, transforms >= 1, hidden >= 1, batchSize >= 1 else {
+            throw BenchmarkError("--iterations, --transforms, --hidden and --batch must be at least 1")
         }
         guard saveDirectory == nil || loadDirectory == nil else { throw BenchmarkError("--save and --load exclude each other") }
     }
@@ -187,15 +190,17 @@ let names = network.parameterNames
 print("configuration: H1, L1, V1, \(network.bandBinCount) bins per detector "
     + "(\(network.frequencies.first!)–\(network.frequencies.last!) Hz, Δf = \(network.grid.spacing) Hz), "
     + "\(network.outputLength) values per simulation (\(4 * network.outputLength + 8 * prior.dimension) bytes stored)")
-print("budget: \(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network "
+let trainingBudget = options.loadDirectory.map { "networks loaded from \($0) (their own training budget), " }
+    ?? "\(options.simulations) simulations, at most \(options.epochs) epochs or \(options.minutes) min per network "
     + "(GNPE: \(options.minutes - options.initialNetworkMinutes) min flow + \(options.initialNetworkMinutes) min initialisation network), "
-    + "\(options.threads.map { "\($0)" } ?? "all") training thread(s), "
+    + "\(options.threads.map { "\($0)" } ?? "all") training thread(s), batches of \(options.batchSize), learning rate \(options.schedule), "
+print("budget: " + trainingBudget
     + "\(options.injections) injections × \(options.proposals) importance-sampling proposals; "
-    + "\(ProcessInfo.processInfo.activeProcessorCount) cores; learning rate \(options.schedule); GNPE kernel \(options.kernel); "
+    + "\(ProcessInfo.processInfo.activeProcessorCount) cores; GNPE kernel \(options.kernel); "
     + (options.marginalizePhase ? "phase marginalised (networks on 10 parameters, φ reconstructed)" : "phase inferred by the networks")
     + "; sky frame \(options.skyFrame) (\(network.skyFrame.parameterNames.0), \(network.skyFrame.parameterNames.1))")
 
-var settings = TrainingSettings(batchSize: 256, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 15,
+var settings = TrainingSettings(batchSize: options.batchSize, learningRate: 1e-3, stopAfterEpochsWithoutImprovement: 15,
                                 maximumEpochs: options.epochs, seed: options.seed)
 settings.noise = .freshEachEpoch
 settings.maximumTrainingSeconds = options.minutes * 60
@@ -243,6 +248,14 @@ func assess(samples: SampleMatrix, weighting: ImportanceSampling) throws -> (Dou
     return (weighting.sampleEfficiency, js[worst], names[worst])
 }
 
+/// What a loaded network's saved training history says (its budget, not this run's options).
+func describeLoaded(_ history: TrainingHistory?, initialNetwork: TrainingHistory?) -> String {
+    guard let history else { return " (no training history saved)" }
+    return String(format: ": trained %d epochs in %.0f s (best validation loss %.3f at epoch %d)%@", history.epochCount,
+                  history.elapsedSeconds, history.bestValidationLoss ?? .nan, history.bestEpoch,
+                  initialNetwork.map { String(format: ", initialisation network %d epochs in %.0f s", $0.epochCount, $0.elapsedSeconds) } ?? "")
+}
+
 var report: [String: Any] = [:]
 var trainSeconds: [String: Double] = [:]
 var inferenceSeconds: [String: Double] = [:]
@@ -254,7 +267,8 @@ if options.only == nil || options.only == "npe" {
     let npe: NPE
     if let directory = options.loadDirectory {
         npe = try NPE.load(from: URL(fileURLWithPath: directory).appendingPathComponent("npe.npe"), prior: networkPrior)
-        print("NPE: loaded from \(directory)")
+        trainSeconds["npe"] = npe.history?.elapsedSeconds
+        print("NPE: loaded from \(directory)" + describeLoaded(npe.history, initialNetwork: nil))
     } else {
         npe = NPE(model: npeModel)
         npe.settings = settings
@@ -299,7 +313,8 @@ if options.only == nil || options.only == "gnpe" {
     let gnpe: GNPEEstimator
     if let directory = options.loadDirectory {
         gnpe = try GNPEEstimator.load(from: URL(fileURLWithPath: directory).appendingPathComponent("gnpe.gnpe"), model: gnpeModel)
-        print("GNPE: loaded from \(directory)")
+        trainSeconds["gnpe"] = gnpe.history.map { $0.elapsedSeconds + (gnpe.initialNetworkHistory?.elapsedSeconds ?? 0) }
+        print("GNPE: loaded from \(directory)" + describeLoaded(gnpe.history, initialNetwork: gnpe.initialNetworkHistory))
     } else {
         gnpe = try GNPEEstimator(model: gnpeModel)
         // The same training time as NPE in all: the initialisation network gets its share, the flow the rest.
@@ -382,17 +397,26 @@ if options.only == nil || options.only == "gnpe" {
             // How finely the draws time the signal: the spread of their first two detectors'
             // arrival-time difference (frame-independent), against the kernel's blur of that
             // difference in the proxies the flow is given (√2 σ_κ).
-            let delays = try (0 ..< result.samples.rows).map { i -> Double in
-                let t = try equivariance.checkedPose(of: result.samples.row(i))
-                return t[0] - t[1]
+            func delays(_ samples: SampleMatrix) throws -> [Double] {
+                try (0 ..< samples.rows).map { i -> Double in
+                    let t = try equivariance.checkedPose(of: samples.row(i))
+                    return t[0] - t[1]
+                }
             }
-            func delaySpread(_ w: [Double]) -> Double {
-                1000 * MarginalJensenShannon.weightedStandardDeviation(of: delays, weights: w, period: nil)
+            let jointDelays = try delays(result.samples)
+            func delaySpread(_ w: [Double], of values: [Double] = jointDelays) -> Double {
+                1000 * MarginalJensenShannon.weightedStandardDeviation(of: values, weights: w, period: nil)
             }
+            // The same at the fixed proxy ĝ₀: the flow's own timing, without the chains' spread of
+            // proxies (a flow that ignored the data's sub-kernel shifts would give κ's blur here).
+            let conditionalDelays = try delays(draws.samples)
+            let evenly = [Double](repeating: 1 / Double(draws.samples.rows), count: draws.samples.rows)
             let widest = ratios.sorted { $0.ratio > $1.ratio }.prefix(4).map { String(format: "%@ %.1f", $0.name, $0.ratio) }.joined(separator: ", ")
-            print(String(format: "  diagnosis: conditional efficiency at the proxies' mean %.2f %% (joint %.2f %%); sd of the joint log weights %.1f; proxy mixture components %d; proposal sd ÷ reweighted sd, widest: %@; %@ − %@ arrival-time difference sd: proposal %.3f ms, reweighted %.3f ms, κ's blur of the proxies' difference %.3f ms",
+            print(String(format: "  diagnosis: conditional efficiency at the proxies' mean %.2f %% (joint %.2f %%); sd of the joint log weights %.1f; proxy mixture components %d; proposal sd ÷ reweighted sd, widest: %@; %@ − %@ arrival-time difference sd: proposal %.3f ms, at the fixed proxy %.3f ms (reweighted %.3f ms), reweighted %.3f ms, κ's blur of the proxies' difference %.3f ms",
                          100 * conditional.sampleEfficiency, 100 * result.sampleEfficiency, sd, result.proxyDensity.componentCount, widest,
-                         network.detectors[0].name, network.detectors[1].name, delaySpread(uniform), delaySpread(weighted),
+                         network.detectors[0].name, network.detectors[1].name, delaySpread(uniform),
+                         delaySpread(evenly, of: conditionalDelays), delaySpread(conditional.normalizedWeights, of: conditionalDelays),
+                         delaySpread(weighted),
                          1000 * 2.0.squareRoot() * options.kernel.standardDeviation))
         }
     }
@@ -403,20 +427,25 @@ if options.only == nil || options.only == "gnpe" {
 
 report["train_s"] = trainSeconds
 report["inference_s"] = inferenceSeconds
-report["simulations"] = options.simulations
 report["injections"] = options.injections
 report["proposals"] = options.proposals
 report["cores"] = ProcessInfo.processInfo.activeProcessorCount
 report["kernel"] = options.kernel.description
-report["minutes"] = options.minutes
-report["init_minutes"] = options.initialNetworkMinutes
-report["schedule"] = "\(options.schedule)"
+if let directory = options.loadDirectory {
+    // The loaded networks' budget is not this run's options: train_s comes from their saved histories.
+    report["loaded"] = directory
+} else {
+    report["simulations"] = options.simulations
+    report["minutes"] = options.minutes
+    report["init_minutes"] = options.initialNetworkMinutes
+    report["schedule"] = "\(options.schedule)"
+}
 report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
 report["temperature"] = options.temperature
 report["iterations"] = options.iterations ?? 30
 report["transforms"] = options.transforms
+report["batch"] = options.batchSize
 report["sky"] = options.skyFrame.rawValue
-if let directory = options.loadDirectory { report["loaded"] = directory }
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
     print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))
 }
