@@ -28,7 +28,9 @@
 //                    default 1, the flows as trained)
 //   --diagnose: also prints GNPE's conditional efficiency at a fixed proxy (θ ~ q(θ | x, ĝ₀) at the
 //               mean ĝ₀ of the converged proxies, weighed by p(x | θ)p(θ)κ(ĝ₀ | g(θ))/q(θ | x, ĝ₀)):
-//               the flow's accuracy without the proxy density q(ĝ | x)
+//               the flow's accuracy without the proxy density q(ĝ | x); the proposal's widest
+//               parameters; and the spread of the H1 − L1 arrival-time difference in the proposal,
+//               at the fixed proxy and reweighted, against κ's blur (how finely the flow times the signal)
 //   --sky: the networks' sky coordinates (default equatorial: ra, dec; detectorBaseline: zenith and
 //          azimuth about the H1–L1 baseline, SkyFrame.detectorBaseline; the injections are the same
 //          sources either way, converted)
@@ -173,7 +175,14 @@ struct InjectionResult {
 }
 
 setvbuf(stdout, nil, _IOLBF, 0)  // figures appear as they are made, also through a pipe
-let options = try Options(arguments: CommandLine.arguments)
+let options: Options
+do {
+    options = try Options(arguments: CommandLine.arguments)
+} catch {
+    // A usage error: say what is wrong and exit, without a crash report.
+    FileHandle.standardError.write(Data("gw-benchmark: \(error)\n".utf8))
+    exit(2)
+}
 var configuration = BinaryBlackHoleNetwork.Configuration.reduced
 configuration.skyFrame = options.skyFrame
 let network = try BinaryBlackHoleNetwork(configuration)
@@ -439,12 +448,12 @@ if let directory = options.loadDirectory {
     report["minutes"] = options.minutes
     report["init_minutes"] = options.initialNetworkMinutes
     report["schedule"] = "\(options.schedule)"
+    report["transforms"] = options.transforms
+    report["batch"] = options.batchSize
 }
 report["phase"] = options.marginalizePhase ? "marginalized" : "inferred"
 report["temperature"] = options.temperature
 report["iterations"] = options.iterations ?? 30
-report["transforms"] = options.transforms
-report["batch"] = options.batchSize
 report["sky"] = options.skyFrame.rawValue
 if let npe = report["efficiency_npe"] as? Double, let gnpe = report["efficiency_gnpe"] as? Double {
     print(String(format: "median efficiency: NPE %.2f %%, GNPE %.2f %% (GNPE/NPE = %.1f×)", 100 * npe, 100 * gnpe, gnpe / max(npe, 1e-12)))
