@@ -10,7 +10,7 @@
 //                     [--injections K] [--proposals P] [--seed S] [--only npe|gnpe] [--threads T]
 //                     [--kernel uniform:WIDTH|gaussian:SIGMA] [--schedule cosine|constant]
 //                     [--phase marginalized|inferred] [--iterations G] [--transforms F] [--hidden H] [--batch B]
-//                     [--save DIR] [--load DIR] [--temperature T] [--diagnose] [--sky equatorial|detectorBaseline]
+//                     [--save DIR] [--load DIR] [--temperature T] [--diagnose] [--refit] [--sky equatorial|detectorBaseline]
 //   --minutes: each network's training time: NPE's, and GNPE's in all (its initialisation network
 //              gets --init-minutes of it, default a fifth, the flow the rest)
 //   --threads: training threads per network (default one per core; benchmarks/gw runs NPE and
@@ -31,6 +31,9 @@
 //               the flow's accuracy without the proxy density q(ĝ | x); the proposal's widest
 //               parameters; and the spread of the H1 − L1 arrival-time difference in the proposal,
 //               at the fixed proxy and reweighted, against κ's blur (how finely the flow times the signal)
+//   --refit: (experiment) also a second GNPE-IS round per injection whose proxy density is half the
+//            first's q(ĝ | x) and half a normal at the first round's importance-weighted proxies
+//            (their weighted covariance plus κ's variance): does a better-placed q(ĝ | x) help?
 //   --sky: the networks' sky coordinates (default equatorial: ra, dec; detectorBaseline: zenith and
 //          azimuth about the H1–L1 baseline, SkyFrame.detectorBaseline; the injections are the same
 //          sources either way, converted)
@@ -69,6 +72,7 @@ struct Options {
     var loadDirectory: String? = nil
     var temperature = 1.0
     var diagnose = false
+    var refit = false
     var skyFrame = SkyFrame.equatorial
 
     init(arguments: [String]) throws {
@@ -97,6 +101,7 @@ struct Options {
             case "--load": loadDirectory = try value()
             case "--temperature": temperature = try Self.number(value())
             case "--diagnose": diagnose = true
+            case "--refit": refit = true
             case "--sky":
                 let text = try value()
                 guard let frame = SkyFrame(rawValue: text) else {
@@ -349,6 +354,7 @@ if options.only == nil || options.only == "gnpe" {
     if let iterations = options.iterations { gnpe.iterations = iterations }
     let posterior = try gnpe.posterior
     var results: [InjectionResult] = []
+    var refitEfficiencies: [Double] = []
     for (k, injection) in injections.enumerated() {
         let start = DispatchTime.now().uptimeNanoseconds
         let result: GNPEImportanceSampling
@@ -372,6 +378,41 @@ if options.only == nil || options.only == "gnpe" {
         print(String(format: "GNPE injection %d (SNR %.1f): efficiency %.2f %%, JSD max %.4f nat (%@), %.1f %% of proposals with a non-zero weight, Gibbs + proposal + weights %.2f s%@",
                      k, injection.snr, 100 * efficiency, js, worst, 100 * result.fractionWithPositiveWeight, seconds,
                      result.gibbsDiagnostics.warning.map { "; " + $0 } ?? ""))
+        if options.refit {
+            // A second round: q₂(ĝ | x) = ½ q(ĝ | x) + ½ 𝒩(weighted mean, weighted covariance + σ_κ² I)
+            // of the first round's proxies; weighed on the extended space (θ, ĝ) as GNPE-IS does.
+            let w = result.normalizedWeights, proxies = result.proxies, d = proxies.columns
+            let mean = (0 ..< d).map { j in (0 ..< proxies.rows).reduce(0.0) { $0 + w[$1] * proxies[$1, j] } }
+            let kappaVariance = options.kernel.standardDeviation * options.kernel.standardDeviation
+            let covariance = (0 ..< d).map { a in
+                (0 ..< d).map { b in
+                    (0 ..< proxies.rows).reduce(0.0) { $0 + w[$1] * (proxies[$1, a] - mean[a]) * (proxies[$1, b] - mean[b]) }
+                        + (a == b ? kappaVariance : 0)
+                }
+            }
+            let first = result.proxyDensity
+            let second = try GaussianMixture(weights: first.weights.map { $0 / 2 } + [0.5], means: first.means + [mean],
+                                             covariances: first.covariances + [covariance])
+            var rng = RandomSource(seed: options.seed &+ 900 &+ UInt64(k))
+            let draws = try posterior.proposalDraws(count: options.proposals, given: injection.x, proxyDensity: second, using: &rng)
+            let p = draws.samples.columns
+            var extended = SampleMatrix(rows: draws.samples.rows, columns: p + d)
+            for i in 0 ..< draws.samples.rows { extended.setRow(i, to: draws.samples.row(i) + draws.proxies.row(i)) }
+            let equivariance = posterior.equivariance
+            let likelihood = try gnpeModel.exactLogLikelihood(given: injection.x)
+            let refitted = try ImportanceSampling(
+                samples: extended, proposalLogDensities: draws.logDensities,
+                logPrior: { row in
+                    let theta = Array(row[0 ..< p])
+                    let lp = try networkPrior.logDensity(of: theta)
+                    guard lp > -.infinity else { return -.infinity }
+                    return lp + equivariance.proxyLogDensity(Array(row[p...]), givenPose: try equivariance.checkedPose(of: theta))
+                },
+                logLikelihood: { row in likelihood(Array(row[0 ..< p])) })
+            refitEfficiencies.append(refitted.sampleEfficiency)
+            print(String(format: "  refit: second round's efficiency %.2f %% (first %.2f %%), first round's ESS %.1f",
+                         100 * refitted.sampleEfficiency, 100 * result.sampleEfficiency, result.importanceSampling.effectiveSampleSize))
+        }
         if options.diagnose {
             // The flow's conditional alone: θ ~ q(θ | x, ĝ₀) at the converged proxies' mean, weighed
             // against the extended target p(x | θ)p(θ)κ(ĝ₀ | g(θ)) at that ĝ₀.
@@ -431,6 +472,7 @@ if options.only == nil || options.only == "gnpe" {
     }
     inferenceSeconds["gnpe"] = median(results.map(\.seconds))
     report["efficiency_gnpe"] = median(results.map(\.efficiency))
+    if options.refit { report["efficiency_gnpe_refit"] = median(refitEfficiencies) }
     report["js_max_gnpe"] = median(results.map(\.jsMax))
 }
 
