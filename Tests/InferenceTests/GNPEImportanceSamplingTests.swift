@@ -283,6 +283,17 @@ import TensorCore
         let logProxy = q.logDensities(of: result.proxies)
         for i in 0 ..< 500 { #expect(abs(result.proposalLogDensities[i] - logProxy[i] - recomputed[i]) < 1e-3) }
 
+        // The public weighing of draws on (θ, ĝ) gives the same weights as importanceSampled's own,
+        // and refuses proxies of the wrong width.
+        let likelihood = try posterior.model.importanceLogLikelihood(passed: nil, given: x, origin: "test")
+        let reweighed = try posterior.extendedImportanceSampling((result.samples, result.proxies, result.proposalLogDensities),
+                                                                 logLikelihood: likelihood)
+        #expect(reweighed.logWeights == result.importanceSampling.logWeights)
+        #expect(throws: SamplingError.self) {
+            try posterior.extendedImportanceSampling((result.samples, SampleMatrix(rows: 500, columns: 2), result.proposalLogDensities),
+                                                     logLikelihood: likelihood)
+        }
+
         // A fixed proxy: q(θ | x, ĝ₀) on a grid.
         let proxy = [center]
         let point = try GaussianMixture(weights: [1], means: [proxy], covariances: [[[1e-16]]])

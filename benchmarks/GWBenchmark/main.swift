@@ -395,20 +395,7 @@ if options.only == nil || options.only == "gnpe" {
                                              covariances: first.covariances + [covariance])
             var rng = RandomSource(seed: options.seed &+ 900 &+ UInt64(k))
             let draws = try posterior.proposalDraws(count: options.proposals, given: injection.x, proxyDensity: second, using: &rng)
-            let p = draws.samples.columns
-            var extended = SampleMatrix(rows: draws.samples.rows, columns: p + d)
-            for i in 0 ..< draws.samples.rows { extended.setRow(i, to: draws.samples.row(i) + draws.proxies.row(i)) }
-            let equivariance = posterior.equivariance
-            let likelihood = try gnpeModel.exactLogLikelihood(given: injection.x)
-            let refitted = try ImportanceSampling(
-                samples: extended, proposalLogDensities: draws.logDensities,
-                logPrior: { row in
-                    let theta = Array(row[0 ..< p])
-                    let lp = try networkPrior.logDensity(of: theta)
-                    guard lp > -.infinity else { return -.infinity }
-                    return lp + equivariance.proxyLogDensity(Array(row[p...]), givenPose: try equivariance.checkedPose(of: theta))
-                },
-                logLikelihood: { row in likelihood(Array(row[0 ..< p])) })
+            let refitted = try posterior.extendedImportanceSampling(draws, logLikelihood: try gnpeModel.exactLogLikelihood(given: injection.x))
             refitEfficiencies.append(refitted.sampleEfficiency)
             print(String(format: "  refit: second round's efficiency %.2f %% (first %.2f %%), first round's ESS %.1f",
                          100 * refitted.sampleEfficiency, 100 * result.sampleEfficiency, result.importanceSampling.effectiveSampleSize))

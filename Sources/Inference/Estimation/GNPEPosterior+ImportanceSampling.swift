@@ -122,21 +122,9 @@ extension GNPEPosterior {
             throw error.keeping(gibbs)  // the converged chains are the costly part: keep them
         }
 
-        // Weigh on the extended space: each row is (θ, ĝ).
-        var extended = SampleMatrix(rows: count, columns: parameterCount + d)
-        for i in 0 ..< count { extended.setRow(i, to: proposal.samples.row(i) + proposal.proxies.row(i)) }
-        let prior = self.prior, equivariance = self.equivariance
         let summary: ImportanceSampling
         do {
-            summary = try ImportanceSampling(
-                samples: extended, proposalLogDensities: proposal.logDensities,
-                logPrior: { row in
-                    let theta = Array(row[0 ..< parameterCount])
-                    let logPrior = try prior.logDensity(of: theta)
-                    guard logPrior > -.infinity else { return -.infinity }
-                    return logPrior + equivariance.proxyLogDensity(Array(row[parameterCount...]), givenPose: try equivariance.checkedPose(of: theta))
-                },
-                logLikelihood: { row in try likelihood(Array(row[0 ..< parameterCount])) })
+            summary = try extendedImportanceSampling(proposal, logLikelihood: likelihood)
         } catch let error as InterruptedError {
             let partial = (error.partialResult as? ImportanceSampling).map { done -> GNPEImportanceSampling in
                 let rows = Array(0 ..< done.logWeights.count)
@@ -151,6 +139,40 @@ extension GNPEPosterior {
             samples: proposal.samples, proxies: proposal.proxies, proposalLogDensities: proposal.logDensities,
             importanceSampling: summary, proxyDensity: proxyDensity, fittedProxies: gibbs.proxies, gibbsDiagnostics: gibbs.diagnostics,
             parameterNames: parameterNames)
+    }
+
+    /// Weighs draws of a GNPE-IS proposal on the extended space (θ, ĝ): target
+    /// p(x | θ) p(θ) κ(ĝ | g(θ)), proposal q(θ, ĝ | x) — what
+    /// ``importanceSampled(count:given:logLikelihood:proxyCount:seed:)`` does with its own draws,
+    /// for draws made with another proxy density (``proposalDraws(count:given:proxyDensity:temperature:using:)``).
+    /// - Parameters:
+    ///   - proposal: θ `[n, parameterCount]`, ĝ `[n, poseDimension]` and log q(θ, ĝ | x) `[n]`.
+    ///   - logLikelihood: log p(x | θ) of one θ.
+    /// - Returns: The weights over the rows (θ, ĝ), in the draws' order.
+    /// - Throws: ``SamplingError`` for mismatched counts, non-finite draws or all-zero weights;
+    ///   ``SamplingError/invalidInput(_:)`` for proxies of the wrong width; the likelihood's errors;
+    ///   `InterruptedError` with the weights done so far.
+    public func extendedImportanceSampling(
+        _ proposal: (samples: SampleMatrix, proxies: SampleMatrix, logDensities: [Double]),
+        logLikelihood: @escaping ([Double]) throws -> Double
+    ) throws -> ImportanceSampling {
+        let parameterCount = prior.dimension, d = equivariance.group.dimension, count = proposal.samples.rows
+        guard proposal.samples.columns == parameterCount, proposal.proxies.columns == d, proposal.proxies.rows == count else {
+            throw SamplingError.invalidInput(
+                "draws of \(proposal.samples.rows) × \(proposal.samples.columns) θ and \(proposal.proxies.rows) × \(proposal.proxies.columns) ĝ; expected \(parameterCount) parameters and \(d) pose coordinates per row")
+        }
+        var extended = SampleMatrix(rows: count, columns: parameterCount + d)
+        for i in 0 ..< count { extended.setRow(i, to: proposal.samples.row(i) + proposal.proxies.row(i)) }
+        let prior = self.prior, equivariance = self.equivariance
+        return try ImportanceSampling(
+            samples: extended, proposalLogDensities: proposal.logDensities,
+            logPrior: { row in
+                let theta = Array(row[0 ..< parameterCount])
+                let logPrior = try prior.logDensity(of: theta)
+                guard logPrior > -.infinity else { return -.infinity }
+                return logPrior + equivariance.proxyLogDensity(Array(row[parameterCount...]), givenPose: try equivariance.checkedPose(of: theta))
+            },
+            logLikelihood: { row in try logLikelihood(Array(row[0 ..< parameterCount])) })
     }
 
     /// Draws from the GNPE-IS proposal q(θ, ĝ | x) = q(ĝ | x)·q(θ | x, ĝ) with its log density
