@@ -381,15 +381,10 @@ if options.only == nil || options.only == "gnpe" {
         if options.refit {
             // A second round: q₂(ĝ | x) = ½ q(ĝ | x) + ½ 𝒩(weighted mean, weighted covariance + σ_κ² I)
             // of the first round's proxies; weighed on the extended space (θ, ĝ) as GNPE-IS does.
-            let w = result.normalizedWeights, proxies = result.proxies, d = proxies.columns
-            let mean = (0 ..< d).map { j in (0 ..< proxies.rows).reduce(0.0) { $0 + w[$1] * proxies[$1, j] } }
             let kappaVariance = options.kernel.standardDeviation * options.kernel.standardDeviation
-            let covariance = (0 ..< d).map { a in
-                (0 ..< d).map { b in
-                    (0 ..< proxies.rows).reduce(0.0) { $0 + w[$1] * (proxies[$1, a] - mean[a]) * (proxies[$1, b] - mean[b]) }
-                        + (a == b ? kappaVariance : 0)
-                }
-            }
+            let mean = result.importanceSampling.weightedMean(of: result.proxies)
+            var covariance = result.importanceSampling.weightedCovariance(of: result.proxies)
+            for a in covariance.indices { covariance[a][a] += kappaVariance }
             let first = result.proxyDensity
             let second = try GaussianMixture(weights: first.weights.map { $0 / 2 } + [0.5], means: first.means + [mean],
                                              covariances: first.covariances + [covariance])
