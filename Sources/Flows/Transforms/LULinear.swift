@@ -48,6 +48,7 @@ public struct LULinear: FlowTransform {
         return (l, u, dv)
     }
 
+    /// z = x·Wᵀ + b with W = LU; log |det W| = Σ log Uᵢᵢ for every row.
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let d = features
         let xv = tape.value(x), n = xv.rows
@@ -80,6 +81,7 @@ public struct LULinear: FlowTransform {
         return (outs[0], outs[1])
     }
 
+    /// x = (z − b)·W⁻ᵀ, by two triangular solves.
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         let d = features, n = z.rows
         let (l, u, _) = Self.factors(lower.value.scalars, upper.value.scalars, diagonal.value.scalars, d)

@@ -34,12 +34,14 @@ public struct MaskedAffineAutoregressive: FlowTransform {
     /// The MADE's parameters.
     public var parameters: [TrainableParameter] { made.parameters }
 
+    /// z_i = x_i·exp(a_i) + t_i in one MADE pass; log-determinant Σ a_i.
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let params = made(x, context: context, on: tape)
         let (z, logDet) = tape.affineAutoregressive(x, parameters: params)
         return (z, logDet)
     }
 
+    /// x from z one dimension at a time (d MADE passes).
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         let n = z.rows, d = z.columns
         let plan = MADE.InferencePlan(made, context: context)

@@ -25,6 +25,7 @@ public struct Permutation: FlowTransform {
     /// None.
     public var parameters: [TrainableParameter] { [] }
 
+    /// Reorders the features; volume-preserving (no log-determinant).
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let xv = tape.value(x)
         let inv = inverseIndices
@@ -35,6 +36,7 @@ public struct Permutation: FlowTransform {
         return (out, nil)
     }
 
+    /// Restores the original order.
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor { Self.permute(z, inverseIndices) }
 
     static func permute(_ x: Tensor, _ idx: [Int]) -> Tensor {

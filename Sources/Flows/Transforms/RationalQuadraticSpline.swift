@@ -270,12 +270,14 @@ public struct RationalQuadraticAutoregressive: FlowTransform {
     /// The MADE's parameters.
     public var parameters: [TrainableParameter] { made.parameters }
 
+    /// Each x_i through its monotone spline, whose knots a MADE pass gives from x_<i and the context; with the log-determinant.
     public func forward(_ x: Variable, context: Variable?, on tape: Tape) -> (output: Variable, logDeterminant: Variable?) {
         let params = made(x, context: context, on: tape)
         let (z, ld) = tape.rationalQuadraticSpline(x, parameters: params, spline: spline)
         return (z, ld)
     }
 
+    /// x from z one dimension at a time, inverting each spline in closed form (d MADE passes).
     public func inverse(_ z: Tensor, context: Tensor?) -> Tensor {
         let n = z.rows, d = z.columns, p = spline.parametersPerFeature
         let plan = MADE.InferencePlan(made, context: context)

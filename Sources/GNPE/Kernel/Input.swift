@@ -31,7 +31,7 @@ public func readLine(strippingNewline: Bool = true) -> String? {
 /// The answer pipe from the kernel: one line per request, `+text` for an answer (newlines
 /// escaped as `\n`, backslashes as `\\`) or `-` when the front end gives none.
 final class InputChannel: @unchecked Sendable {
-    nonisolated(unsafe) static let shared: InputChannel? = {
+    static let shared: InputChannel? = {
         guard let text = ProcessInfo.processInfo.environment["GNPE_INPUT_FD"],
             let fd = Int32(text), fd >= 0, DisplayChannel.isConnected
         else { return nil }

@@ -36,9 +36,13 @@ public struct DetectorTimeTranslation: PoseGroup {
         self.channels = channels
     }
 
+    /// One shift per detector.
     public var dimension: Int { channels }
+    /// No shift in any detector.
     public var identity: [Double] { Array(repeating: 0, count: channels) }
+    /// Shifts add, detector by detector.
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { zip(g, h).map { $0 + $1 } }
+    /// The opposite shifts.
     public func inverse(of g: [Double]) -> [Double] { g.map { -$0 } }
 
     /// True: elements compose by adding coordinates, so GNPE's Jacobians are 1.

@@ -61,6 +61,7 @@ public struct BlurKernel: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The kernel as declared, e.g. `gaussian(sigma: 0.001)`.
     public var description: String {
         switch shape {
         case let .uniform(w): return "uniform(width: \(w))"

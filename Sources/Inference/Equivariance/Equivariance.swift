@@ -77,5 +77,6 @@ public struct Equivariance: ModelComponent, Sendable {
         if case .commonTranslation = exactPart { self.isExact = pose.count == 1 } else { self.isExact = false }
     }
 
+    /// This equivariance, as the model builder collects it.
     public var declarations: [ModelDeclaration] { [.equivariance(self)] }
 }

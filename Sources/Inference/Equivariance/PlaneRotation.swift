@@ -9,7 +9,9 @@ public struct PlaneRotation: PoseGroup {
     /// Creates the rotation group of the plane.
     public init() {}
 
+    /// One angle.
     public var dimension: Int { 1 }
+    /// The angle 0.
     public var identity: [Double] { [0] }
 
     /// The angle wrapped to (−π, π].
@@ -19,9 +21,12 @@ public struct PlaneRotation: PoseGroup {
         return a
     }
 
+    /// Angles add, wrapped onto (−π, π].
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { [Self.wrapped(g[0] + h[0])] }
+    /// The opposite angle, wrapped.
     public func inverse(of g: [Double]) -> [Double] { [Self.wrapped(-g[0])] }
 
+    /// Rotates every (x, y) pair of the data by the angle.
     public func transformingData(_ x: [Double], by g: [Double]) -> [Double] {
         let c = Double.cos(g[0]), s = Double.sin(g[0])
         var out = x

@@ -89,16 +89,22 @@ public protocol PoseGroup: Sendable {
 }
 
 extension PoseGroup {
+    /// Default: g·pose, the group's own composition.
     public func transformingPose(_ pose: [Double], by g: [Double]) -> [Double] { composing(g, pose) }
 
+    /// Default: θ unchanged (the group moves only the pose).
     public func transformingOtherParameters(_ theta: [Double], poseIndices: [Int], by g: [Double]) -> [Double] { theta }
 
+    /// Default: `false`.
     public var movesOtherParameters: Bool { false }
 
+    /// Default: `false` (declare `true` only for a group whose composition is element-wise addition).
     public var composesByAddition: Bool { false }
 
+    /// Default: any output length is accepted.
     public func validate(outputLength: Int) throws {}
 
+    /// Default: the element itself (every element acts exactly).
     public func proxy(near element: [Double]) -> [Double] { element }
 
     /// The action on a full parameter vector: the pose becomes g·g(θ), other entries as

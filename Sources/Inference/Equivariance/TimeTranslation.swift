@@ -74,9 +74,13 @@ public struct TimeTranslation: PoseGroup {
     /// The grid step h.
     public var step: Double { grid.count > 1 ? (grid[grid.count - 1] - grid[0]) / Double(grid.count - 1) : 1 }
 
+    /// One shift per channel.
     public var dimension: Int { channels }
+    /// No shift in any channel.
     public var identity: [Double] { Array(repeating: 0, count: channels) }
+    /// Shifts add, channel by channel.
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { zip(g, h).map { $0 + $1 } }
+    /// The opposite shifts.
     public func inverse(of g: [Double]) -> [Double] { g.map { -$0 } }
     /// True: shifts compose by adding.
     public var composesByAddition: Bool { true }
@@ -89,6 +93,7 @@ public struct TimeTranslation: PoseGroup {
         return element.map { ($0 / h).rounded() * h }
     }
 
+    /// Delays each channel's series by its shift (see the type's discussion for the interpolation).
     public func transformingData(_ x: [Double], by g: [Double]) -> [Double] {
         var out = Array(repeating: 0.0, count: x.count)
         let n = grid.count

@@ -10,12 +10,16 @@ public struct ValueTranslation: PoseGroup {
     /// Creates translations of `dimension` blocks of data.
     public init(dimension: Int = 1) { self.dimension = dimension }
 
+    /// No offset.
     public var identity: [Double] { Array(repeating: 0, count: dimension) }
+    /// Offsets add.
     public func composing(_ g: [Double], _ h: [Double]) -> [Double] { zip(g, h).map { $0 + $1 } }
+    /// The opposite offsets.
     public func inverse(of g: [Double]) -> [Double] { g.map { -$0 } }
     /// True: translations compose by adding.
     public var composesByAddition: Bool { true }
 
+    /// Adds g_j to every value of block j.
     public func transformingData(_ x: [Double], by g: [Double]) -> [Double] {
         let block = x.count / dimension
         var out = x

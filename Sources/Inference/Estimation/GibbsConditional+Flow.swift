@@ -65,6 +65,7 @@ public struct FlowGibbsConditional: GibbsConditional {
         return Tensor(shape: [n, a + b], scalars: scalars)
     }
 
+    /// One θ per row from the flow q(θ | T(ĝ⁻¹)x, ĝ), given each row's standardised data and proxy.
     public func sampleParameters(standardizedData: SampleMatrix, proxies: SampleMatrix, using rng: inout RandomSource) throws
         -> SampleMatrix
     {

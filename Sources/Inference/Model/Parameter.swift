@@ -34,5 +34,6 @@ public struct Parameter: ModelComponent, Sendable {
         isPeriodic ? prior.support.upperBound - prior.support.lowerBound : nil
     }
 
+    /// This parameter, as the model builder collects it.
     public var declarations: [ModelDeclaration] { [.parameter(self)] }
 }

@@ -75,6 +75,7 @@ public struct Simulator: ModelComponent, @unchecked Sendable {
         }
     }
 
+    /// This simulator, as the model builder collects it.
     public var declarations: [ModelDeclaration] { [.simulator(self)] }
 }
 
@@ -116,5 +117,6 @@ public struct NoiseModel: ModelComponent, @unchecked Sendable {
         }
     }
 
+    /// This noise declaration, as the model builder collects it.
     public var declarations: [ModelDeclaration] { [.noise(self)] }
 }

@@ -30,6 +30,7 @@ public struct Cosine: Distribution {
     /// The normalising constant sin high − sin low.
     var normalization: Double { Double.sin(high) - Double.sin(low) }
 
+    /// One draw by the exact inverse CDF (``quantile(_:)``) of a uniform u.
     public func sample(using rng: inout RandomSource) -> Double { quantile(rng.nextUniform()) }
 
     /// The inverse CDF: x with sin x = s = sin low + u (sin high − sin low).
@@ -50,6 +51,7 @@ public struct Cosine: Distribution {
         return min(max(x, low), high)
     }
 
+    /// log p(x) = log cos x − log(sin high − sin low); −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         x >= low && x <= high ? Double.log(Double.cos(x)) - Double.log(normalization) : -.infinity
     }
@@ -63,6 +65,7 @@ public struct Cosine: Distribution {
         return (Double.sin(x) - Double.sin(low)) / normalization
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
 
     /// (x sin x + cos x) between the bounds, over the normalisation.
@@ -91,5 +94,6 @@ public struct Cosine: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `Cosine(-1.5707963267948966, 1.5707963267948966)`.
     public var description: String { "Cosine(\(low), \(high))" }
 }

@@ -14,16 +14,21 @@ public struct LogUniform: Distribution {
         self.high = high
     }
 
+    /// One draw: exp of a uniform draw on `[log low, log high)`.
     public func sample(using rng: inout RandomSource) -> Double {
         Double.exp(rng.nextUniform(in: Double.log(low), Double.log(high)))
     }
 
+    /// log p(x) = −log x − log log(high/low); −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         x >= low && x <= high ? -Double.log(x) - Double.log(Double.log(high / low)) : -.infinity
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
+    /// (high − low) / log(high/low).
     public var mean: Double? { (high - low) / Double.log(high / low) }
+    /// (high² − low²) / (2 log(high/low)) − mean².
     public var variance: Double? {
         let l = Double.log(high / low)
         let m = (high - low) / l
@@ -40,5 +45,6 @@ public struct LogUniform: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `LogUniform(0.1, 10.0)`.
     public var description: String { "LogUniform(\(low), \(high))" }
 }

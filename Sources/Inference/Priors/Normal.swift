@@ -17,16 +17,20 @@ public struct Normal: Distribution {
         self.standardDeviation = standardDeviation
     }
 
+    /// One draw μ + σz, z a standard normal deviate.
     public func sample(using rng: inout RandomSource) -> Double {
         rng.nextNormal(mean: location, standardDeviation: standardDeviation)
     }
 
+    /// log p(x) = −½((x − μ)/σ)² − log σ − ½ log 2π.
     public func logDensity(of x: Double) -> Double {
         let z = (x - location) / standardDeviation
         return -0.5 * z * z - Double.log(standardDeviation) - 0.5 * Double.log(2 * Double.pi)
     }
 
+    /// μ.
     public var mean: Double? { location }
+    /// σ².
     public var variance: Double? { standardDeviation * standardDeviation }
 
     /// - Throws: ``ModelError/invalidPrior(parameter:reason:)`` if μ is not finite or σ is not finite and positive.
@@ -39,5 +43,6 @@ public struct Normal: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `Normal(0.0, 1.0)`.
     public var description: String { "Normal(\(location), \(standardDeviation))" }
 }

@@ -43,6 +43,7 @@ public struct PowerLaw: Distribution {
     /// log of the normalising constant ∫ x^α dx over the support.
     var logNormalization: Double { Self.logIntegral(low: low, high: high, beta: exponent + 1) }
 
+    /// One draw by the exact inverse CDF (``quantile(_:)``) of a uniform u.
     public func sample(using rng: inout RandomSource) -> Double {
         quantile(rng.nextUniform())
     }
@@ -75,12 +76,14 @@ public struct PowerLaw: Distribution {
         return Double.exp(Self.logIntegral(low: low, high: x, beta: exponent + 1) - logNormalization)
     }
 
+    /// log p(x) = α log x − log ∫_low^high x^α dx; −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         guard x >= low && x <= high else { return -.infinity }
         if exponent == 0 { return -logNormalization }
         return exponent * Double.log(x) - logNormalization
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
 
     /// ∫ x^(α+1) / ∫ x^α over the support.
@@ -117,5 +120,6 @@ public struct PowerLaw: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `PowerLaw(100.0, 2000.0, exponent: 2.0)`.
     public var description: String { "PowerLaw(\(low), \(high), exponent: \(exponent))" }
 }

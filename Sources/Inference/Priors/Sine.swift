@@ -30,6 +30,7 @@ public struct Sine: Distribution {
     /// The normalising constant cos low − cos high.
     var normalization: Double { Double.cos(low) - Double.cos(high) }
 
+    /// One draw by the exact inverse CDF (``quantile(_:)``) of a uniform u.
     public func sample(using rng: inout RandomSource) -> Double { quantile(rng.nextUniform()) }
 
     /// The inverse CDF: x with cos x = c = cos low − u (cos low − cos high).
@@ -50,6 +51,7 @@ public struct Sine: Distribution {
         return min(max(x, low), high)
     }
 
+    /// log p(x) = log sin x − log(cos low − cos high); −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         x >= low && x <= high ? Double.log(Double.sin(x)) - Double.log(normalization) : -.infinity
     }
@@ -63,6 +65,7 @@ public struct Sine: Distribution {
         return (Double.cos(low) - Double.cos(x)) / normalization
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
 
     /// (sin x − x cos x) between the bounds, over the normalisation.
@@ -91,5 +94,6 @@ public struct Sine: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `Sine(0.0, 3.141592653589793)`.
     public var description: String { "Sine(\(low), \(high))" }
 }

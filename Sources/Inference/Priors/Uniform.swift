@@ -18,14 +18,19 @@ public struct Uniform: Distribution {
         self.high = high
     }
 
+    /// One draw, uniform on `[low, high)`.
     public func sample(using rng: inout RandomSource) -> Double { rng.nextUniform(in: low, high) }
 
+    /// log p(x) = −log(high − low); −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         x >= low && x <= high ? -Double.log(high - low) : -.infinity
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
+    /// (low + high) / 2.
     public var mean: Double? { (low + high) / 2 }
+    /// (high − low)² / 12.
     public var variance: Double? { (high - low) * (high - low) / 12 }
 
     /// - Throws: ``ModelError/invalidPrior(parameter:reason:)`` if a bound is not finite or `low ≥ high`.
@@ -38,5 +43,6 @@ public struct Uniform: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `Uniform(0.0, 6.283185307179586)`.
     public var description: String { "Uniform(\(low), \(high))" }
 }

@@ -33,7 +33,9 @@ public struct UniformInComponentsChirpMass: Distribution {
     /// The same density as a power law with exponent 1.
     var powerLaw: PowerLaw { PowerLaw(low, high, exponent: 1) }
 
+    /// One draw by the exact inverse CDF √(low² + u (high² − low²)), u uniform.
     public func sample(using rng: inout RandomSource) -> Double { powerLaw.sample(using: &rng) }
+    /// log p(𝓜) = log 2𝓜 − log(high² − low²); −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double { powerLaw.logDensity(of: x) }
 
     /// The cumulative distribution function (x² − low²) / (high² − low²).
@@ -41,8 +43,11 @@ public struct UniformInComponentsChirpMass: Distribution {
     /// - Returns: P(𝓜 ≤ x), in [0, 1].
     public func cumulativeProbability(of x: Double) -> Double { powerLaw.cumulativeProbability(of: x) }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
+    /// ⅔ (high³ − low³) / (high² − low²).
     public var mean: Double? { powerLaw.mean }
+    /// ½ (high² + low²) − mean².
     public var variance: Double? { powerLaw.variance }
 
     /// - Throws: ``ModelError/invalidPrior(parameter:reason:)`` unless `0 < low < high < ∞`.
@@ -58,5 +63,6 @@ public struct UniformInComponentsChirpMass: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `UniformInComponentsChirpMass(25.0, 35.0)`.
     public var description: String { "UniformInComponentsChirpMass(\(low), \(high))" }
 }

@@ -137,13 +137,16 @@ public struct UniformInComponentsMassRatio: Distribution {
         return min(max(q, low), high)
     }
 
+    /// One draw by the inverse CDF (``quantile(_:)``) of a uniform u.
     public func sample(using rng: inout RandomSource) -> Double { quantile(rng.nextUniform()) }
 
+    /// log p(q) = 0.4 log(1 + q) − 1.2 log q − log Z; −∞ outside `[low, high]`.
     public func logDensity(of x: Double) -> Double {
         guard x >= low && x <= high else { return -.infinity }
         return 0.4 * Double.log(onePlus: x) - 1.2 * Double.log(x) - Double.log(normalization)
     }
 
+    /// `[low, high]` (one point if the bounds are inverted, which ``validate(parameter:)`` rejects).
     public var support: ClosedRange<Double> { low ... max(low, high) }
 
     /// E[q] by the same quadrature (∫ q p(q) dq = ∫ s^{−5} g(s) ds / Z).
@@ -168,5 +171,6 @@ public struct UniformInComponentsMassRatio: Distribution {
         }
     }
 
+    /// The declaration as written, e.g. `UniformInComponentsMassRatio(0.125, 1.0)`.
     public var description: String { "UniformInComponentsMassRatio(\(low), \(high))" }
 }

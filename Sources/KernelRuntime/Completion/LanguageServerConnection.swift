@@ -20,6 +20,7 @@ public enum LanguageServerError: Error, CustomStringConvertible, Equatable {
     /// The server answered `method` with a JSON-RPC error.
     case responseError(method: String, code: Int, message: String)
 
+    /// A sentence naming the failure, for the kernel's log.
     public var description: String {
         switch self {
         case let .launchFailed(path, reason):

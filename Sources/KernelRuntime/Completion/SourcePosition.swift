@@ -21,6 +21,7 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
         self.utf16Column = utf16Column
     }
 
+    /// `line:utf16Column`.
     public var description: String { "\(line):\(utf16Column)" }
 
     /// The position of a UTF-8 byte offset in `text`.

@@ -53,6 +53,7 @@ public struct Scale: Equatable, Sendable {
         return pixels.0 + t * (pixels.1 - pixels.0)
     }
 
+    /// Equal domain, pixel range and kind.
     public static func == (lhs: Scale, rhs: Scale) -> Bool {
         lhs.domain == rhs.domain && lhs.pixels == rhs.pixels && lhs.kind == rhs.kind
     }

@@ -36,6 +36,7 @@ public struct SVGRenderer: Renderer {
         body.reserveCapacity(1 << 16)
     }
 
+    /// Starts the `<svg>` document of the given size (clears what was drawn before).
     public mutating func beginDrawing(
         size: Size, background: Color, title: String, description: String
     ) {
@@ -57,6 +58,7 @@ public struct SVGRenderer: Renderer {
         header = h
     }
 
+    /// Appends a `<rect>`.
     public mutating func drawRect(_ rect: Rect, fill: FillStyle?, stroke: StrokeStyle?) {
         body += "<rect x=\""
         number(rect.x)
@@ -71,6 +73,7 @@ public struct SVGRenderer: Renderer {
         body += "/>\n"
     }
 
+    /// Appends a `<line>`.
     public mutating func drawLine(from start: Point, to end: Point, stroke: StrokeStyle) {
         body += "<line x1=\""
         number(start.x)
@@ -85,6 +88,7 @@ public struct SVGRenderer: Renderer {
         body += "/>\n"
     }
 
+    /// Appends a `<polyline>` (nothing for fewer than two points).
     public mutating func drawPolyline(_ points: [Point], stroke: StrokeStyle) {
         guard points.count >= 2 else { return }
         body += "<polyline points=\""
@@ -94,6 +98,7 @@ public struct SVGRenderer: Renderer {
         body += " stroke-linejoin=\"round\"/>\n"
     }
 
+    /// Appends one `<path>` of closed rings, filled by the even-odd rule.
     public mutating func drawPolygons(_ rings: [[Point]], fill: FillStyle?, stroke: StrokeStyle?) {
         let usable = rings.filter { $0.count >= 3 }
         guard !usable.isEmpty else { return }
@@ -109,6 +114,7 @@ public struct SVGRenderer: Renderer {
         body += "/>\n"
     }
 
+    /// Appends a `<circle>`.
     public mutating func drawCircle(
         center: Point, radius: Double, fill: FillStyle?, stroke: StrokeStyle?
     ) {
@@ -123,6 +129,7 @@ public struct SVGRenderer: Renderer {
         body += "/>\n"
     }
 
+    /// Appends a `<text>`, its characters escaped for XML.
     public mutating func drawText(_ text: String, at point: Point, style: TextStyle) {
         body += "<text x=\""
         number(point.x)
@@ -145,6 +152,7 @@ public struct SVGRenderer: Renderer {
         body += ">" + Self.escaped(text) + "</text>\n"
     }
 
+    /// Clips what follows to `rect` until the matching ``popClip()``.
     public mutating func pushClip(_ rect: Rect) {
         clipCount += 1
         let id = Self.idToken + "c" + String(clipCount)
@@ -154,6 +162,7 @@ public struct SVGRenderer: Renderer {
         openClips += 1
     }
 
+    /// Ends the innermost clip.
     public mutating func popClip() {
         guard openClips > 0 else { return }
         openClips -= 1
