@@ -217,7 +217,7 @@ import Testing
             try NPE(model: Self.model()).appendSimulations(count: 500, seed: 1)
         }
         #expect(try Self.sidecars(in: directory).isEmpty)
-        try SessionStore.withDirectory(nil) {
+        SessionStore.withDirectory(nil) {
             #expect(SessionStore.directory == nil && SessionStore.keptItems().isEmpty)
         }
     }

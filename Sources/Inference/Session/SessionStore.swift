@@ -85,6 +85,7 @@ public enum SessionStore {
     ///   - body: The work.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
+    @discardableResult
     public static func withDirectory<T>(_ directory: URL?, checkpointInterval: Double? = nil, _ body: () throws -> T)
         rethrows -> T
     {
