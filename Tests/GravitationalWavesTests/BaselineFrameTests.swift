@@ -138,7 +138,7 @@ import Testing
         #expect(throws: GravitationalWaveError.self) { try network.equatorialParameters([1, 2, 3]) }
         var rng = RandomSource(seed: 5)
         var bad = try network.prior().sample(count: 2, using: &rng)
-        bad.setRow(1, to: bad.row(1).enumerated().map { $0.offset == 9 ? .nan : $0.element })
+        try bad.setRow(1, to: bad.row(1).enumerated().map { $0.offset == 9 ? .nan : $0.element })
         do {
             _ = try network.equatorialSamples(bad)
             Issue.record("a NaN sample was converted")

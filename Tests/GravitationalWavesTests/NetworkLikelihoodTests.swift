@@ -83,10 +83,10 @@ import Testing
             try network.logLikelihoods(of: SampleMatrix(rows: 2, columns: 3), given: x)
         }
         var rows = SampleMatrix(rows: 0, columns: 11)
-        rows.append(row: Self.theta)
+        try rows.append(row: Self.theta)
         var bad = Self.theta
         bad[1] = 2
-        rows.append(row: bad)
+        try rows.append(row: bad)
         do {
             _ = try network.logLikelihoods(of: rows, given: x)
             Issue.record("a mass ratio of 2 was accepted")

@@ -74,7 +74,7 @@ import Testing
         let x = try Self.observation(network)
         let count = 4_000
         var samples = SampleMatrix(rows: count, columns: 10)
-        for i in 0 ..< count { samples.setRow(i, to: Self.theta) }
+        for i in 0 ..< count { try samples.setRow(i, to: Self.theta) }
         let full = try marginalized.reconstructingPhase(of: samples, given: x, seed: 9)
         #expect(full.columns == 11)
         #expect(full.row(17) == (try marginalized.fullParameters(Self.theta, phase: full[17, 5])))

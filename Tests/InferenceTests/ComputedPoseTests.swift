@@ -117,7 +117,7 @@ enum TwoChannelPulse {
         #expect(approximate.contextProxies([0.1, 0.4]) == [0.1, 0.4])
         // The flow's context: the standardised data followed by the relative proxy.
         var proxies = SampleMatrix(rows: 1, columns: 2)
-        proxies.setRow(0, to: [0.25, 0.75])
+        try proxies.setRow(0, to: [0.25, 0.75])
         let data = SampleMatrix(rows: 1, columns: 140, repeating: 0.5)
         let tensor = FlowGibbsConditional.context(standardizedData: data, proxies: proxies, equivariance: eq)
         #expect(tensor.shape == [1, 141] && tensor.scalars[140] == 0.5 && tensor.scalars[0] == 0.5)
@@ -267,8 +267,8 @@ enum TwoChannelPulse {
         #expect(throws: ModelError.self) { try gnpe.train() }
         #expect(gnpe.flow == nil)
         var theta = SampleMatrix(rows: 2, columns: 3)
-        theta.setRow(0, to: [6, 0.1, 0.2])
-        theta.setRow(1, to: [7.99, 0.1, 0.2])
+        try theta.setRow(0, to: [6, 0.1, 0.2])
+        try theta.setRow(1, to: [7.99, 0.1, 0.2])
         do {
             _ = try eq.poses(of: theta)
             Issue.record("a NaN pose at θ = [7.99, 0.1, 0.2] was accepted")
@@ -281,7 +281,7 @@ enum TwoChannelPulse {
             let theta: [Double]
             func sampleParameters(standardizedData: SampleMatrix, proxies: SampleMatrix, using rng: inout RandomSource) throws -> SampleMatrix {
                 var m = SampleMatrix(rows: proxies.rows, columns: theta.count)
-                for i in 0 ..< proxies.rows { m.setRow(i, to: theta) }
+                for i in 0 ..< proxies.rows { try m.setRow(i, to: theta) }
                 return m
             }
         }

@@ -203,8 +203,8 @@ struct Scaling: PoseGroup {
         var rng = RandomSource(seed: 9)
         let sims = try model.simulateFromPrior(count: 300, using: &rng)
         var r1 = RandomSource(seed: 1), r2 = RandomSource(seed: 1)
-        let proxies = e.proxies(for: sims.parameters, using: &r1)
-        #expect(proxies == e.proxies(for: sims.parameters, using: &r2))
+        let proxies = try e.proxies(for: sims.parameters, using: &r1)
+        #expect(try proxies == e.proxies(for: sims.parameters, using: &r2))
         let offsets = (0 ..< 300).map { proxies[$0, 0] - sims.parameters[$0, 2] }
         #expect(offsets.allSatisfy { abs($0) <= 0.1 })
         let standardised = e.standardising(sims.data, proxies: proxies)

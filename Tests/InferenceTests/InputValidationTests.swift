@@ -219,6 +219,32 @@ import TensorCore
         #expect(partial.weightedMean(of: samples).count == 1)
     }
 
+    // MARK: Sample matrices and proxies
+
+    @Test func rowsOfTheWrongLengthOrPlaceThrowAndLeaveTheMatrixUnchanged() throws {
+        var m = try SampleMatrix(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
+        let before = m
+        #expect(throws: DataFormatError.self) { try m.setRow(0, to: [7, 8]) }
+        #expect(throws: DataFormatError.self) { try m.setRow(2, to: [7, 8, 9]) }
+        #expect(throws: DataFormatError.self) { try m.setRow(-1, to: [7, 8, 9]) }
+        #expect(throws: DataFormatError.self) { try m.append(row: [7, 8, 9, 10]) }
+        #expect(m == before)
+        try m.setRow(1, to: [7, 8, 9])
+        try m.append(row: [0, 0, 1])
+        #expect(m.rows == 3 && m.row(1) == [7, 8, 9] && m.row(2) == [0, 0, 1])
+    }
+
+    @Test func proxiesRefusePosesAndParametersOfTheWrongWidth() throws {
+        let equivariance = try #require(GNPETests.locationModel(exact: false).equivariances.first)
+        var rng = RandomSource(seed: 1)
+        #expect(throws: DataFormatError.self) {
+            try equivariance.proxies(forPoses: SampleMatrix(rows: 4, columns: 2), using: &rng)
+        }
+        #expect(throws: ModelError.self) { try equivariance.proxies(for: SampleMatrix(rows: 4, columns: 0), using: &rng) }
+        let proxies = try equivariance.proxies(forPoses: SampleMatrix(rows: 4, columns: 1), using: &rng)
+        #expect(proxies.rows == 4 && proxies.columns == 1)
+    }
+
     // MARK: c2st
 
     @Test func c2stNamesTheFirstNonFiniteValue() throws {

@@ -40,7 +40,7 @@ import TensorCore
         var rng = RandomSource(seed: 2)
         var theta = prior.sample(count: 500, using: &rng)
         var x = SampleMatrix(rows: 500, columns: 2)
-        for i in 0..<500 { x.setRow(i, to: [theta[i, 0] + 0.1 * rng.nextNormal(), theta[i, 1]]) }
+        for i in 0..<500 { try x.setRow(i, to: [theta[i, 0] + 0.1 * rng.nextNormal(), theta[i, 1]]) }
         x[3, 1] = .nan
         x[10, 0] = .infinity
         theta[20, 1] = -.infinity

@@ -102,7 +102,7 @@ import TensorCore
         var rng = RandomSource(seed: 12)
         let theta = SampleMatrix(rows: 500, columns: 3, repeating: 0)
         var t = theta
-        for i in 0 ..< 500 { t.setRow(i, to: [2, 0.2, 0.5]) }
+        for i in 0 ..< 500 { try t.setRow(i, to: [2, 0.2, 0.5]) }
         let sims = try model.simulate(t, using: &rng)
         let s = DampedOscillator.signal(omega0: 2, beta: 0.2, t0: 0.5)
         var ss = 0.0

@@ -68,7 +68,7 @@ import TensorCore
         var logQ = [Double](repeating: 0, count: 500)
         for i in 0 ..< 500 {
             let t = [m[0] + s[0] * rng.nextNormal(), m[1] + s[1] * rng.nextNormal()]
-            samples.setRow(i, to: t)
+            try samples.setRow(i, to: t)
             logQ[i] = Self.normalLogDensity(t[0], m[0], s[0]) + Self.normalLogDensity(t[1], m[1], s[1])
         }
         let loc = Self.location
@@ -95,7 +95,7 @@ import TensorCore
             let q = [(m[0] + 0.3 * s[0], 2 * s[0]), (m[1] - 0.5 * s[1], 1.8 * s[1])]
             for i in 0 ..< n {
                 let t = [q[0].0 + q[0].1 * rng.nextNormal(), q[1].0 + q[1].1 * rng.nextNormal()]
-                samples.setRow(i, to: t)
+                try samples.setRow(i, to: t)
                 logQ[i] = Self.normalLogDensity(t[0], q[0].0, q[0].1) + Self.normalLogDensity(t[1], q[1].0, q[1].1)
             }
             let isr = try ImportanceSampling(samples: samples, proposalLogDensities: logQ, logPrior: loc.logPrior(of:)) {

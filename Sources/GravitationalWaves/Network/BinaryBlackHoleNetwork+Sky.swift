@@ -65,7 +65,7 @@ extension BinaryBlackHoleNetwork {
         var out = samples
         for row in 0..<samples.rows {
             do {
-                out.setRow(row, to: try equatorialParameters(samples.row(row)))
+                try out.setRow(row, to: equatorialParameters(samples.row(row)))
             } catch let error as GravitationalWaveError {
                 throw GravitationalWaveError.invalidParameter("sample \(row): \(error)")
             }

@@ -204,7 +204,7 @@ public struct PhaseMarginalizedNetwork: ModelComponent, Sendable {
             return wrapped < 0 ? wrapped + 2 * .pi : wrapped
         }
         var full = SampleMatrix(rows: samples.rows, columns: network.parameterCount)
-        for i in 0 ..< samples.rows { full.setRow(i, to: try fullParameters(samples.row(i), phase: phases[i])) }
+        for i in 0 ..< samples.rows { try full.setRow(i, to: fullParameters(samples.row(i), phase: phases[i])) }
         return full
     }
 

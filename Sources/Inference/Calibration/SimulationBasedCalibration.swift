@@ -260,7 +260,7 @@ public struct SimulationBasedCalibration: Sendable {
         var densityRank: Int?
         if byDensity {
             var points = raw
-            points.append(row: truth)
+            try points.append(row: truth)
             let logq = try sampler.logProbability(of: points, given: observation)
             guard logq.count == count + 1 else {
                 throw CalibrationError.invalidSamples(

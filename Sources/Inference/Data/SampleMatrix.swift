@@ -75,9 +75,26 @@ public struct SampleMatrix: Equatable, Sendable {
         Array(storage[index * columns ..< (index + 1) * columns])
     }
 
-    /// Replaces row `index` with `values` (of length ``columns``).
-    public mutating func setRow(_ index: Int, to values: [Double]) {
-        precondition(values.count == columns, "SampleMatrix.setRow: length \(values.count) ≠ \(columns)")
+    /// Replaces row `index` with `values`.
+    /// - Parameters:
+    ///   - index: A row in `0 ..< rows`.
+    ///   - values: ``columns`` values.
+    /// - Throws: ``DataFormatError/shapeMismatch(expected:found:)`` for a row outside the matrix or
+    ///   values of another length; the matrix is then unchanged.
+    public mutating func setRow(_ index: Int, to values: [Double]) throws {
+        guard index >= 0, index < rows else {
+            throw DataFormatError.shapeMismatch(expected: "a row index in 0..<\(rows)", found: "row \(index)")
+        }
+        guard values.count == columns else {
+            throw DataFormatError.shapeMismatch(expected: "a row of \(columns) values", found: "\(values.count) values")
+        }
+        replaceRow(index, with: values)
+    }
+
+    /// ``setRow(_:to:)`` for the library's own rows, whose length it knows (a wrong one is a bug
+    /// here, not bad input).
+    mutating func replaceRow(_ index: Int, with values: [Double]) {
+        precondition(values.count == columns, "SampleMatrix.replaceRow: length \(values.count) ≠ \(columns)")
         storage.replaceSubrange(index * columns ..< (index + 1) * columns, with: values)
     }
 
@@ -93,8 +110,13 @@ public struct SampleMatrix: Equatable, Sendable {
     public var floatStorage: [Float] { storage.map { Float($0) } }
 
     /// Appends one row.
-    public mutating func append(row values: [Double]) {
-        precondition(values.count == columns, "SampleMatrix.append: length \(values.count) ≠ \(columns)")
+    /// - Parameter values: ``columns`` values.
+    /// - Throws: ``DataFormatError/shapeMismatch(expected:found:)`` for values of another length;
+    ///   the matrix is then unchanged.
+    public mutating func append(row values: [Double]) throws {
+        guard values.count == columns else {
+            throw DataFormatError.shapeMismatch(expected: "a row of \(columns) values", found: "\(values.count) values")
+        }
         storage.append(contentsOf: values)
         rows += 1
     }

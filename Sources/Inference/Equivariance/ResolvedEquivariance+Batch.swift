@@ -8,13 +8,18 @@ extension ResolvedEquivariance {
     ///   - theta: `[batch, parameterCount]`.
     ///   - rng: The random source (advanced by one draw).
     /// - Returns: `[batch, group.dimension]`.
-    public func proxies(for theta: SampleMatrix, using rng: inout RandomSource) -> SampleMatrix {
+    /// - Throws: ``ModelError/wrongParameterCount(expected:found:)`` if θ is too narrow to hold the
+    ///   pose parameters.
+    public func proxies(for theta: SampleMatrix, using rng: inout RandomSource) throws -> SampleMatrix {
+        if !hasComputedPose, let last = poseIndices.max(), theta.columns <= last {
+            throw ModelError.wrongParameterCount(expected: last + 1, found: theta.columns)
+        }
         let base = RandomSource(seed: rng.next())
         let d = group.dimension
         var out = SampleMatrix(rows: theta.rows, columns: d)
         for i in 0 ..< theta.rows {
             var local = base.stream(i)
-            out.setRow(i, to: proxy(forPose: pose(of: theta.row(i)), using: &local))
+            out.replaceRow(i, with: proxy(forPose: pose(of: theta.row(i)), using: &local))
         }
         return out
     }
@@ -25,12 +30,22 @@ extension ResolvedEquivariance {
     ///   - poses: g(θ_i), `[batch, group.dimension]`.
     ///   - rng: The random source (advanced by one draw).
     /// - Returns: `[batch, group.dimension]`.
-    public func proxies(forPoses poses: SampleMatrix, using rng: inout RandomSource) -> SampleMatrix {
+    /// - Throws: ``DataFormatError/shapeMismatch(expected:found:)`` if the poses are not
+    ///   `group.dimension` wide.
+    public func proxies(forPoses poses: SampleMatrix, using rng: inout RandomSource) throws -> SampleMatrix {
+        guard poses.columns == group.dimension else {
+            throw DataFormatError.shapeMismatch(expected: "poses of \(group.dimension) values", found: "\(poses.columns) columns")
+        }
+        return drawProxies(forPoses: poses, using: &rng)
+    }
+
+    /// ``proxies(forPoses:using:)`` for poses the library made (of the right width).
+    func drawProxies(forPoses poses: SampleMatrix, using rng: inout RandomSource) -> SampleMatrix {
         let base = RandomSource(seed: rng.next())
         var out = SampleMatrix(rows: poses.rows, columns: group.dimension)
         for i in 0 ..< poses.rows {
             var local = base.stream(i)
-            out.setRow(i, to: proxy(forPose: poses.row(i), using: &local))
+            out.replaceRow(i, with: proxy(forPose: poses.row(i), using: &local))
         }
         return out
     }
@@ -44,7 +59,7 @@ extension ResolvedEquivariance {
     public func poses(of theta: SampleMatrix) throws -> SampleMatrix {
         guard hasComputedPose else { return theta.selecting(columns: poseIndices) }
         var out = SampleMatrix(rows: theta.rows, columns: group.dimension)
-        for i in 0 ..< theta.rows { out.setRow(i, to: try checkedPose(of: theta.row(i))) }
+        for i in 0 ..< theta.rows { out.replaceRow(i, with: try checkedPose(of: theta.row(i))) }
         return out
     }
 

@@ -73,7 +73,7 @@ extension GNPEEstimator {
                                  equivariance eq: ResolvedEquivariance,
                                  using rng: inout RandomSource) -> (parameters: Tensor, context: Tensor) {
         let theta = parameters.selecting(rows: rows)
-        let proxies = eq.proxies(forPoses: poses.selecting(rows: rows), using: &rng)
+        let proxies = eq.drawProxies(forPoses: poses.selecting(rows: rows), using: &rng)
         let m = x.count / max(rows.count, 1)
         let standardized = ResolvedEquivariance.mapRows(rows.count, columns: m) { k in
             eq.standardising(x[k * m ..< (k + 1) * m].map(Double.init), proxy: proxies.row(k))

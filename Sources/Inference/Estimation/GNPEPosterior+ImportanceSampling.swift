@@ -162,7 +162,7 @@ extension GNPEPosterior {
                 "draws of \(proposal.samples.rows) × \(proposal.samples.columns) θ and \(proposal.proxies.rows) × \(proposal.proxies.columns) ĝ; expected \(parameterCount) parameters and \(d) pose coordinates per row")
         }
         var extended = SampleMatrix(rows: count, columns: parameterCount + d)
-        for i in 0 ..< count { extended.setRow(i, to: proposal.samples.row(i) + proposal.proxies.row(i)) }
+        for i in 0 ..< count { extended.replaceRow(i, with: proposal.samples.row(i) + proposal.proxies.row(i)) }
         let prior = self.prior, equivariance = self.equivariance
         return try ImportanceSampling(
             samples: extended, proposalLogDensities: proposal.logDensities,
@@ -223,8 +223,8 @@ extension GNPEPosterior {
                                                              temperature: temperature)
             let logProxy = proxyDensity.logDensities(of: g)
             for i in 0 ..< m {
-                samples.setRow(start + i, to: theta.row(i))
-                proxies.setRow(start + i, to: g.row(i))
+                samples.replaceRow(start + i, with: theta.row(i))
+                proxies.replaceRow(start + i, with: g.row(i))
                 logDensities[start + i] = logProxy[i] + logConditional[i]
             }
         }

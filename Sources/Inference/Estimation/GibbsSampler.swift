@@ -142,7 +142,7 @@ public struct GibbsSampler: Sendable {
                 let base = RandomSource(seed: rng.next())
                 for i in 0 ..< chains {
                     var local = base.stream(i)
-                    proxies.setRow(i, to: equivariance.proxy(forPose: poses.row(i), using: &local))
+                    proxies.replaceRow(i, with: equivariance.proxy(forPose: poses.row(i), using: &local))
                 }
                 let standardized = ResolvedEquivariance.mapRows(chains, columns: observation.count) { i in
                     equivariance.standardising(observation, proxy: proxies.row(i))
@@ -164,7 +164,7 @@ public struct GibbsSampler: Sendable {
                         for (k, i) in pending.enumerated() {
                             let row = redraw.row(k)
                             if prior.contains(row) {
-                                next.setRow(i, to: row)
+                                next.replaceRow(i, with: row)
                                 accepted += 1
                             } else {
                                 still.append(i)
@@ -175,14 +175,14 @@ public struct GibbsSampler: Sendable {
                     let rate = Double(accepted) / Double(drawn)
                     if rate < minimumAcceptanceRate { throw GNPEError.lowAcceptance(rate: rate, draws: drawn) }
                     if let theta {
-                        for i in pending { next.setRow(i, to: theta.row(i)) }  // stuck chains stay put
+                        for i in pending { next.replaceRow(i, with: theta.row(i)) }  // stuck chains stay put
                     } else if !pending.isEmpty {
                         // A chain stuck at its first draw has no earlier state inside the prior:
                         // it takes the draw of a chain that found one (the acceptance check above
                         // leaves at least one).
                         let stuck = Set(pending)
                         let inside = (0 ..< chains).filter { !stuck.contains($0) }
-                        for i in pending { next.setRow(i, to: next.row(inside[Int(rng.next() % UInt64(inside.count))])) }
+                        for i in pending { next.replaceRow(i, with: next.row(inside[Int(rng.next() % UInt64(inside.count))])) }
                     }
                 } else {
                     accepted += chains
@@ -234,7 +234,7 @@ extension GibbsSampler {
         guard count >= 0 else { throw GNPEError.invalidCount(count) }
         if equivariance.hasComputedPose {
             var m = SampleMatrix(rows: count, columns: equivariance.group.dimension)
-            for i in 0 ..< count { m.setRow(i, to: try equivariance.checkedPose(of: prior.sample(using: &rng))) }
+            for i in 0 ..< count { m.replaceRow(i, with: try equivariance.checkedPose(of: prior.sample(using: &rng))) }
             return m
         }
         var m = SampleMatrix(rows: count, columns: equivariance.poseIndices.count)
@@ -257,7 +257,7 @@ extension GibbsSampler {
             throw GNPEError.invalidOption("the fixed starting pose has \(pose[j]) at index \(j); it must be finite")
         }
         var m = SampleMatrix(rows: count, columns: pose.count)
-        for i in 0 ..< count { m.setRow(i, to: pose) }
+        for i in 0 ..< count { m.replaceRow(i, with: pose) }
         return m
     }
 

@@ -67,9 +67,7 @@ public struct Simulator: ModelComponent, @unchecked Sendable {
         self.outputLength = outputLength
         self.batchFunction = batch
         self.function = { theta, rng in
-            let one = SampleMatrix(rows: 0, columns: theta.count)
-            var m = one
-            m.append(row: theta)
+            let m = try SampleMatrix(rows: 1, columns: theta.count, storage: theta)
             let out = try batch(m, &rng)
             return out.rows == 1 ? out.row(0) : out.storage
         }

@@ -14,7 +14,7 @@ extension DampedOscillator {
         for i in 0 ..< count {
             var s = signal(omega0: theta[i, 0], beta: theta[i, 1], t0: theta[i, 2])
             for k in s.indices { s[k] += noiseSigma * rng.nextNormal() }
-            x.setRow(i, to: s)
+            x.replaceRow(i, with: s)
         }
         return (theta, x)
     }
