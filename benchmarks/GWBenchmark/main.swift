@@ -403,18 +403,13 @@ if options.only == nil || options.only == "gnpe" {
                                             covariances: [(0 ..< g0.count).map { i in (0 ..< g0.count).map { $0 == i ? 1e-16 : 0 } }])
             var rng = RandomSource(seed: options.seed &+ 500 &+ UInt64(k))
             let draws = try posterior.proposalDraws(count: options.proposals, given: injection.x, proxyDensity: point, using: &rng)
-            // log q(θ | x, ĝ) = log q(θ, ĝ | x) − log q(ĝ | x), ĝ within 10⁻⁸ s of ĝ₀.
+            // log q(θ | x, ĝ) = log q(θ, ĝ | x) − log q(ĝ | x), ĝ within 10⁻⁸ s of ĝ₀; weighed on (θ, ĝ)
+            // as GNPE-IS weighs, with the point mass's density taken out of the proposal.
             let logPoint = point.logDensities(of: draws.proxies)
             let logConditional = zip(draws.logDensities, logPoint).map { $0 - $1 }
             let equivariance = posterior.equivariance
-            let conditional = try ImportanceSampling(
-                samples: draws.samples, proposalLogDensities: logConditional,
-                logPrior: { theta in
-                    let lp = try networkPrior.logDensity(of: theta)
-                    guard lp > -.infinity else { return -.infinity }
-                    return lp + equivariance.proxyLogDensity(g0, givenPose: try equivariance.checkedPose(of: theta))
-                },
-                logLikelihood: try gnpeModel.exactLogLikelihood(given: injection.x))
+            let conditional = try posterior.extendedImportanceSampling(
+                (draws.samples, draws.proxies, logConditional), logLikelihood: try gnpeModel.exactLogLikelihood(given: injection.x))
             let lw = result.importanceSampling.logWeights.filter { $0 > -.infinity }
             let mean = lw.reduce(0, +) / Double(max(1, lw.count))
             let sd = (lw.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, lw.count - 1))).squareRoot()
